@@ -1,0 +1,209 @@
+# zdk: one Makefile for the kernel, the UEFI loader, the host tests and the
+# QEMU runs. `make help` lists the targets; README.md explains them.
+#
+# Variables you may set (on the command line or in the environment):
+#   CROSS_COMPILE  prefix of the x86-64 toolchain (empty on an x86-64 host,
+#                  x86_64-linux-gnu- on an arm64 Debian host)
+#   CC LD OBJCOPY NM NASM HOSTCC PYTHON   the tools themselves
+#   CFLAGS         extra flags for the kernel and loader C files
+#   QEMU OVMF_CODE OVMF_VARS              the emulator and firmware
+#   SMP MEM NVDIMMS CMDLINE TIMEOUT       the machine `make run` boots
+#   V=1            show every command
+#
+# The flags the build needs are kept apart (KERNEL_CFLAGS, ...) and always
+# added, so a user's CFLAGS can tune but not break the build.
+
+.SUFFIXES:
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := all
+
+CROSS_COMPILE ?=
+CC      := $(CROSS_COMPILE)gcc
+LD      := $(CROSS_COMPILE)ld
+OBJCOPY := $(CROSS_COMPILE)objcopy
+NM      := $(CROSS_COMPILE)nm
+NASM    ?= nasm
+HOSTCC  ?= gcc
+PYTHON  ?= python3
+CFLAGS  ?= -O2 -g
+
+QEMU      ?= qemu-system-x86_64
+OVMF_CODE ?= /usr/share/OVMF/OVMF_CODE_4M.fd
+OVMF_VARS ?= /usr/share/OVMF/OVMF_VARS_4M.fd
+EFI_INC   ?= /usr/include/efi
+EFI_LIB   ?= /usr/lib
+
+SMP     ?= 2
+MEM     ?= 512M
+NVDIMMS ?= 256M
+CMDLINE ?=
+TIMEOUT ?=
+
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-8s %s\n' $(1) $(2);
+endif
+
+B := build
+
+# --- the kernel --------------------------------------------------------------
+
+KERNEL_DIRS := arch/x86 kernel lib mm drivers
+KERNEL_C    := $(sort $(shell find $(KERNEL_DIRS) -name '*.c' 2>/dev/null))
+KERNEL_ASM  := $(sort $(shell find $(KERNEL_DIRS) -name '*.asm' 2>/dev/null))
+KERNEL_OBJS := $(KERNEL_C:%.c=$(B)/kernel/%.o) $(KERNEL_ASM:%.asm=$(B)/kernel/%.asm.o)
+
+GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
+
+override KERNEL_CFLAGS := -std=gnu11 -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) \
+	-I. -Iarch/x86/include \
+	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
+	-fno-stack-protector -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-strict-aliasing -fno-common -fno-asynchronous-unwind-tables \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
+	-Wstrict-prototypes -Wshadow -Wvla \
+	-MMD -MP
+override NASM_FLAGS := -f elf64 -g -F dwarf -w+all -w+error -Iarch/x86/
+override KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 \
+	-z noexecstack --no-warn-rwx-segments -T linker.ld
+
+$(B)/kernel/%.o: %.c
+	$(call say,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(B)/kernel/%.asm.o: %.asm
+	$(call say,NASM,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(NASM) $(NASM_FLAGS) -MD $(@:.o=.d) -MP $< -o $@
+
+# Two links: the first finds every symbol's address; the second appends
+# the symbol table (kallsyms) in the last section, where it moves nothing.
+# scripts/kallsyms.py checks that both links agree.
+$(B)/kallsyms0.c:
+	@mkdir -p $(B)
+	$(Q)$(PYTHON) scripts/kallsyms.py --empty > $@
+
+$(B)/kallsyms%.o: $(B)/kallsyms%.c
+	$(call say,CC,$@)
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(B)/kernel.pass1.elf: $(KERNEL_OBJS) $(B)/kallsyms0.o linker.ld
+	$(call say,LD,$@)
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(B)/kallsyms0.o
+
+$(B)/kallsyms1.c: $(B)/kernel.pass1.elf scripts/kallsyms.py
+	$(call say,KSYMS,$@)
+	$(Q)$(NM) -n --defined-only $< | $(PYTHON) scripts/kallsyms.py > $@
+
+$(B)/kernel.elf: $(KERNEL_OBJS) $(B)/kallsyms1.o linker.ld
+	$(call say,LD,$@)
+	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(B)/kallsyms1.o
+	$(Q)$(PYTHON) scripts/kallsyms.py --check $(B)/kernel.pass1.elf $@ --nm $(NM)
+
+# --- the UEFI loader ------------------------------------------------------------
+
+LOADER_C    := $(sort $(wildcard boot/*.c))
+LOADER_OBJS := $(LOADER_C:%.c=$(B)/%.o)
+
+override LOADER_CFLAGS := -std=gnu11 -ffreestanding -fpic -fshort-wchar -mno-red-zone \
+	-fno-stack-protector -fno-strict-aliasing -DGNU_EFI_USE_MS_ABI \
+	-maccumulate-outgoing-args -mgeneral-regs-only \
+	-I. -I$(EFI_INC) -I$(EFI_INC)/x86_64 -I$(EFI_INC)/protocol \
+	-Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
+override LOADER_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic \
+	-T $(EFI_LIB)/elf_x86_64_efi.lds
+
+$(B)/boot/%.o: boot/%.c
+	$(call say,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LOADER_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(B)/boot/loader.so: $(LOADER_OBJS)
+	$(call say,LD,$@)
+	$(Q)$(LD) $(LOADER_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $^ -o $@ \
+		-L$(EFI_LIB) -lefi -lgnuefi
+
+$(B)/BOOTX64.EFI: $(B)/boot/loader.so
+	$(call say,OBJCOPY,$@)
+	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
+		-j .rela -j .reloc --target efi-app-x86_64 --subsystem=10 $< $@
+
+# --- host tests of the generic code -------------------------------------------
+#
+# The same ktest suites (lib/tests, later mm/tests ...) run on the host under
+# AddressSanitizer and UndefinedBehaviorSanitizer, with tests/host standing
+# in for the platform (asm/ headers, console, time, panic).
+
+# lib/string.c is tested apart (its names would replace the C library's).
+HOST_EXCLUDE := lib/string.c
+HOST_GENERIC := $(filter-out $(HOST_EXCLUDE),$(sort $(shell find lib mm drivers -name '*.c' 2>/dev/null)))
+HOST_C       := $(HOST_GENERIC) $(sort $(wildcard tests/host/*.c))
+HOST_OBJS    := $(HOST_C:%.c=$(B)/host/%.o)
+
+override HOST_CFLAGS := -std=gnu11 -I. -Itests/host/include -g -O1 \
+	-fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined -Wall -Wextra -Werror -Wno-unused-parameter \
+	-MMD -MP
+override HOST_LDFLAGS := -fsanitize=address,undefined -pthread
+
+$(B)/host/%.o: %.c
+	$(call say,HOSTCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
+
+$(B)/host/zdk-host-tests: $(HOST_OBJS) $(B)/host/string_under_test.o
+	$(call say,HOSTLD,$@)
+	$(Q)$(HOSTCC) $(HOST_LDFLAGS) $^ -o $@
+
+# lib/string.c built with every name prefixed zdk_, so the host tests can
+# compare it with the C library's functions.
+$(B)/host/string_under_test.o: lib/string.c tests/host/string_prefix.h
+	$(call say,HOSTCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -fno-builtin -include tests/host/string_prefix.h -c $< -o $@
+
+# --- targets -------------------------------------------------------------------
+
+.PHONY: all kernel loader host-tests deps run test gdb clean help
+
+all: $(B)/kernel.elf $(B)/BOOTX64.EFI
+kernel: $(B)/kernel.elf
+loader: $(B)/BOOTX64.EFI
+host-tests: $(B)/host/zdk-host-tests
+
+# Installs missing Debian packages when run as root; otherwise names them.
+deps:
+	$(Q)PYTHON=$(PYTHON) QEMU=$(QEMU) OVMF_CODE=$(OVMF_CODE) sh scripts/deps.sh
+
+RUN_ARGS := --smp $(SMP) --mem $(MEM) $(foreach n,$(subst $(comma), ,$(NVDIMMS)),--nvdimm $(n)) \
+	$(if $(TIMEOUT),--timeout $(TIMEOUT)) --qemu $(QEMU) --ovmf-code $(OVMF_CODE) \
+	--ovmf-vars $(OVMF_VARS)
+comma := ,
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(PYTHON) tests/qemu-run $(RUN_ARGS) --cmdline "$(CMDLINE)" --log $(B)/run.log
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all host-tests
+	$(Q)$(PYTHON) tests/test-all --qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS)
+
+gdb: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(PYTHON) tests/qemu-run $(RUN_ARGS) --cmdline "$(CMDLINE)" --log $(B)/gdb.log --gdb
+
+clean:
+	rm -rf $(B)
+
+help:
+	@echo 'make run     build, boot zdk in QEMU (OVMF + NVDIMM), run the boot self-tests, open the shell'
+	@echo 'make test    host tests (ASan/UBSan) + QEMU self-test boots; ends with "N passed, N failed"'
+	@echo 'make gdb     boot QEMU waiting for gdb and attach gdb with symbols'
+	@echo 'make all     build build/kernel.elf and build/BOOTX64.EFI'
+	@echo 'make clean   remove build/'
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

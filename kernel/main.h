@@ -1,0 +1,17 @@
+/*
+ * start_kernel(): the generic half of boot. The architecture calls it once
+ * its own setup is done: the kernel's GDT/IDT are live, the serial console
+ * is registered with printk, the TSC is calibrated and interrupts are off.
+ */
+#ifndef KERNEL_MAIN_H
+#define KERNEL_MAIN_H
+
+#include <lib/compiler.h>
+
+__noreturn void start_kernel(void);
+
+struct cmdline;
+/* The parsed kernel command line (valid once start_kernel has begun). */
+const struct cmdline *kernel_cmdline(void);
+
+#endif /* KERNEL_MAIN_H */

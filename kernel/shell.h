@@ -1,0 +1,44 @@
+/*
+ * The serial shell: `zdk> `, one command per line.
+ *
+ * Each subsystem registers its own commands by dropping a pointer in the
+ * "shell_cmds" linker section with SHELL_COMMAND, next to the code it
+ * drives; the shell itself knows none of them.
+ *
+ *   static int cmd_uptime(int argc, char **argv) { ... return 0; }
+ *   SHELL_COMMAND(uptime, "", "time since boot", cmd_uptime);
+ *
+ * run() gets argv[0] = the command's name. It prints its own output, and
+ * for bad arguments one line "NAME: what was wrong" (shell_usage_error()
+ * helps), returning non-zero; the prompt always comes back.
+ */
+#ifndef KERNEL_SHELL_H
+#define KERNEL_SHELL_H
+
+#include <lib/compiler.h>
+
+struct shell_cmd {
+	const char *name;
+	const char *args;		/* usage of the arguments, "" if none */
+	const char *help;		/* one line */
+	int (*run)(int argc, char **argv);
+};
+
+#define SHELL_COMMAND(name_, args_, help_, fn_)				\
+	static const struct shell_cmd __shell_cmd_##name_ = {		\
+		.name = #name_, .args = args_, .help = help_, .run = fn_, \
+	};								\
+	static const struct shell_cmd *const __shell_ptr_##name_	\
+		__used __section("shell_cmds") = &__shell_cmd_##name_
+
+/* Read and run commands forever. */
+__noreturn void shell_run(void);
+/* Run one command line; returns the command's status (127: unknown). */
+int shell_exec(char *line);
+
+/* Print "NAME: MESSAGE" and "usage: NAME ARGS"; returns 2. */
+__printf(2, 3) int shell_usage_error(char **argv, const char *fmt, ...);
+/* Iterate the commands in name order (for `help`). */
+void shell_for_each_cmd(void (*fn)(const struct shell_cmd *cmd));
+
+#endif /* KERNEL_SHELL_H */

@@ -1,0 +1,107 @@
+/*
+ * The shell's core commands: about the kernel itself, the log, the
+ * self-tests, and leaving. Subsystems add theirs next to their code.
+ */
+#include <kernel/main.h>
+#include <kernel/power.h>
+#include <kernel/shell.h>
+#include <kernel/version.h>
+#include <lib/cmdline.h>
+#include <lib/ktest.h>
+#include <lib/printk.h>
+#include <lib/string.h>
+#include <asm/platform.h>
+
+static void print_cmd(const struct shell_cmd *cmd)
+{
+	char usage[64];
+
+	scnprintf(usage, sizeof(usage), "%s %s", cmd->name, cmd->args);
+	kprintf("  %-24s %s\n", usage, cmd->help);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc > 1)
+		return shell_usage_error(argv, "takes no arguments");
+	kprintf("Commands (numbers accept decimal, 0x hex and K/M/G suffixes):\n");
+	shell_for_each_cmd(print_cmd);
+	return 0;
+}
+SHELL_COMMAND(help, "", "list the commands", cmd_help);
+
+static int cmd_version(int argc, char **argv)
+{
+	if (argc > 1)
+		return shell_usage_error(argv, "takes no arguments");
+	kprintf("zdk %s (x86-64), %s\n", zdk_version, zdk_build_info);
+	return 0;
+}
+SHELL_COMMAND(version, "", "print the kernel version", cmd_version);
+
+static int cmd_cmdline(int argc, char **argv)
+{
+	const struct cmdline *cl = kernel_cmdline();
+
+	if (argc > 1)
+		return shell_usage_error(argv, "takes no arguments");
+	kprintf("%s\n", arch_cmdline());
+	for (unsigned int i = 0; i < cl->count; i++)
+		kprintf("  %-20s %s\n", cl->params[i].key,
+			cl->params[i].value ? cl->params[i].value : "(flag)");
+	return 0;
+}
+SHELL_COMMAND(cmdline, "", "show the kernel command line, parsed", cmd_cmdline);
+
+static void log_out(const char *s, size_t len)
+{
+	console_write(s, len);
+}
+
+static int cmd_log(int argc, char **argv)
+{
+	if (argc > 1)
+		return shell_usage_error(argv, "takes no arguments");
+	log_replay(log_out);
+	return 0;
+}
+SHELL_COMMAND(log, "", "replay the kernel log", cmd_log);
+
+static int cmd_ktest(int argc, char **argv)
+{
+	const char *globs = argc > 1 ? argv[1] : "*";
+	unsigned long repeat = 1;
+	struct ktest_totals tot;
+
+	if (argc > 3)
+		return shell_usage_error(argv, "too many arguments");
+	if (argc > 1 && !strcmp(argv[1], "-l")) {
+		ktest_list();
+		return 0;
+	}
+	if (argc > 2 && (parse_ulong(argv[2], &repeat) < 0 || repeat == 0))
+		return shell_usage_error(argv, "'%s' is not a repeat count", argv[2]);
+	if (!ktest_globs_match_any(globs))
+		return shell_usage_error(argv, "'%s' selects no test (ktest -l lists them)", globs);
+	ktest_run(globs, (unsigned int)repeat, &tot);
+	kprintf("ktest: %u passed, %u failed, %u skipped\n",
+		tot.passed, tot.failed, tot.skipped);
+	return tot.failed ? 1 : 0;
+}
+SHELL_COMMAND(ktest, "[GLOBS|-l] [REPEAT]", "run self-tests (default all) or list them", cmd_ktest);
+
+static int cmd_poweroff(int argc, char **argv)
+{
+	if (argc > 1)
+		return shell_usage_error(argv, "takes no arguments");
+	kernel_poweroff();
+}
+SHELL_COMMAND(poweroff, "", "power the machine off (ends the QEMU run)", cmd_poweroff);
+
+static int cmd_reboot(int argc, char **argv)
+{
+	if (argc > 1)
+		return shell_usage_error(argv, "takes no arguments");
+	kernel_reboot();
+}
+SHELL_COMMAND(reboot, "", "reset the machine (QEMU -no-reboot: ends the run)", cmd_reboot);

@@ -1,0 +1,48 @@
+/*
+ * "selftest.crash": deliberate crashes that prove the crash path. Selected
+ * only by name (ktest=selftest.crash, or selftest.panic): the run must
+ * print the register dump and a symbolised backtrace, report the case as
+ * failed with the reason, print the CRASH verdict and leave QEMU with the
+ * crash code; tests/test-all checks all of that.
+ */
+#include <lib/ktest.h>
+#include <lib/bug.h>
+#include <lib/compiler.h>
+
+/* A few named frames so the backtrace has something to show. */
+static __noinline void crash_write_to_unmapped(void)
+{
+	volatile unsigned long *bad = (volatile unsigned long *)0x10;
+
+	*bad = 0xdead;
+}
+
+static __noinline void crash_one_level_up(void)
+{
+	crash_write_to_unmapped();
+	__asm__ volatile("" ::: "memory");	/* keep the frame */
+}
+
+static void page_fault_is_reported(struct ktest *t)
+{
+	ktest_log(t, "about to write to address 0x10 on purpose");
+	crash_one_level_up();
+	ktest_fail(t, "the write to 0x10 did not fault");
+}
+
+static const struct ktest_case crash_cases[] = {
+	KTEST_CASE(page_fault_is_reported, "a kernel page fault ends the run as a crash"),
+	{}
+};
+KTEST_SUITE_EXPLICIT(selftest_crash_suite, "selftest.crash", crash_cases);
+
+static void panic_is_reported(struct ktest *t)
+{
+	panic("deliberate panic from the self-test (value %d)", 42);
+}
+
+static const struct ktest_case panic_cases[] = {
+	KTEST_CASE(panic_is_reported, "panic() ends the run as a crash"),
+	{}
+};
+KTEST_SUITE_EXPLICIT(selftest_panic_suite, "selftest.panic", panic_cases);

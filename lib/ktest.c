@@ -1,0 +1,364 @@
+/*
+ * The ktest harness: select, run, report in KTAP version 1.
+ *
+ * Suites arrive through the "ktest_suites" linker section (an array of
+ * pointers between __start_ktest_suites and __stop_ktest_suites); they run
+ * sorted by name so the output does not depend on link order. Each
+ * selected suite is one nested KTAP block; each case is one result line.
+ *
+ * A case runs with a jump buffer armed: ASSERT_* and ktest_skip() end it by
+ * longjmp back here. If the case panics or faults, the platform calls
+ * ktest_crash(), which finishes the KTAP lines of the case and its suite
+ * so the log stays parseable; the run then ends (the kernel's die()).
+ *
+ * State: one run at a time, on one CPU (the shell and the boot path never
+ * overlap). `run` below is that run's state; `current` is the case in
+ * progress, if any.
+ */
+#include <lib/ktest.h>
+#include <lib/printk.h>
+#include <lib/vsprintf.h>
+#include <lib/bug.h>
+
+extern const struct ktest_suite *const __start_ktest_suites[];
+extern const struct ktest_suite *const __stop_ktest_suites[];
+
+#define MAX_SUITES	256
+#define INDENT		"    "
+
+static struct {
+	const struct ktest_suite *suite;
+	unsigned int suite_no;		/* KTAP number of the open suite */
+	unsigned int case_no;		/* KTAP number of the case in progress */
+	unsigned int pass, fail, skip;	/* within the open suite */
+} run;
+
+static struct ktest *current;
+static char skip_reason_buf[96];	/* reason of the last skipped case */
+
+struct ktest *ktest_current(void)
+{
+	return current;
+}
+
+/* --- selection ------------------------------------------------------------ */
+
+/* Copy the next comma-separated glob of *globs into buf; false at the end. */
+static bool next_glob(const char **globs, char *buf, size_t size)
+{
+	const char *s = *globs;
+	size_t n = 0;
+
+	while (*s == ',' || *s == ' ')
+		s++;
+	if (!*s)
+		return false;
+	while (*s && *s != ',') {
+		if (n + 1 < size)
+			buf[n++] = *s;
+		s++;
+	}
+	buf[n] = '\0';
+	*globs = s;
+	return true;
+}
+
+/*
+ * An explicit suite ("selftest.crash") is chosen only by a glob that
+ * starts with its top-level name ("selftest"), never by "*".
+ */
+static bool glob_may_pick(const struct ktest_suite *s, const char *glob)
+{
+	size_t top;
+
+	if (!(s->flags & KTEST_F_EXPLICIT))
+		return true;
+	top = strcspn(s->name, ".");
+	return !strncmp(glob, s->name, top) &&
+	       (glob[top] == '.' || glob[top] == '\0');
+}
+
+static bool case_selected(const struct ktest_suite *s,
+			  const struct ktest_case *c, const char *globs)
+{
+	char glob[128], full[160];
+
+	if (!strcmp(globs, "none"))
+		return false;
+	snprintf(full, sizeof(full), "%s.%s", s->name, c->name);
+	while (next_glob(&globs, glob, sizeof(glob))) {
+		if (!glob_may_pick(s, glob))
+			continue;
+		if (glob_match(glob, s->name) || glob_match(glob, full))
+			return true;
+	}
+	return false;
+}
+
+static unsigned int count_selected(const struct ktest_suite *s, const char *globs)
+{
+	unsigned int n = 0;
+
+	for (const struct ktest_case *c = s->cases; c->name; c++)
+		n += case_selected(s, c, globs);
+	return n;
+}
+
+/* The registered suites, sorted by name. Returns how many. */
+static size_t sorted_suites(const struct ktest_suite **out)
+{
+	size_t n = 0;
+
+	for (const struct ktest_suite *const *p = __start_ktest_suites;
+	     p < __stop_ktest_suites && n < MAX_SUITES; p++) {
+		size_t i = n++;
+
+		while (i > 0 && strcmp(out[i - 1]->name, (*p)->name) > 0) {
+			out[i] = out[i - 1];
+			i--;
+		}
+		out[i] = *p;
+	}
+	return n;
+}
+
+bool ktest_globs_match_any(const char *globs)
+{
+	static const struct ktest_suite *suites[MAX_SUITES];
+	size_t n = sorted_suites(suites);
+
+	for (size_t i = 0; i < n; i++)
+		if (count_selected(suites[i], globs))
+			return true;
+	return false;
+}
+
+void ktest_list(void)
+{
+	static const struct ktest_suite *suites[MAX_SUITES];
+	size_t n = sorted_suites(suites);
+
+	for (size_t i = 0; i < n; i++) {
+		kprintf("%s%s\n", suites[i]->name,
+			suites[i]->flags & KTEST_F_EXPLICIT ? " (explicit)" : "");
+		for (const struct ktest_case *c = suites[i]->cases; c->name; c++)
+			kprintf("  %-32s %s\n", c->name, c->intent ? c->intent : "");
+	}
+}
+
+/* --- running ---------------------------------------------------------------- */
+
+static enum ktest_status run_case_once(const struct ktest_suite *s,
+				       const struct ktest_case *c)
+{
+	struct ktest t = {
+		.suite = s, .tcase = c, .status = KTEST_PASS, .indent = 1,
+		.warn_base = warn_count(),
+	};
+
+	current = &t;
+	if (arch_setjmp(t.abort_jmp) == 0)
+		c->run(&t);
+	current = NULL;
+	if (t.status == KTEST_SKIP)
+		strlcpy(skip_reason_buf, t.reason, sizeof(skip_reason_buf));
+	return t.status;
+}
+
+enum ktest_status ktest_run_inner(const struct ktest_case *c)
+{
+	struct ktest *outer = current;
+	struct ktest t = {
+		.suite = outer ? outer->suite : NULL, .tcase = c,
+		.status = KTEST_PASS, .indent = 1, .quiet = true,
+		.warn_base = warn_count(),
+	};
+
+	current = &t;
+	if (arch_setjmp(t.abort_jmp) == 0)
+		c->run(&t);
+	current = outer;
+	return t.status;
+}
+
+static void report_case(unsigned int no, const struct ktest_case *c,
+			enum ktest_status st)
+{
+	if (st == KTEST_SKIP)
+		kprintf(INDENT "ok %u %s # SKIP %s\n", no, c->name, skip_reason_buf);
+	else
+		kprintf(INDENT "%s %u %s\n", st == KTEST_PASS ? "ok" : "not ok",
+			no, c->name);
+}
+
+static void close_suite(const char *note)
+{
+	const struct ktest_suite *s = run.suite;
+	unsigned int total = run.pass + run.fail + run.skip;
+
+	kprintf(INDENT "# %s: pass:%u fail:%u skip:%u total:%u%s\n", s->name,
+		run.pass, run.fail, run.skip, total, note);
+	if (run.fail)
+		kprintf("not ok %u %s\n", run.suite_no, s->name);
+	else if (run.skip && !run.pass)
+		kprintf("ok %u %s # SKIP\n", run.suite_no, s->name);
+	else
+		kprintf("ok %u %s\n", run.suite_no, s->name);
+	run.suite = NULL;
+}
+
+static void run_suite(const struct ktest_suite *s, unsigned int no,
+		      const char *globs, unsigned int repeat)
+{
+	run.suite = s;
+	run.suite_no = no;
+	run.pass = run.fail = run.skip = 0;
+	run.case_no = 0;
+
+	kprintf(INDENT "KTAP version 1\n");
+	kprintf(INDENT "# Subtest: %s\n", s->name);
+	kprintf(INDENT "1..%u\n", count_selected(s, globs));
+
+	for (const struct ktest_case *c = s->cases; c->name; c++) {
+		enum ktest_status st = KTEST_PASS;
+
+		if (!case_selected(s, c, globs))
+			continue;
+		run.case_no++;
+		for (unsigned int r = 0; r < repeat && st == KTEST_PASS; r++)
+			st = run_case_once(s, c);
+		if (st == KTEST_FAIL && repeat > 1)
+			kprintf(INDENT "# %s failed in a repetition (of %u)\n",
+				c->name, repeat);
+		report_case(run.case_no, c, st);
+		run.pass += st == KTEST_PASS;
+		run.fail += st == KTEST_FAIL;
+		run.skip += st == KTEST_SKIP;
+	}
+	close_suite("");
+}
+
+int ktest_run(const char *globs, unsigned int repeat, struct ktest_totals *out)
+{
+	static const struct ktest_suite *suites[MAX_SUITES];
+	size_t n = sorted_suites(suites);
+	struct ktest_totals tot = { 0 };
+	unsigned int planned = 0, no = 0;
+
+	if (repeat == 0)
+		repeat = 1;
+	for (size_t i = 0; i < n; i++)
+		planned += count_selected(suites[i], globs) > 0;
+
+	kprintf("KTAP version 1\n");
+	kprintf("1..%u\n", planned);
+	for (size_t i = 0; i < n; i++) {
+		if (!count_selected(suites[i], globs))
+			continue;
+		run_suite(suites[i], ++no, globs, repeat);
+		tot.passed += run.pass;
+		tot.failed += run.fail;
+		tot.skipped += run.skip;
+		tot.suites++;
+	}
+	if (out)
+		*out = tot;
+	return tot.failed;
+}
+
+bool ktest_crash(const char *reason)
+{
+	struct ktest *t = current;
+
+	if (!t || !run.suite)
+		return false;
+	current = NULL;
+	kprintf(INDENT "# %s crashed: %s\n", t->tcase->name, reason);
+	kprintf(INDENT "not ok %u %s\n", run.case_no, t->tcase->name);
+	run.fail++;
+	close_suite(" (run ended by a crash)");
+	return true;
+}
+
+/* --- reporting from cases ------------------------------------------------- */
+
+static void vlog(struct ktest *t, const char *fmt, va_list ap)
+{
+	char msg[256];
+
+	if (t->quiet)
+		return;
+	vscnprintf(msg, sizeof(msg), fmt, ap);
+	kprintf("%s# %s\n", t->indent ? INDENT : "", msg);
+}
+
+void ktest_log(struct ktest *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(t, fmt, ap);
+	va_end(ap);
+}
+
+void ktest_fail(struct ktest *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(t, fmt, ap);
+	va_end(ap);
+	t->status = KTEST_FAIL;
+}
+
+void ktest_abort(struct ktest *t)
+{
+	arch_longjmp(t->abort_jmp, 1);
+}
+
+void ktest_skip(struct ktest *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vscnprintf(t->reason, sizeof(t->reason), fmt, ap);
+	va_end(ap);
+	/* A failure recorded before the skip still counts. */
+	if (t->status != KTEST_FAIL)
+		t->status = KTEST_SKIP;
+	ktest_abort(t);
+}
+
+unsigned long ktest_warnings(struct ktest *t)
+{
+	return warn_count() - t->warn_base;
+}
+
+bool __ktest_check_int(struct ktest *t, bool ok, const char *file, int line,
+		       const char *macro, const char *ea, const char *eb,
+		       long long a, long long b)
+{
+	if (!ok)
+		ktest_fail(t, "%s(%s, %s) failed at %s:%d: %s == %lld (%#llx), %s == %lld (%#llx)",
+			   macro, ea, eb, file, line, ea, a, (unsigned long long)a,
+			   eb, b, (unsigned long long)b);
+	return ok;
+}
+
+bool __ktest_check_str(struct ktest *t, bool ok, const char *file, int line,
+		       const char *macro, const char *ea, const char *eb,
+		       const char *a, const char *b)
+{
+	if (!ok)
+		ktest_fail(t, "%s(%s, %s) failed at %s:%d: \"%s\" vs \"%s\"",
+			   macro, ea, eb, file, line, a, b);
+	return ok;
+}
+
+bool __ktest_check_cond(struct ktest *t, bool ok, const char *file, int line,
+			const char *macro, const char *expr)
+{
+	if (!ok)
+		ktest_fail(t, "%s(%s) failed at %s:%d", macro, expr, file, line);
+	return ok;
+}

@@ -1,0 +1,125 @@
+/*
+ * printk: format, stamp, keep, show.
+ *
+ * A message is formatted into a line buffer on the caller's stack, given
+ * a "[seconds.micros] " stamp, appended to the log ring, and written to
+ * every registered console at once: nothing waits in a buffer, so the
+ * last line before a crash is always on the serial port.
+ *
+ * The ring is a byte array written cyclically; `log_head` counts every
+ * byte ever written, so the oldest byte still present is
+ * max(0, log_head - LOG_BUF_SIZE). Replay starts at the first line
+ * boundary after that point.
+ *
+ * Concurrency: single CPU for now; SMP brings a lock around the append and
+ * the console write (so lines do not interleave).
+ */
+#include <lib/printk.h>
+#include <lib/vsprintf.h>
+#include <lib/string.h>
+#include <lib/ktime.h>
+
+static struct console *consoles;
+static int console_level = LOGLEVEL_DEFAULT;
+
+static char log_buf[LOG_BUF_SIZE];
+static uint64_t log_head;		/* bytes ever appended */
+
+#define LINE_MAX	512
+
+void console_register(struct console *con)
+{
+	con->next = consoles;
+	consoles = con;
+}
+
+void console_write(const char *s, size_t len)
+{
+	for (struct console *c = consoles; c; c = c->next)
+		c->write(s, len);
+}
+
+void printk_set_console_level(int level)
+{
+	console_level = level;
+}
+
+static void log_append(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		log_buf[(log_head + i) % LOG_BUF_SIZE] = s[i];
+	log_head += len;
+}
+
+void log_replay(void (*fn)(const char *s, size_t len))
+{
+	uint64_t start = log_head > LOG_BUF_SIZE ? log_head - LOG_BUF_SIZE : 0;
+
+	/* A wrapped ring starts mid-line: skip to the next whole line. */
+	if (start > 0) {
+		while (start < log_head && log_buf[start % LOG_BUF_SIZE] != '\n')
+			start++;
+		start++;
+	}
+	while (start < log_head) {
+		size_t off = start % LOG_BUF_SIZE;
+		size_t chunk = LOG_BUF_SIZE - off;
+
+		if (chunk > log_head - start)
+			chunk = log_head - start;
+		fn(&log_buf[off], chunk);
+		start += chunk;
+	}
+}
+
+int vprintk_level(int level, const char *fmt, va_list ap)
+{
+	char line[LINE_MAX];
+	uint64_t ns = ktime_get_ns();
+	int n;
+
+	n = scnprintf(line, sizeof(line), "[%5llu.%06llu] ",
+		      (unsigned long long)(ns / NSEC_PER_SEC),
+		      (unsigned long long)(ns % NSEC_PER_SEC / NSEC_PER_USEC));
+	n += vscnprintf(line + n, sizeof(line) - n, fmt, ap);
+	if (n == (int)sizeof(line) - 1)
+		line[n - 1] = '\n';		/* truncated: still a line */
+	else if (n == 0 || line[n - 1] != '\n')
+		line[n++] = '\n', line[n] = '\0';
+
+	log_append(line, n);
+	if (level <= console_level)
+		console_write(line, n);
+	return n;
+}
+
+int printk_level(int level, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk_level(level, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int vkprintf(const char *fmt, va_list ap)
+{
+	char line[LINE_MAX];
+	int n = vscnprintf(line, sizeof(line), fmt, ap);
+
+	console_write(line, n);
+	return n;
+}
+
+int kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vkprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
