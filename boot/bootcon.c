@@ -14,7 +14,7 @@
 #define COM1		0x3f8
 #define COM1_LSR	(COM1 + 5)
 #define LSR_THR_EMPTY	0x20
-#define LINE_MAX	320
+#define LINE_MAX	1280	/* fits the longest command line */
 
 static BOOLEAN firmware_gone;
 
@@ -42,7 +42,7 @@ static void serial_putc(CHAR16 c)
 /* Writes text with every "\n" turned into "\r\n", to both consoles. */
 static void emit(const CHAR16 *text)
 {
-	CHAR16 out[2 * LINE_MAX];
+	static CHAR16 out[2 * LINE_MAX];
 	UINTN n = 0;
 
 	for (; *text; text++) {
@@ -58,12 +58,18 @@ static void emit(const CHAR16 *text)
 		ST->ConOut->OutputString(ST->ConOut, out);
 }
 
-static void vline(const CHAR16 *prefix, const CHAR16 *fmt, va_list args)
+/* Formats one whole line, so the two outputs never interleave. */
+static void say(const CHAR16 *kind, const EFI_STATUS *status, const CHAR16 *fmt,
+		va_list args)
 {
-	CHAR16 line[LINE_MAX];
+	static CHAR16 msg[LINE_MAX], line[LINE_MAX];
 
-	emit(prefix);
-	UnicodeVSPrint(line, sizeof(line), fmt, args);
+	UnicodeVSPrint(msg, sizeof(msg), fmt, args);
+	if (status)
+		UnicodeSPrint(line, sizeof(line), L"zdk loader: %s%s (status: %r)\n",
+			      kind, msg, *status);
+	else
+		UnicodeSPrint(line, sizeof(line), L"zdk loader: %s%s\n", kind, msg);
 	emit(line);
 }
 
@@ -72,9 +78,8 @@ void boot_info(const CHAR16 *fmt, ...)
 	va_list args;
 
 	va_start(args, fmt);
-	vline(L"zdk loader: ", fmt, args);
+	say(L"", NULL, fmt, args);
 	va_end(args);
-	emit(L"\n");
 }
 
 void boot_warn(const CHAR16 *fmt, ...)
@@ -82,23 +87,19 @@ void boot_warn(const CHAR16 *fmt, ...)
 	va_list args;
 
 	va_start(args, fmt);
-	vline(L"zdk loader: warning: ", fmt, args);
+	say(L"warning: ", NULL, fmt, args);
 	va_end(args);
-	emit(L"\n");
 }
 
 EFI_STATUS boot_error(EFI_STATUS status, const CHAR16 *fmt, ...)
 {
-	CHAR16 tail[64];
 	va_list args;
 
 	if (status == EFI_SUCCESS)
 		status = EFI_LOAD_ERROR;
 	va_start(args, fmt);
-	vline(L"zdk loader: error: ", fmt, args);
+	say(L"error: ", &status, fmt, args);
 	va_end(args);
-	UnicodeSPrint(tail, sizeof(tail), L" (status: %r)\n", status);
-	emit(tail);
 	return status;
 }
 

@@ -1,5 +1,5 @@
 /*
- * Internal interfaces of the zdk UEFI loader (boot/*.c).
+ * Internal interfaces of the zdk UEFI loader (the C files in boot/).
  *
  * The loader is a GNU-EFI application. efi_main (loader.c) runs the steps
  * in order; each step lives in its own file and reports its own failures

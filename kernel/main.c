@@ -40,9 +40,9 @@ static void parse_cmdline(void)
 	pr_info("Command line: %s", raw);
 	err = cmdline_parse(&boot_cmdline, raw);
 	if (err < 0) {
-		pr_err("cmdline: cannot parse the command line (%s): using defaults",
-		       errno_name(err));
-		cmdline_parse(&boot_cmdline, "");
+		pr_err("cmdline: %s at offset %zu (%s); keeping the %u arguments before it",
+		       boot_cmdline.error, boot_cmdline.error_pos, errno_name(err),
+		       boot_cmdline.nargs);
 	}
 	v = cmdline_get(&boot_cmdline, "loglevel");
 	if (v) {

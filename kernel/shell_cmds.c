@@ -9,6 +9,7 @@
 #include <lib/cmdline.h>
 #include <lib/ktest.h>
 #include <lib/printk.h>
+#include <lib/vsprintf.h>
 #include <lib/string.h>
 #include <asm/platform.h>
 
@@ -46,9 +47,9 @@ static int cmd_cmdline(int argc, char **argv)
 	if (argc > 1)
 		return shell_usage_error(argv, "takes no arguments");
 	kprintf("%s\n", arch_cmdline());
-	for (unsigned int i = 0; i < cl->count; i++)
-		kprintf("  %-20s %s\n", cl->params[i].key,
-			cl->params[i].value ? cl->params[i].value : "(flag)");
+	for (unsigned int i = 0; i < cl->nargs; i++)
+		kprintf("  %-20s %s\n", cl->args[i].key,
+			cl->args[i].value ? cl->args[i].value : "(flag)");
 	return 0;
 }
 SHELL_COMMAND(cmdline, "", "show the kernel command line, parsed", cmd_cmdline);

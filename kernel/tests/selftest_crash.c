@@ -9,12 +9,13 @@
 #include <lib/bug.h>
 #include <lib/compiler.h>
 
+/* The address is read from memory so the compiler cannot see the crash coming. */
+static volatile uintptr_t unmapped_address = 0x10;
+
 /* A few named frames so the backtrace has something to show. */
 static __noinline void crash_write_to_unmapped(void)
 {
-	volatile unsigned long *bad = (volatile unsigned long *)0x10;
-
-	*bad = 0xdead;
+	*(volatile unsigned long *)unmapped_address = 0xdead;
 }
 
 static __noinline void crash_one_level_up(void)
