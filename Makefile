@@ -70,6 +70,11 @@ override NASM_FLAGS := -f elf64 -g -F dwarf -w+all -w+error -Iarch/x86/
 override KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 \
 	-z noexecstack --no-warn-rwx-segments -T linker.ld
 
+# The version string names the commit the kernel was built from.
+ZDK_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(B)/kernel/kernel/version.o: override CFLAGS += -DZDK_VERSION='"$(ZDK_VERSION)"'
+$(B)/kernel/kernel/version.o: $(wildcard .git/HEAD .git/index)
+
 $(B)/kernel/%.o: %.c
 	$(call say,CC,$@)
 	@mkdir -p $(dir $@)
