@@ -1,0 +1,54 @@
+; _start: the kernel's first instruction, jumped to by the UEFI loader.
+;
+; The loader leaves us in long mode with interrupts off, on its own page
+; tables and the firmware's stack, with the physical address of the
+; boot-info in rdi (boot/bootinfo.h). We make the .bss zero ourselves
+; (rather than trust that the loader did), move to a stack of our own,
+; build a terminating frame so that every backtrace ends cleanly, and call
+; x86_start() in setup.c, which never returns.
+
+bits 64
+
+BOOT_STACK_SIZE	equ 64 * 1024
+
+extern x86_start
+extern __bss_start
+extern __bss_end
+
+section .text.entry
+
+global _start
+_start:
+	cli
+	cld
+
+	mov	r12, rdi			; boot-info, kept across the fill
+	lea	rdi, [rel __bss_start]
+	lea	rcx, [rel __bss_end]
+	sub	rcx, rdi
+	xor	eax, eax
+	rep stosb
+	mov	rdi, r12
+
+	lea	rsp, [rel boot_stack_top]
+	; A last frame whose saved rbp and return address are both zero: the
+	; backtrace walker stops on it.
+	push	0
+	push	0
+	mov	rbp, rsp			; rsp is 16-byte aligned here
+	call	x86_start
+
+	; x86_start does not return; if it did, stop here. (No label: a
+	; local label would become a symbol and split _start in backtraces.)
+	cli
+	hlt
+	jmp	$ - 1				; back to the hlt
+
+section .bss
+
+align 16
+global boot_stack_bottom
+boot_stack_bottom:
+	resb	BOOT_STACK_SIZE
+global boot_stack_top
+boot_stack_top:
