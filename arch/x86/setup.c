@@ -8,7 +8,8 @@
  *      is trusted;
  *   3. the console, so that everything from here on goes through printk;
  *   4. our own GDT/TSS and IDT: from now on a fault is reported by us,
- *      not by the firmware's tables (which may already be gone);
+ *      not by the firmware's tables (which may already be gone); then the
+ *      loader's identity map of low memory goes, so stray pointers fault;
  *   5. CPU features (and the memcpy flavour they select), TSC calibration;
  *   6. the boot facts and the memory-map summary, then the generic kernel.
  *
@@ -22,20 +23,20 @@
 #include <lib/vsprintf.h>
 #include <kernel/main.h>
 #include <kernel/verdict.h>
+#include <kernel/version.h>
 #include <boot/bootinfo.h>
 #include <asm/efi_memmap.h>
 #include <asm/page.h>
 #include <asm/platform.h>
 #include <asm/cpu.h>
 #include <asm/cpufeature.h>
+#include <asm/ctrlregs.h>
 #include "lib/memcpy.h"
 #include "gdt.h"
 #include "idt.h"
 #include "serial.h"
 #include "tsc.h"
 
-/* kernel/version.c */
-extern const char zdk_version[];
 
 /* The smallest descriptor stride UEFI allows (EFI_MEMORY_DESCRIPTOR). */
 #define EFI_DESC_MIN_SIZE	40
@@ -131,6 +132,22 @@ static void print_boot_facts(const struct bootinfo *bi)
 	pr_info("boot: command line \"%s\"", bi->cmdline);
 }
 
+/*
+ * The loader identity-maps low memory only to survive its own switch of
+ * CR3. The kernel reaches physical memory through the direct map alone, so
+ * the lower half is unmapped here: a stray low pointer (NULL plus an
+ * offset) then faults instead of quietly reading physical memory.
+ */
+static void drop_identity_map(void)
+{
+	uint64_t cr3 = read_cr3();
+	uint64_t *pml4 = phys_to_virt(cr3 & 0x000ffffffffff000ULL);
+
+	for (int i = 0; i < 256; i++)
+		pml4[i] = 0;
+	write_cr3(cr3);		/* flushes the non-global TLB entries */
+}
+
 __noreturn void x86_start(uint64_t bootinfo_phys)
 {
 	tsc_mark_epoch();
@@ -141,6 +158,7 @@ __noreturn void x86_start(uint64_t bootinfo_phys)
 
 	gdt_init();
 	idt_init();
+	drop_identity_map();
 	cpu_features_init();
 	memcpy_init();
 	tsc_calibrate();
