@@ -184,10 +184,9 @@ host-tests: $(B)/host/zdk-host-tests
 deps:
 	$(Q)PYTHON=$(PYTHON) QEMU=$(QEMU) OVMF_CODE=$(OVMF_CODE) sh scripts/deps.sh
 
-RUN_ARGS := --smp $(SMP) --mem $(MEM) $(foreach n,$(subst $(comma), ,$(NVDIMMS)),--nvdimm $(n)) \
+RUN_ARGS := --smp $(SMP) --mem $(MEM) --nvdimms "$(NVDIMMS)" \
 	$(if $(TIMEOUT),--timeout $(TIMEOUT)) --qemu $(QEMU) --ovmf-code $(OVMF_CODE) \
 	--ovmf-vars $(OVMF_VARS)
-comma := ,
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -197,9 +196,18 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all host-tests
 	$(Q)$(PYTHON) tests/test-all --qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS)
 
+# QEMU starts halted in the background (serial in build/gdb.log), gdb runs in
+# the foreground with the generated build/gdbinit (symbols + target remote);
+# leaving gdb stops QEMU.
 gdb: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)$(PYTHON) tests/qemu-run $(RUN_ARGS) --cmdline "$(CMDLINE)" --log $(B)/gdb.log --gdb
+	$(Q)rm -f $(B)/gdbinit; \
+	$(PYTHON) tests/qemu-run $(RUN_ARGS) --cmdline "$(CMDLINE)" --log $(B)/gdb.log \
+		--gdb --quiet --timeout 0 </dev/null & qemu=$$!; \
+	while [ ! -f $(B)/gdbinit ]; do sleep 0.2; done; \
+	echo "serial output: tail -f $(B)/gdb.log"; \
+	gdb -q -x $(B)/gdbinit -ex 'hbreak start_kernel'; \
+	kill $$qemu 2>/dev/null; wait $$qemu 2>/dev/null; true
 
 clean:
 	rm -rf $(B)

@@ -11,6 +11,7 @@
 #include <lib/printk.h>
 #include <lib/vsprintf.h>
 #include <asm/cpufeature.h>
+#include <asm/platform.h>
 
 enum cpuid_reg { EAX, EBX, ECX, EDX };
 
@@ -135,4 +136,10 @@ void cpu_features_init(void)
 	list_features(have, sizeof(have), found);
 	list_features(lack, sizeof(lack), all & ~found);
 	pr_info("cpu: features: %s (absent: %s)", have, lack[0] ? lack : "none");
+}
+
+/* <asm/platform.h>: the initial APIC id, CPUID.1:EBX[31:24]. */
+unsigned int arch_cpu_apic_id(void)
+{
+	return cpuid(1, 0).r[EBX] >> 24;
 }

@@ -33,6 +33,9 @@ uint64_t arch_loader_ns(void);		/* loader entry -> kernel entry */
 uint64_t arch_boot_tsc_ns(uint64_t tsc);/* convert a TSC value */
 uint64_t arch_since_loader_ns(void);	/* now - loader entry */
 
+/* The APIC id of the CPU running this code. */
+unsigned int arch_cpu_apic_id(void);
+
 /* --- diagnostics --- */
 /* Print a frame-pointer backtrace starting at the caller, symbolised. */
 void dump_stack(void);
