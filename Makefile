@@ -173,7 +173,7 @@ $(B)/host/string_under_test.o: lib/string.c tests/host/string_prefix.h
 
 # --- targets -------------------------------------------------------------------
 
-.PHONY: all kernel loader host-tests deps run test gdb clean help
+.PHONY: all kernel loader host-tests deps run test bench gdb clean help
 
 all: $(B)/kernel.elf $(B)/BOOTX64.EFI
 kernel: $(B)/kernel.elf
@@ -196,6 +196,17 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all host-tests
 	$(Q)$(PYTHON) tests/test-all --qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS)
 
+# Every benchmark in one boot (so ratios compare figures of the same boot),
+# then the report: build/bench.json and build/bench.md. Fails only if a
+# benchmark cannot run, never because a figure is slow.
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(PYTHON) tests/qemu-run --quiet --smp $(SMP) --mem $(MEM) --nvdimms "$(NVDIMMS)" \
+		--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
+		--timeout $(or $(TIMEOUT),600) --cmdline "ktest=none bench=* shell=off $(CMDLINE)" \
+		--log $(B)/bench.log
+	$(Q)$(PYTHON) tests/bench-report --json $(B)/bench.json --markdown $(B)/bench.md $(B)/bench.log
+
 # QEMU starts halted in the background (serial in build/gdb.log), gdb runs in
 # the foreground with the generated build/gdbinit (symbols + target remote);
 # leaving gdb stops QEMU.
@@ -215,6 +226,7 @@ clean:
 help:
 	@echo 'make run     build, boot zdk in QEMU (OVMF + NVDIMM), run the boot self-tests, open the shell'
 	@echo 'make test    host tests (ASan/UBSan) + QEMU self-test boots; ends with "N passed, N failed"'
+	@echo 'make bench   run every benchmark in one boot; writes build/bench.json and build/bench.md'
 	@echo 'make gdb     boot QEMU waiting for gdb and attach gdb with symbols'
 	@echo 'make all     build build/kernel.elf and build/BOOTX64.EFI'
 	@echo 'make clean   remove build/'

@@ -4,8 +4,9 @@
  *
  *   1. read the command line (bad syntax is reported and ignored);
  *   2. discover the platform's ACPI tables (bad tables are skipped);
- *   3. run the boot self-tests selected by `ktest=` (default: all) and
- *      print the verdict line;
+ *   3. run the boot self-tests selected by `ktest=` (default: all) and the
+ *      benchmarks selected by `bench=` (default: none), and print the
+ *      verdict line;
  *   4. with `shell=off`, leave QEMU with that verdict; otherwise open the
  *      serial shell.
  */
@@ -13,6 +14,7 @@
 #include <kernel/shell.h>
 #include <kernel/verdict.h>
 #include <kernel/version.h>
+#include <lib/bench.h>
 #include <lib/cmdline.h>
 #include <lib/errno.h>
 #include <lib/ktest.h>
@@ -83,6 +85,33 @@ static enum verdict run_boot_tests(char *detail, size_t size)
 	return tot.failed ? VERDICT_FAIL : VERDICT_PASS;
 }
 
+static uint64_t ready_ns;	/* loader entry -> ready for the self-tests */
+
+/* Selected benchmarks (`bench=GLOBS`); false if one could not run. */
+static bool run_boot_benchmarks(void)
+{
+	const char *globs = cmdline_get(&boot_cmdline, "bench");
+	unsigned int ran;
+	int failed;
+
+	if (!globs || !strcmp(globs, "none"))
+		return true;
+	if (!bench_globs_match_any(globs)) {
+		pr_err("bench: '%s' selects no benchmark (see 'bench -l' in the shell)", globs);
+		return false;
+	}
+	failed = bench_run_all(globs, &ran);
+	pr_info("bench: %u benchmarks ran, %d could not run", ran, failed);
+	return failed == 0;
+}
+
+static long long boot_ms_sample(struct bench_run *r)
+{
+	return (long long)(ready_ns / 1000);	/* thousandths of a ms */
+}
+BENCH(boot_kernel_ms, .name = "boot.kernel_ms", .unit = "ms", .samples = 1,
+      .sample = boot_ms_sample);
+
 void start_kernel(void)
 {
 	char detail[128];
@@ -92,7 +121,12 @@ void start_kernel(void)
 	parse_cmdline();
 	acpi_init(arch_rsdp_phys());
 
+	ready_ns = arch_since_loader_ns();
 	v = run_boot_tests(detail, sizeof(detail));
+	if (!run_boot_benchmarks() && v == VERDICT_PASS) {
+		v = VERDICT_FAIL;
+		scnprintf(detail, sizeof(detail), "a benchmark could not run");
+	}
 	verdict_print(v, detail);
 
 	if (cmdline_get_bool(&boot_cmdline, "shell", true, &shell) < 0)

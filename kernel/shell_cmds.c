@@ -6,6 +6,7 @@
 #include <kernel/power.h>
 #include <kernel/shell.h>
 #include <kernel/version.h>
+#include <lib/bench.h>
 #include <lib/cmdline.h>
 #include <lib/ktest.h>
 #include <lib/printk.h>
@@ -115,6 +116,26 @@ static int cmd_cpus(int argc, char **argv)
 	return 0;
 }
 SHELL_COMMAND(cpus, "", "list the CPUs (from the ACPI MADT) and their state", cmd_cpus);
+
+static int cmd_bench(int argc, char **argv)
+{
+	const char *globs = argc > 1 ? argv[1] : "*";
+	unsigned int ran;
+	int failed;
+
+	if (argc > 2)
+		return shell_usage_error(argv, "too many arguments");
+	if (argc > 1 && !strcmp(argv[1], "-l")) {
+		bench_list();
+		return 0;
+	}
+	if (!bench_globs_match_any(globs))
+		return shell_usage_error(argv, "'%s' selects no benchmark (bench -l lists them)", globs);
+	failed = bench_run_all(globs, &ran);
+	kprintf("bench: %u ran, %d could not run\n", ran, failed);
+	return failed ? 1 : 0;
+}
+SHELL_COMMAND(bench, "[GLOBS|-l]", "run benchmarks (default all) or list them", cmd_bench);
 
 static int cmd_poweroff(int argc, char **argv)
 {

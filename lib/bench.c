@@ -1,0 +1,119 @@
+/*
+ * The benchmark harness: select, warm up, sample, take the median, print
+ * a human line and a machine line (see lib/bench.h).
+ *
+ * The median, not the mean: under emulation a host hiccup makes single
+ * samples many times slower, and one such sample must not move the
+ * figure. The number of samples is printed so a reader can judge.
+ */
+#include <lib/bench.h>
+#include <lib/errno.h>
+#include <lib/ktest.h>
+#include <lib/printk.h>
+#include <lib/string.h>
+#include <lib/vsprintf.h>
+
+/* Weak: a build with no benchmark at all (a host test binary) has no
+ * bench_list section, and then both are NULL. */
+extern const struct bench *const __start_bench_list[] __attribute__((weak));
+extern const struct bench *const __stop_bench_list[] __attribute__((weak));
+
+static bool bench_selected(const struct bench *b, const char *globs)
+{
+	char glob[128];
+	const char *s = globs;
+
+	if (!strcmp(globs, "none"))
+		return false;
+	while (*s) {
+		size_t n = strcspn(s, ",");
+
+		if (n && n < sizeof(glob)) {
+			memcpy(glob, s, n);
+			glob[n] = '\0';
+			if (glob_match(glob, b->name))
+				return true;
+		}
+		s += n + (s[n] == ',');
+	}
+	return false;
+}
+
+bool bench_globs_match_any(const char *globs)
+{
+	for (const struct bench *const *p = __start_bench_list; p < __stop_bench_list; p++)
+		if (bench_selected(*p, globs))
+			return true;
+	return false;
+}
+
+void bench_list(void)
+{
+	for (const struct bench *const *p = __start_bench_list; p < __stop_bench_list; p++)
+		kprintf("  %-36s %s\n", (*p)->name, (*p)->unit);
+}
+
+static void sort_values(long long *v, unsigned int n)
+{
+	for (unsigned int i = 1; i < n; i++) {
+		long long x = v[i];
+		unsigned int j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/* Runs one benchmark; returns 0 or the negative errno that stopped it. */
+static int bench_one(const struct bench *b)
+{
+	long long values[BENCH_MAX_SAMPLES];
+	unsigned int n = b->samples ? b->samples : BENCH_DEFAULT_SAMPLES;
+	struct bench_run r = { .bench = b, .cpus = 1 };
+	long long v = 0, med;
+	int err = 0;
+
+	if (n > BENCH_MAX_SAMPLES)
+		n = BENCH_MAX_SAMPLES;
+	if (b->setup && (err = b->setup(&r)) < 0)
+		goto failed;
+	for (unsigned int i = 0; i < BENCH_WARMUP && v >= 0; i++)
+		v = b->sample(&r);
+	for (unsigned int i = 0; i < n && v >= 0; i++)
+		v = values[i] = b->sample(&r);
+	if (b->teardown)
+		b->teardown(&r);
+	if (v < 0) {
+		err = (int)v;
+		goto failed;
+	}
+	sort_values(values, n);
+	med = values[n / 2];
+	kprintf("bench: %-32s %lld.%03lld %s  (median of %u, %u CPU%s)\n", b->name,
+		med / 1000, med % 1000, b->unit, n, r.cpus, r.cpus == 1 ? "" : "s");
+	kprintf("BENCH {\"name\": \"%s\", \"value\": %lld.%03lld, \"unit\": \"%s\", "
+		"\"median_of\": %u, \"cpus\": %u}\n",
+		b->name, med / 1000, med % 1000, b->unit, n, r.cpus);
+	return 0;
+failed:
+	kprintf("bench: %s could not run: %s\n", b->name, errno_name(err));
+	kprintf("BENCH {\"name\": \"%s\", \"error\": \"%s\"}\n", b->name, errno_name(err));
+	return err;
+}
+
+int bench_run_all(const char *globs, unsigned int *ran)
+{
+	int failed = 0;
+	unsigned int count = 0;
+
+	for (const struct bench *const *p = __start_bench_list; p < __stop_bench_list; p++) {
+		if (!bench_selected(*p, globs))
+			continue;
+		count++;
+		failed += bench_one(*p) < 0;
+	}
+	if (ran)
+		*ran = count;
+	return failed;
+}

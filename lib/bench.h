@@ -1,0 +1,73 @@
+/*
+ * bench: the benchmark registry (the sibling of ktest).
+ *
+ * A benchmark registers itself in the "bench_list" linker section and is
+ * selected by glob: `bench=GLOBS` on the kernel command line, `bench
+ * [GLOBS]` in the shell, or the host bench program's arguments. The
+ * harness calls its sample() a few times to warm up, then `samples` times,
+ * and reports the median:
+ *
+ *   bench: pmem.write_bw.4k  1234.567 MB/s  (median of 15, 1 CPU)
+ *   BENCH {"name": "pmem.write_bw.4k", "value": 1234.567, "unit": "MB/s", "median_of": 15, "cpus": 1}
+ *
+ * The second line is for machines (tests/bench-report turns a log into
+ * build/bench.json and the ratio table). Figures are printed, never
+ * asserted: a benchmark fails only if it cannot run (sample() returns
+ * a negative errno), never because it is slow.
+ *
+ * Values are fixed-point thousandths (the kernel has no floating point):
+ * a sample of 12.5 cycles returns 12500. bench_per_op() and bench_rate()
+ * do the usual conversions.
+ */
+#ifndef LIB_BENCH_H
+#define LIB_BENCH_H
+
+#include <lib/compiler.h>
+
+struct bench;
+
+/* One measurement in progress; owned by the harness. */
+struct bench_run {
+	const struct bench *bench;
+	void *priv;			/* for setup/sample/teardown */
+	unsigned int cpus;		/* CPUs the sample used (default 1) */
+};
+
+struct bench {
+	const char *name;		/* "page_ref.getput.normal" */
+	const char *unit;		/* "cycles", "ns", "MB/s", "ms" */
+	unsigned int samples;		/* 0: BENCH_DEFAULT_SAMPLES */
+	int (*setup)(struct bench_run *r);	/* optional; <0: cannot run */
+	/* One sample: >= 0 is the value in thousandths of `unit`, < 0 an errno. */
+	long long (*sample)(struct bench_run *r);
+	void (*teardown)(struct bench_run *r);	/* optional */
+};
+
+#define BENCH_DEFAULT_SAMPLES	15
+#define BENCH_MAX_SAMPLES	63
+#define BENCH_WARMUP		3
+
+#define BENCH(var, ...)							\
+	static const struct bench var = { __VA_ARGS__ };		\
+	static const struct bench *const __bench_ptr_##var		\
+		__used __section("bench_list") = &var
+
+/* Run every benchmark matched by globs; returns how many failed to run. */
+int bench_run_all(const char *globs, unsigned int *ran);
+bool bench_globs_match_any(const char *globs);
+void bench_list(void);
+
+/* Thousandths of a unit per operation: cost / ops. */
+static inline long long bench_per_op(uint64_t cost, uint64_t ops)
+{
+	return ops ? (long long)(cost * 1000 / ops) : -1;
+}
+
+/* Thousandths of MB/s (10^6 bytes per second) for bytes moved in ns. */
+static inline long long bench_mb_per_s(uint64_t bytes, uint64_t ns)
+{
+	/* bytes / ns * 1e9 / 1e6 * 1000 = bytes * 1e6 / ns */
+	return ns ? (long long)(bytes * 1000000ULL / ns) : -1;
+}
+
+#endif /* LIB_BENCH_H */
