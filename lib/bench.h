@@ -55,6 +55,9 @@ struct bench {
 /* Run every benchmark matched by globs; returns how many failed to run. */
 int bench_run_all(const char *globs, unsigned int *ran);
 bool bench_globs_match_any(const char *globs);
+/* Run one benchmark, registered or not, printing its lines if `report`;
+ * 0 and the median (in thousandths), or the negative errno that stopped it. */
+int bench_run_one(const struct bench *b, long long *median, bool report);
 void bench_list(void);
 
 /* Thousandths of a unit per operation: cost / ops. */

@@ -1,0 +1,88 @@
+/*
+ * "lib.bench": the benchmark harness reports the median of its samples,
+ * counts warm-up runs apart, and turns a sample's error into a failure
+ * to run. The benchmarks here are not registered, so `make bench` never
+ * sees them.
+ */
+#include <lib/bench.h>
+#include <lib/errno.h>
+#include <lib/ktest.h>
+
+static unsigned int calls;
+static int setups, teardowns;
+
+/* Samples cycle through a fixed shuffled sequence. */
+static long long shuffled_sample(struct bench_run *r)
+{
+	static const long long seq[] = { 50, 10, 90, 30, 70, 20, 80, 40, 60 };
+
+	return seq[calls++ % ARRAY_SIZE(seq)];
+}
+
+static int counting_setup(struct bench_run *r)	{ setups++; return 0; }
+static void counting_teardown(struct bench_run *r)	{ teardowns++; }
+
+static long long failing_sample(struct bench_run *r)	{ return -ENOMEM; }
+static int refusing_setup(struct bench_run *r)		{ return -ENODEV; }
+
+
+static void reports_the_median(struct ktest *t)
+{
+	/* 3 warm-ups take seq[0..2]; the 9 samples are seq[3..8] + seq[0..2]
+	 * = all nine values once, whose median is 50. */
+	const struct bench b = { .name = "test.median", .unit = "cycles",
+				 .samples = 9, .sample = shuffled_sample };
+	long long med = -1;
+
+	calls = 0;
+	ASSERT_EQ(t, bench_run_one(&b, &med, false), 0);
+	EXPECT_EQ(t, med, 50);
+	EXPECT_EQ(t, calls, BENCH_WARMUP + 9);
+}
+
+static void setup_and_teardown_run_once(struct ktest *t)
+{
+	const struct bench b = { .name = "test.setup", .unit = "ns", .samples = 3,
+				 .setup = counting_setup, .sample = shuffled_sample,
+				 .teardown = counting_teardown };
+
+	setups = teardowns = 0;
+	ASSERT_EQ(t, bench_run_one(&b, NULL, false), 0);
+	EXPECT_EQ(t, setups, 1);
+	EXPECT_EQ(t, teardowns, 1);
+}
+
+static void sample_error_fails_the_run(struct ktest *t)
+{
+	const struct bench b = { .name = "test.fail", .unit = "ns",
+				 .sample = failing_sample };
+
+	EXPECT_EQ(t, bench_run_one(&b, NULL, false), -ENOMEM);
+}
+
+static void setup_error_fails_the_run(struct ktest *t)
+{
+	const struct bench b = { .name = "test.nodev", .unit = "ns",
+				 .setup = refusing_setup, .sample = shuffled_sample };
+
+	EXPECT_EQ(t, bench_run_one(&b, NULL, false), -ENODEV);
+}
+
+static void conversions_are_exact(struct ktest *t)
+{
+	EXPECT_EQ(t, bench_per_op(12500, 1000), 12500);	/* 12.5 per op */
+	EXPECT_EQ(t, bench_per_op(1, 0), -1);
+	/* 1 MB in 1 ms = 1000 MB/s, in thousandths */
+	EXPECT_EQ(t, bench_mb_per_s(1000000, 1000000), 1000000);
+	EXPECT_EQ(t, bench_mb_per_s(1, 0), -1);
+}
+
+static const struct ktest_case bench_cases[] = {
+	KTEST_CASE(reports_the_median, "the median of the samples, warm-ups excluded"),
+	KTEST_CASE(setup_and_teardown_run_once, "setup and teardown bracket all samples once"),
+	KTEST_CASE(sample_error_fails_the_run, "a sample's errno is the run's result"),
+	KTEST_CASE(setup_error_fails_the_run, "a setup that refuses stops the run"),
+	KTEST_CASE(conversions_are_exact, "per-op and MB/s helpers in thousandths"),
+	{}
+};
+KTEST_SUITE(bench_suite, "lib.bench", bench_cases);
