@@ -23,6 +23,7 @@
 #include <lib/vsprintf.h>
 #include <lib/string.h>
 #include <drivers/acpi/acpi.h>
+#include <mm/mem_init.h>
 #include <asm/platform.h>
 
 static struct cmdline boot_cmdline;
@@ -119,6 +120,7 @@ void start_kernel(void)
 	bool shell = true;
 
 	parse_cmdline();
+	mem_init();
 	acpi_init(arch_rsdp_phys());
 
 	ready_ns = arch_since_loader_ns();

@@ -13,7 +13,10 @@ static inline void cpu_relax(void)
 	__asm__ volatile("pause" ::: "memory");
 }
 
-/* Cycle counter (TSC); monotonic on one CPU. */
+/* Cycle counter (TSC); monotonic on one CPU. ARCH_CYCLES_UNIT names
+ * what it counts, for printed figures. */
+#define ARCH_CYCLES_UNIT	"cycles"
+
 static inline uint64_t arch_cycles(void)
 {
 	uint32_t lo, hi;

@@ -17,6 +17,8 @@ static inline void cpu_relax(void)
 	sched_yield();
 }
 
+#define ARCH_CYCLES_UNIT	"ns"	/* arch_cycles() counts nanoseconds here */
+
 static inline uint64_t arch_cycles(void)
 {
 	struct timespec ts;
