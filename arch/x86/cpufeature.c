@@ -42,6 +42,8 @@ static const struct feature_bit feature_bits[X86_FEATURE_COUNT] = {
 	[X86_FEATURE_PCID]	    = { "pcid",	      0x00000001, 0, ECX, 17 },
 	[X86_FEATURE_RDTSCP]	    = { "rdtscp",     0x80000001, 0, EDX, 27 },
 	[X86_FEATURE_FSGSBASE]	    = { "fsgsbase",   0x00000007, 0, EBX, 0 },
+	[X86_FEATURE_PGE]	    = { "pge",	      0x00000001, 0, EDX, 13 },
+	[X86_FEATURE_PAT]	    = { "pat",	      0x00000001, 0, EDX, 16 },
 };
 
 uint32_t x86_cpu_features;

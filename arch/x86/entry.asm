@@ -44,11 +44,19 @@ _start:
 	hlt
 	jmp	$ - 1				; back to the hlt
 
-section .bss
+; The boot stack, page-aligned, with a guard page below it that
+; paging_init() leaves unmapped (see stack_guard.h): an overflow faults
+; instead of overwriting the .bss below.
+section .bss.boot_stack nobits alloc noexec write align=4096
 
-align 16
+global boot_stack_guard
+boot_stack_guard:
+	resb	4096
 global boot_stack_bottom
 boot_stack_bottom:
 	resb	BOOT_STACK_SIZE
 global boot_stack_top
 boot_stack_top:
+
+section stack_guards progbits alloc noexec nowrite align=8
+	dq	boot_stack_guard

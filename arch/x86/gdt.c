@@ -4,14 +4,18 @@
  * One flat set of segments for the kernel (and, for later, user mode) and
  * one 64-bit TSS whose only job for now is the IST: #DF, NMI and #MC run
  * on stacks of their own, so that a double fault caused by a blown kernel
- * stack can still be reported. Those stacks are static (in .bss) and have
- * no guard pages yet.
+ * stack can still be reported. Those stacks are static (in .bss), each
+ * page-aligned above a guard page that paging_init() leaves unmapped
+ * (stack_guard.h), so an overflowing handler faults instead of silently
+ * overwriting its neighbour.
  *
  * Everything here belongs to the boot CPU; SMP will give each CPU its own
  * TSS and IST stacks (and so its own TSS descriptor).
  */
 #include <lib/compiler.h>
+#include <asm/page.h>
 #include "gdt.h"
+#include "stack_guard.h"
 
 #define IST_STACK_SIZE	(16 * 1024)
 
@@ -69,7 +73,16 @@ static struct tss tss __aligned(16) = {
 	.iomap_base = sizeof(struct tss),
 };
 
-static uint8_t ist_stacks[3][IST_STACK_SIZE] __aligned(16);
+/* One IST stack with the guard page it grows towards. */
+struct ist_stack {
+	uint8_t guard[PAGE_SIZE];
+	uint8_t stack[IST_STACK_SIZE];
+};
+
+static struct ist_stack ist_stacks[3] __aligned(PAGE_SIZE);
+STACK_GUARD_PAGE(ist_double_fault, ist_stacks[0].guard);
+STACK_GUARD_PAGE(ist_nmi, ist_stacks[1].guard);
+STACK_GUARD_PAGE(ist_machine_check, ist_stacks[2].guard);
 
 struct descriptor_pointer {
 	uint16_t limit;
@@ -118,9 +131,9 @@ void gdt_init(void)
 	};
 
 	/* IST entries point at the top of each stack: stacks grow down. */
-	tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)&ist_stacks[0][IST_STACK_SIZE];
-	tss.ist[IST_NMI - 1] = (uint64_t)&ist_stacks[1][IST_STACK_SIZE];
-	tss.ist[IST_MACHINE_CHECK - 1] = (uint64_t)&ist_stacks[2][IST_STACK_SIZE];
+	tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)&ist_stacks[0].stack[IST_STACK_SIZE];
+	tss.ist[IST_NMI - 1] = (uint64_t)&ist_stacks[1].stack[IST_STACK_SIZE];
+	tss.ist[IST_MACHINE_CHECK - 1] = (uint64_t)&ist_stacks[2].stack[IST_STACK_SIZE];
 	set_tss_descriptor(&gdt[GDT_TSS_IDX], &tss);
 
 	__asm__ volatile("lgdt %0" :: "m"(gdtr) : "memory");

@@ -26,6 +26,7 @@
 #include <lib/kallsyms.h>
 #include <lib/printk.h>
 #include <asm/platform.h>
+#include "stack_guard.h"
 #include "stacktrace.h"
 
 #define MAX_FRAMES	32
@@ -40,13 +41,15 @@ extern char __data_start[], __data_end[];
 
 /*
  * Every stack today is static: the boot stack (entry.asm) and the IST
- * stacks (gdt.c), all in .bss. Stacks allocated later (kernel threads,
- * other CPUs) must be added here.
+ * stacks (gdt.c), all in .bss, each above an unmapped guard page that a
+ * frame pointer must not lead into (after an overflow rsp points there).
+ * Stacks allocated later (kernel threads, other CPUs) must be added here.
  */
 static bool on_known_stack(unsigned long fp)
 {
 	return fp >= (unsigned long)__data_start &&
-	       fp + sizeof(struct frame) <= (unsigned long)__data_end;
+	       fp + sizeof(struct frame) <= (unsigned long)__data_end &&
+	       !stack_guard_page(fp) && !stack_guard_page(fp + sizeof(struct frame) - 1);
 }
 
 static void print_frame(unsigned long addr, bool return_address)

@@ -3,8 +3,9 @@
  *
  * x86_exception() is deliberately small: a handler registered for the
  * vector (idt_set_handler) gets it, otherwise the exception is fatal.
- * A later fault-fixture check (a self-test that expects a fault and
- * resumes) slots in as one more step before the fatal report.
+ * The fatal path first offers the fault to the fault fixture (a
+ * self-test that expects a fault and resumes, fault_fixture.c); with no
+ * fixture armed that is a no-op, so every other fault still dies.
  *
  * The report says, one fact per line at LOGLEVEL_EMERG: which exception,
  * the error code (decoded for page faults) and CR2, every register with
@@ -22,6 +23,7 @@
 #include <asm/ctrlregs.h>
 #include <asm/platform.h>
 #include "serial.h"
+#include "stack_guard.h"
 #include "stacktrace.h"
 #include "traps.h"
 #include "idt.h"
@@ -137,6 +139,7 @@ __noreturn void x86_fatal_exception(struct pt_regs *regs)
 	uint64_t vec = regs->vector;
 	char reason[160];
 
+	fault_fixture_catch(regs, cr2);
 	if (reporting)
 		nested_fault(regs);
 	reporting = true;
@@ -149,6 +152,8 @@ __noreturn void x86_fatal_exception(struct pt_regs *regs)
 		pr_emerg("unexpected interrupt %lu (no handler registered)", vec);
 	if (vec == X86_TRAP_PF)
 		print_page_fault(regs->error_code, cr2);
+	if ((vec == X86_TRAP_PF || vec == X86_TRAP_DF) && stack_guard_page(cr2))
+		pr_emerg("CR2 0x%lx is a stack guard page: a kernel stack overflowed", cr2);
 	print_registers(regs, cr2);
 	dump_stack_regs(regs);
 

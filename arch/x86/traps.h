@@ -45,6 +45,13 @@ enum x86_trap {
 void x86_exception(struct pt_regs *regs);
 
 /*
+ * fault_fixture.c: if a fault fixture is armed and wants this fault,
+ * record it and resume in fault_fixture_run() (does not return);
+ * otherwise return and let the caller report it.
+ */
+void fault_fixture_catch(const struct pt_regs *regs, uint64_t cr2);
+
+/*
  * Print everything known about regs (exception, error code, CR2,
  * registers, control registers, backtrace) and die(). For handlers that
  * find they cannot handle what they were given.

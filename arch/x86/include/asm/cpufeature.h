@@ -26,6 +26,8 @@ enum cpu_feature {
 	X86_FEATURE_PCID,
 	X86_FEATURE_RDTSCP,
 	X86_FEATURE_FSGSBASE,
+	X86_FEATURE_PGE,		/* global pages */
+	X86_FEATURE_PAT,		/* page attribute table */
 	X86_FEATURE_COUNT
 };
 
