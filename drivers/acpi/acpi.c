@@ -2,14 +2,16 @@
  * ACPI at boot: the order of the steps, and how ACPI reaches the machine.
  *
  * acpi_init() fills the kernel's instances once: the tables (tables.c),
- * then the FADT (fadt.c), then the MADT (madt.c). A missing or bad FADT
- * or MADT is reported and only costs what depends on it.
+ * then the FADT (fadt.c), then the MADT (madt.c), then the NFIT's
+ * persistent-memory regions (nfit*.c). A missing or bad FADT, MADT or NFIT
+ * is reported and only costs what depends on it.
  *
  * The kernel reaches firmware memory through the direct map and the
  * fixed hardware through the platform's port I/O; the self-tests swap in
  * their own struct acpi_os_ops instead.
  */
 #include <drivers/acpi/internal.h>
+#include <drivers/acpi/nfit.h>
 #include <lib/printk.h>
 #include <asm/page.h>
 #include <asm/platform.h>
@@ -44,5 +46,6 @@ int acpi_init(uint64_t rsdp_phys)
 
 	acpi_fadt_init();
 	acpi_madt_init();
+	nfit_init();
 	return 0;
 }

@@ -1,12 +1,13 @@
 /*
  * ACPI, as the rest of the kernel sees it: the firmware's description
  * tables, the CPUs and interrupt controllers of the MADT, and the FADT's
- * power-off and reset.
+ * power-off and reset. The NFIT's persistent memory has its own header,
+ * drivers/acpi/nfit.h.
  *
  * Life story: start_kernel() calls acpi_init(arch_rsdp_phys()) once,
  * before anything else here. It finds and validates every table (each
  * refused table is reported and ignored; the kernel goes on with the
- * others), then reads the FADT and the MADT. After that the tables and
+ * others), then reads the FADT, the MADT and the NFIT. After that the tables and
  * everything derived from them are read-only, so every function below may
  * be called from any context without a lock. Tables stay where the
  * firmware put them (ACPI reclaim / NVS memory, reached through the direct
@@ -27,7 +28,8 @@
 #endif
 
 /*
- * Find and validate every table, then read the FADT and the MADT; prints
+ * Find and validate every table, then read the FADT, the MADT and the
+ * NFIT (nfit_init()); prints
  * one line per table. Returns 0 if the RSDP and the root table (XSDT, or
  * RSDT for ACPI 1.0) are valid, else a negative errno and no table is
  * known. Call once.
@@ -40,6 +42,7 @@ int acpi_init(uint64_t rsdp_phys);
 struct acpi_table_info {
 	char signature[5];		/* NUL-terminated, e.g. "FACP" */
 	char oem_id[7];			/* NUL-terminated, blank-padded */
+	char oem_table_id[9];		/* same */
 	uint8_t revision;
 	uint32_t length;
 	uint64_t phys;

@@ -8,6 +8,7 @@
  *   struct acpi_tables    the valid tables found from one RSDP (tables.c)
  *   struct acpi_fadt_info what the FADT says (fadt.c)
  *   struct acpi_madt      what the MADT says (madt.c)
+ *   struct nfit           what the NFITs say (nfit_internal.h)
  *
  * Each has one kernel instance, filled by acpi_init() and read-only after;
  * the public functions of acpi.h read those instances.
@@ -32,8 +33,18 @@ extern const struct acpi_os_ops acpi_os_default;
 /* --- tables.c ------------------------------------------------------------- */
 
 #define ACPI_MAX_TABLES		64
+#define ACPI_MAX_REFUSALS	16		/* remembered for `acpi`; all are logged */
 #define ACPI_MAX_TABLE_LENGTH	(16u << 20)	/* larger is surely corrupt */
 #define ACPI_RSDP_MAX_LENGTH	4096		/* same, for the RSDP */
+
+/* A table reported BAD, as the `acpi` command lists it. */
+struct acpi_table_refusal {
+	char signature[12];		/* "NFIT", hex if unprintable, "" if unread */
+	uint64_t phys;
+	uint32_t length;		/* from its header; 0 if unread */
+	char from[24];			/* the pointer that led there */
+	char why[112];
+};
 
 struct acpi_tables {
 	const struct acpi_os_ops *os;
@@ -43,6 +54,7 @@ struct acpi_tables {
 	unsigned int refused;			/* tables reported BAD */
 	bool quiet;				/* log valid tables at debug level */
 	struct acpi_table_info table[ACPI_MAX_TABLES];
+	struct acpi_table_refusal refusal[ACPI_MAX_REFUSALS];	/* the first ones */
 };
 
 /* Sum of `len` bytes modulo 256: 0 for a valid ACPI checksum. */

@@ -79,12 +79,36 @@ static void sig_text(const char sig[4], char out[12])
 	}
 }
 
-/* The 6-character OEM id, NULs as blanks, other unprintables as '?'. */
+/* An OEM field of n characters, NULs as blanks, other unprintables as '?'. */
+static void oem_chars(const char *oem, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = oem[i] == '\0' ? ' ' : printable(oem[i]) ? oem[i] : '?';
+	out[n] = '\0';
+}
+
 static void oem_text(const char oem[6], char out[7])
 {
-	for (int i = 0; i < 6; i++)
-		out[i] = oem[i] == '\0' ? ' ' : printable(oem[i]) ? oem[i] : '?';
-	out[6] = '\0';
+	oem_chars(oem, 6, out);
+}
+
+/* Keep the first refusals for the `acpi` command. */
+static void remember(struct acpi_tables *t, const char *from, uint64_t phys,
+		     const struct acpi_table_header *h, const char *why)
+{
+	struct acpi_table_refusal *r;
+
+	if (t->refused >= ACPI_MAX_REFUSALS)
+		return;
+	r = &t->refusal[t->refused];
+	memset(r, 0, sizeof(*r));
+	if (h) {
+		sig_text(h->signature, r->signature);
+		r->length = h->length;
+	}
+	r->phys = phys;
+	strlcpy(r->from, from, sizeof(r->from));
+	strlcpy(r->why, why, sizeof(r->why));
 }
 
 /*
@@ -102,6 +126,7 @@ static __printf(5, 6) void refuse(struct acpi_tables *t, const char *from,
 	va_start(ap, fmt);
 	vscnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
+	remember(t, from, phys, h, why);
 	t->refused++;
 
 	if (!h) {
@@ -211,6 +236,7 @@ static void keep_table(struct acpi_tables *t, uint64_t phys,
 	memcpy(ti->signature, h->signature, 4);
 	ti->signature[4] = '\0';
 	oem_text(h->oem_id, ti->oem_id);
+	oem_chars(h->oem_table_id, 8, ti->oem_table_id);
 	ti->revision = h->revision;
 	ti->length = h->length;
 	ti->phys = phys;

@@ -370,6 +370,29 @@ static void bad_lengths_refused(struct ktest *t)
 	EXPECT_EQ(t, tables.count, 4);
 }
 
+static void refusals_remembered(struct ktest *t)
+{
+	static const uint32_t list[] = { OFF_FACP, 0, OFF_APIC };
+	const struct acpi_table_refusal *r;
+
+	build_machine();
+	put_xsdt(list, ARRAY_SIZE(list));
+	((struct acpi_table_header *)AT(OFF_APIC))->checksum++;
+	ASSERT_EQ(t, scan(), 0);
+	ASSERT_EQ(t, tables.refused, 2);
+	r = &tables.refusal[0];			/* the null entry: no header read */
+	EXPECT_STREQ(t, r->signature, "");
+	EXPECT_STREQ(t, r->why, "null address");
+	EXPECT_STREQ(t, r->from, "XSDT entry 1");
+	r = &tables.refusal[1];
+	EXPECT_STREQ(t, r->signature, "APIC");
+	EXPECT_EQ(t, r->phys, PHYS(OFF_APIC));
+	EXPECT_EQ(t, r->length, ((struct acpi_table_header *)AT(OFF_APIC))->length);
+	EXPECT_TRUE(t, !strncmp(r->why, "checksum:", 9));
+	EXPECT_STREQ(t, r->from, "XSDT entry 2");
+	EXPECT_STREQ(t, tables.table[1].oem_table_id, "FAKETABL");
+}
+
 static void root_table_checked(struct ktest *t)
 {
 	struct acpi_table_header *xsdt;
@@ -794,6 +817,7 @@ static const struct ktest_case acpi_cases[] = {
 	KTEST_CASE(bad_rsdp_refused, "an RSDP with a bad checksum, extended checksum or signature yields no tables"),
 	KTEST_CASE(bad_table_checksum_ignored, "a table with a bad checksum is ignored and the others are kept"),
 	KTEST_CASE(bad_lengths_refused, "too-short, over-long, unmappable and null tables are refused, later ones still found"),
+	KTEST_CASE(refusals_remembered, "each refused table is remembered with its reason and origin, for the acpi command"),
 	KTEST_CASE(root_table_checked, "a ragged XSDT is used, a bad or misnamed XSDT refused"),
 	KTEST_CASE(same_signature_by_instance, "two SSDTs are found by instance; a table listed twice is kept once"),
 	KTEST_CASE(rsdt_for_acpi_1, "a revision-0 RSDP uses the RSDT; a broken XSDT falls back to it"),

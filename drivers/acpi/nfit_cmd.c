@@ -1,0 +1,74 @@
+/*
+ * `nfit`: the NVDIMM Firmware Interface Table(s), decoded.
+ *
+ *   nfit           every NFIT: each sub-table with its fields and what the
+ *                  parser said about it, then the regions built
+ *   nfit regions   the regions only, with their DIMMs and flush hints
+ *   nfit raw       every NFIT as a hex dump (to compare with iasl -d)
+ *
+ * Kernel only (shell glue); decoding lives in nfit_print.c, where the
+ * host tests reach it.
+ */
+#include <drivers/acpi/nfit_internal.h>
+#include <kernel/shell.h>
+#include <lib/printk.h>
+#include <lib/string.h>
+
+static __printf(2, 3) void to_console(void *arg, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vkprintf(fmt, ap);
+	va_end(ap);
+}
+
+static void hex_dump(const struct acpi_table_header *h)
+{
+	const uint8_t *p = (const uint8_t *)h;
+
+	for (uint32_t off = 0; off < h->length; off += 16) {
+		kprintf("  %04x:", off);
+		for (uint32_t i = off; i < off + 16 && i < h->length; i++)
+			kprintf(" %02x", p[i]);
+		kprintf("\n");
+	}
+}
+
+static int cmd_nfit(int argc, char **argv)
+{
+	const struct acpi_tables *t = acpi_kernel_tables();
+	const struct nfit *n = nfit_kernel();
+	bool raw = argc > 1 && !strcmp(argv[1], "raw");
+	bool regions_only = argc > 1 && !strcmp(argv[1], "regions");
+	unsigned int i;
+
+	if (argc > 2 || (argc > 1 && !raw && !regions_only))
+		return shell_usage_error(argv, "expected no argument, 'regions' or 'raw'");
+	for (i = 0; !regions_only; i++) {
+		const struct acpi_table_header *h = acpi_tables_find(t, "NFIT", i);
+		const struct acpi_table_info *ti = NULL;
+
+		if (!h)
+			break;
+		for (unsigned int k = 0; k < t->count; k++)
+			if (t->table[k].header == h)
+				ti = &t->table[k];
+		kprintf("NFIT %u at 0x%016llx: %u bytes, revision %u, OEM %s %s\n", i,
+			ti ? (unsigned long long)ti->phys : 0ULL, h->length, h->revision,
+			ti ? ti->oem_id : "?", ti ? ti->oem_table_id : "?");
+		if (raw)
+			hex_dump(h);
+		else
+			nfit_dump_table(n, i, h, to_console, NULL);
+	}
+	if (!regions_only && !i)
+		kprintf("no valid NFIT: the firmware describes no NVDIMM\n");
+	if (raw)
+		return 0;
+	nfit_dump_regions(n, to_console, NULL);
+	kprintf("%u refused, %u warning%s, %u note%s\n", n->refused,
+		n->warnings, n->warnings == 1 ? "" : "s", n->notes, n->notes == 1 ? "" : "s");
+	return 0;
+}
+SHELL_COMMAND(nfit, "[regions|raw]", "decode the NFIT: sub-tables, refusals, persistent-memory regions", cmd_nfit);
