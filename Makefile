@@ -143,8 +143,9 @@ $(B)/BOOTX64.EFI: $(B)/boot/loader.so
 # AddressSanitizer and UndefinedBehaviorSanitizer, with tests/host standing
 # in for the platform (asm/ headers, console, time, panic).
 
-# lib/string.c is tested apart (its names would replace the C library's).
-HOST_EXCLUDE := lib/string.c
+# lib/string.c is tested apart (its names would replace the C library's);
+# shell commands (*_cmd.c) are kernel glue around host-tested code.
+HOST_EXCLUDE := lib/string.c $(shell find lib mm drivers -name '*_cmd.c' 2>/dev/null)
 HOST_GENERIC := $(filter-out $(HOST_EXCLUDE),$(sort $(shell find lib mm drivers -name '*.c' 2>/dev/null)))
 HOST_C       := $(HOST_GENERIC) $(sort $(wildcard tests/host/*.c))
 HOST_OBJS    := $(HOST_C:%.c=$(B)/host/%.o)
@@ -171,14 +172,73 @@ $(B)/host/string_under_test.o: lib/string.c tests/host/string_prefix.h
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -fno-builtin -include tests/host/string_prefix.h -c $< -o $@
 
+# --- the same host tests under ThreadSanitizer ---------------------------------
+#
+# ASan and TSan cannot share a binary, so the sources of zdk-host-tests are
+# built a second time with -fsanitize=thread: the threaded code (the RCU
+# shim, the percpu_ref stress) must be race-free, and a report ends the
+# run with status 2 like any other sanitizer report (tests/host/main.c).
+
+TSAN_OBJS := $(HOST_C:%.c=$(B)/tsan/%.o)
+
+override TSAN_CFLAGS := -std=gnu11 -I. -Itests/host/include -g -O1 \
+	-fno-omit-frame-pointer -fsanitize=thread -Wall -Wextra -Werror \
+	-Wno-unused-parameter -MMD -MP
+override TSAN_LDFLAGS := -fsanitize=thread -pthread
+
+$(B)/tsan/%.o: %.c
+	$(call say,TSANCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(TSAN_CFLAGS) -c $< -o $@
+
+$(B)/tsan/zdk-tsan-tests: $(TSAN_OBJS) $(B)/tsan/string_under_test.o
+	$(call say,HOSTLD,$@)
+	$(Q)$(HOSTCC) $(TSAN_LDFLAGS) $^ -o $@
+
+$(B)/tsan/string_under_test.o: lib/string.c tests/host/string_prefix.h
+	$(call say,TSANCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(TSAN_CFLAGS) -fno-builtin -include tests/host/string_prefix.h -c $< -o $@
+
+# --- host benchmarks -------------------------------------------------------------
+#
+# zdk-host-bench runs the benchmarks of tests/host/bench (threads on host
+# CPU slots) through lib/bench.c: the generic code and the host platform
+# without the test programs, -O2 and no sanitizer, so the figures measure
+# the code and not the instrumentation.
+
+BENCH_C    := $(HOST_GENERIC) \
+	$(filter-out tests/host/main.c %_test.c,$(sort $(wildcard tests/host/*.c))) \
+	$(sort $(wildcard tests/host/bench/*.c))
+BENCH_OBJS := $(BENCH_C:%.c=$(B)/bench/%.o)
+
+override BENCH_CFLAGS := -std=gnu11 -I. -Itests/host/include -g -O2 \
+	-fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
+
+$(B)/bench/%.o: %.c
+	$(call say,HOSTCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(BENCH_CFLAGS) -c $< -o $@
+
+$(B)/bench/zdk-host-bench: $(BENCH_OBJS) $(B)/bench/string_under_test.o
+	$(call say,HOSTLD,$@)
+	$(Q)$(HOSTCC) -pthread $^ -o $@
+
+$(B)/bench/string_under_test.o: lib/string.c tests/host/string_prefix.h
+	$(call say,HOSTCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(BENCH_CFLAGS) -fno-builtin -include tests/host/string_prefix.h -c $< -o $@
+
 # --- targets -------------------------------------------------------------------
 
-.PHONY: all kernel loader host-tests deps run test bench gdb clean help
+.PHONY: all kernel loader host-tests tsan-tests host-bench deps run test bench gdb clean help
 
 all: $(B)/kernel.elf $(B)/BOOTX64.EFI
 kernel: $(B)/kernel.elf
 loader: $(B)/BOOTX64.EFI
 host-tests: $(B)/host/zdk-host-tests
+tsan-tests: $(B)/tsan/zdk-tsan-tests
+host-bench: $(B)/bench/zdk-host-bench
 
 # Installs missing Debian packages when run as root; otherwise names them.
 deps:
@@ -193,7 +253,7 @@ run: deps
 	$(Q)$(PYTHON) tests/qemu-run $(RUN_ARGS) --cmdline "$(CMDLINE)" --log $(B)/run.log
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all host-tests
+	$(Q)$(MAKE) --no-print-directory all host-tests tsan-tests
 	$(Q)$(PYTHON) tests/test-all --qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS)
 
 # Every benchmark in one boot (so ratios compare figures of the same boot),
@@ -225,8 +285,10 @@ clean:
 
 help:
 	@echo 'make run     build, boot zdk in QEMU (OVMF + NVDIMM), run the boot self-tests, open the shell'
-	@echo 'make test    host tests (ASan/UBSan) + QEMU self-test boots; ends with "N passed, N failed"'
+	@echo 'make test    host tests (ASan/UBSan, TSan) + QEMU self-test boots; ends with "N passed, N failed"'
 	@echo 'make bench   run every benchmark in one boot; writes build/bench.json and build/bench.md'
+	@echo 'make tsan-tests   build/tsan/zdk-tsan-tests: the host tests under ThreadSanitizer'
+	@echo 'make host-bench   build/bench/zdk-host-bench: host benchmarks (percpu_ref vs atomic)'
 	@echo 'make gdb     boot QEMU waiting for gdb and attach gdb with symbols'
 	@echo 'make all     build build/kernel.elf and build/BOOTX64.EFI'
 	@echo 'make clean   remove build/'

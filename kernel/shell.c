@@ -9,6 +9,7 @@
  * host (tests/qemu-run --input) goes through the same path, so a script
  * drives the shell exactly as a person does.
  */
+#include <kernel/rcu.h>
 #include <kernel/shell.h>
 #include <lib/printk.h>
 #include <lib/vsprintf.h>
@@ -216,6 +217,9 @@ void shell_run(void)
 
 	kprintf("\nzdk shell: type 'help' for the commands.\n");
 	for (;;) {
+		/* Between commands the shell holds nothing: a quiescent
+		 * state, where pending RCU callbacks may run. */
+		rcu_quiescent_state();
 		kprintf(PROMPT);
 		read_line(line);
 		remember(line);

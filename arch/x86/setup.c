@@ -25,15 +25,18 @@
 #include <kernel/verdict.h>
 #include <kernel/version.h>
 #include <boot/bootinfo.h>
+#include <mm/memblock.h>
 #include <asm/efi_memmap.h>
 #include <asm/page.h>
 #include <asm/platform.h>
 #include <asm/cpu.h>
 #include <asm/cpufeature.h>
 #include <asm/ctrlregs.h>
+#include <asm/percpu.h>
 #include "lib/memcpy.h"
 #include "gdt.h"
 #include "idt.h"
+#include "paging.h"
 #include "serial.h"
 #include "tsc.h"
 
@@ -158,6 +161,7 @@ __noreturn void x86_start(uint64_t bootinfo_phys)
 
 	gdt_init();
 	idt_init();
+	percpu_init_boot_cpu();
 	drop_identity_map();
 	cpu_features_init();
 	memcpy_init();
@@ -167,6 +171,8 @@ __noreturn void x86_start(uint64_t bootinfo_phys)
 	efi_memmap_init(bootinfo->mmap_phys, bootinfo->mmap_size,
 			bootinfo->mmap_desc_size);
 	efi_memmap_print_summary();
+	arch_memblock_init();
+	paging_init(bootinfo->kernel_phys);
 
 	start_kernel();
 }

@@ -36,9 +36,11 @@ static void sanitizer_died(void)
 }
 
 /* The sanitizers read these at start-up: a report exits with the crash
- * status, as panic() does. */
+ * status, as panic() does. The same file serves the ASan/UBSan build and
+ * the ThreadSanitizer one (make tsan-tests); each runtime reads its own. */
 const char *__asan_default_options(void);
 const char *__ubsan_default_options(void);
+const char *__tsan_default_options(void);
 
 const char *__asan_default_options(void)
 {
@@ -48,6 +50,12 @@ const char *__asan_default_options(void)
 const char *__ubsan_default_options(void)
 {
 	return "exitcode=2:print_stacktrace=1";
+}
+
+/* The first data race ends the run, reported against the running case. */
+const char *__tsan_default_options(void)
+{
+	return "halt_on_error=1:exitcode=2";
 }
 
 static void usage(FILE *f)
