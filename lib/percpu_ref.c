@@ -36,7 +36,7 @@
  * also covers its call_rcu(), so the sum always lands after that put:
  * otherwise the callback could add a sum of -1 to a count that still
  * holds the initial reference, see 1, and the underflow would go
- * unreported (the host stress found this race).
+ * unreported (the ThreadSanitizer host run caught this race).
  */
 #include <lib/bug.h>
 #include <lib/errno.h>
@@ -125,9 +125,10 @@ static void percpu_ref_switch_to_atomic_rcu(struct rcu_head *rcu)
 	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
 		sum += __atomic_load_n(per_cpu_ptr(counters, cpu), __ATOMIC_RELAXED);
 
-	/* One add: the bias leaves as the sum arrives. */
+	/* One add: the bias leaves as the sum arrives. Ordered like a put
+	 * (acq_rel, pairing with the puts' decrements). */
 	now = (long)__atomic_add_fetch(&ref->count, sum - PERCPU_COUNT_BIAS,
-				       __ATOMIC_SEQ_CST);
+				       __ATOMIC_ACQ_REL);
 	WARN(now <= 0, "percpu_ref %p (release %ps): count %ld after the switch to "
 	     "atomic mode (per-CPU sum %ld): more puts than gets",
 	     ref, ref->release, now, (long)sum);
@@ -305,6 +306,7 @@ bool percpu_ref_is_zero(struct percpu_ref *ref)
 
 	if (__ref_is_percpu(ref, &counters))
 		return false;
+	/* Acquire: pairs with the release of the put that reached zero. */
 	return __atomic_load_n(&ref->count, __ATOMIC_ACQUIRE) == 0;
 }
 

@@ -129,8 +129,9 @@ void percpu_ref_switch_to_percpu(struct percpu_ref *ref);
  * Start the teardown: mark the ref DEAD, switch it to atomic mode and
  * drop the initial reference. confirm_kill(ref), if given, runs when
  * every CPU is guaranteed to see DEAD, i.e. percpu_ref_tryget_live()
- * fails everywhere (after a grace period, from an RCU callback; at once
- * if the ref was atomic already). Call once (a second kill WARNs).
+ * fails everywhere (after a grace period, from an RCU callback; at once,
+ * inside an RCU read-side section, if the ref was atomic already); it
+ * must not sleep. Call once (a second kill WARNs).
  * The caller's reference is gone on return: use the ref only through
  * references it still holds. Blocks only if a switch is in flight.
  */
@@ -202,7 +203,11 @@ static inline void percpu_ref_get(struct percpu_ref *ref)
 	percpu_ref_get_many(ref, 1);
 }
 
-/* Atomic count + 1 unless it is 0; fully ordered when it succeeds. */
+/*
+ * Atomic count + 1 unless it is 0; fully ordered when it succeeds, so the
+ * new holder sees what earlier holders did before their puts (pairs with
+ * the acq_rel decrement in percpu_ref_put_many()).
+ */
 static inline bool __percpu_ref_inc_not_zero(unsigned long *count)
 {
 	unsigned long v = __atomic_load_n(count, __ATOMIC_RELAXED);
