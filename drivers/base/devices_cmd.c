@@ -1,0 +1,130 @@
+/*
+ * Shell commands of the device model:
+ *
+ *   devices          every registered device: bus, driver, state,
+ *                    references, devres records, probes, last probe error
+ *   devices DEV      one device, with its devres records newest first
+ *                    (the order unbind will release them in)
+ *   bind DEV [DRV]   probe DEV with driver DRV (default: the first that
+ *                    matches on its bus)
+ *   unbind DEV       remove DEV's driver, releasing its devres LIFO
+ *
+ * Kernel only (shell glue over drivers/base, which the host tests reach).
+ */
+#include <drivers/base/devres.h>
+#include <kernel/shell.h>
+#include <lib/errno.h>
+#include <lib/printk.h>
+#include <lib/string.h>
+#include <lib/vsprintf.h>
+
+#define MAX_LISTED	32
+
+static void print_row(const struct device_info *i)
+{
+	char err[24] = "-";
+
+	if (i->last_probe_err)
+		scnprintf(err, sizeof(err), "%d %s", i->last_probe_err,
+			  errno_name(i->last_probe_err));
+	kprintf("%-12s %-10s %-10s %-9s %4lu %6u %6u  %s\n", i->name, i->bus,
+		i->driver ? i->driver : "-", device_state_name(i->state), i->refcount,
+		i->devres_count, i->nprobes, err);
+}
+
+static struct device *find_or_complain(char **argv, const char *name)
+{
+	struct device *dev = device_find(name);
+
+	if (!dev)
+		kprintf("%s: no device '%s' (see 'devices')\n", argv[0], name);
+	return dev;
+}
+
+static int show_one(char **argv, const char *name)
+{
+	struct device_info info[MAX_LISTED];
+	const char *names[32];
+	struct device *dev = find_or_complain(argv, name);
+	unsigned int n;
+
+	if (!dev)
+		return 1;
+	n = MIN(device_list_snapshot(info, MAX_LISTED), MAX_LISTED);
+	for (unsigned int i = 0; i < n; i++)
+		if (!strcmp(info[i].name, name))
+			print_row(&info[i]);
+	n = devres_names(dev, names, ARRAY_SIZE(names));
+	kprintf("devres, newest first (released in this order at unbind): %u\n", n);
+	for (unsigned int i = 0; i < MIN(n, ARRAY_SIZE(names)); i++)
+		kprintf("  %2u %s\n", i, names[i]);
+	put_device(dev);
+	return 0;
+}
+
+static int cmd_devices(int argc, char **argv)
+{
+	struct device_info info[MAX_LISTED];
+	unsigned int n;
+
+	if (argc > 2)
+		return shell_usage_error(argv, "expected at most one device name");
+	if (argc == 2)
+		return show_one(argv, argv[1]);
+	n = device_list_snapshot(info, MAX_LISTED);
+	kprintf("%-12s %-10s %-10s %-9s %4s %6s %6s  %s\n", "DEVICE", "BUS", "DRIVER",
+		"STATE", "REFS", "DEVRES", "PROBES", "LAST PROBE ERROR");
+	for (unsigned int i = 0; i < MIN(n, MAX_LISTED); i++)
+		print_row(&info[i]);
+	if (n > MAX_LISTED)
+		kprintf("... and %u more\n", n - MAX_LISTED);
+	if (!n)
+		kprintf("no devices registered\n");
+	return 0;
+}
+SHELL_COMMAND(devices, "[DEV]", "list devices with their driver and state; DEV: its devres", cmd_devices);
+
+static int cmd_bind(int argc, char **argv)
+{
+	struct device *dev;
+	int err;
+
+	if (argc < 2 || argc > 3)
+		return shell_usage_error(argv, "expected a device and optionally a driver");
+	dev = find_or_complain(argv, argv[1]);
+	if (!dev)
+		return 1;
+	err = device_bind(dev, argc == 3 ? argv[2] : NULL);
+	if (err)
+		kprintf("bind: %s: failed: %d (%s)%s\n", argv[1], err, errno_name(err),
+			err == -EBUSY ? ": already bound or busy" :
+			err == -ENOENT ? ": no such driver on its bus" :
+			err == -ENODEV ? ": the driver does not match the device" :
+			": the driver's probe failed");
+	else
+		kprintf("bind: %s: bound to %s\n", argv[1], dev->driver ? dev->driver->name : "?");
+	put_device(dev);
+	return err ? 1 : 0;
+}
+SHELL_COMMAND(bind, "DEV [DRV]", "probe device DEV with driver DRV (default: the first match)", cmd_bind);
+
+static int cmd_unbind(int argc, char **argv)
+{
+	struct device *dev;
+	int err;
+
+	if (argc != 2)
+		return shell_usage_error(argv, "expected one device name");
+	dev = find_or_complain(argv, argv[1]);
+	if (!dev)
+		return 1;
+	err = device_unbind(dev);
+	if (err)
+		kprintf("unbind: %s: failed: %d (%s): %s\n", argv[1], err, errno_name(err),
+			err == -EINVAL ? "not bound" : "a bind or unbind is in progress");
+	else
+		kprintf("unbind: %s: unbound\n", argv[1]);
+	put_device(dev);
+	return err ? 1 : 0;
+}
+SHELL_COMMAND(unbind, "DEV", "remove device DEV's driver, releasing its devres last-in-first-out", cmd_unbind);

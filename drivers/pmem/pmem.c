@@ -1,0 +1,235 @@
+/*
+ * The pmem devices and driver: from NFIT regions to bound block devices
+ * (drivers/pmem/pmem.h tells the life story; I/O is pmem_io.c).
+ *
+ * probe() is a straight sequence of acquisitions, each registered with
+ * devres as soon as it succeeds:
+ *
+ *   1. decide how writes are made durable (no resource);
+ *   2. map [phys, phys + size) write-back       -> pmem_unmap
+ *   3. bring the request queue's counter alive -> pmem_kill_queue
+ *
+ * Unbind, or a failure in step 3, releases them newest first: the queue
+ * is killed and drained before the range is unmapped. Each release
+ * records its step in pmem->events so the tests can check the order.
+ */
+#include <drivers/acpi/actbl_nfit.h>
+#include <drivers/base/devres.h>
+#include <drivers/pmem/pmem.h>
+#include <lib/bug.h>
+#include <lib/errno.h>
+#include <lib/printk.h>
+#include <lib/string.h>
+#include <lib/vsprintf.h>
+#include <mm/slab.h>
+
+static struct bus_type nvdimm_bus = {
+	.name = "nvdimm",
+	.autoprobe = true,
+};
+
+static unsigned int npmem;		/* devices made by pmem_init() */
+
+static void record_event(struct pmem_device *pmem, enum pmem_event ev)
+{
+	if (pmem->nevents < PMEM_MAX_EVENTS)
+		pmem->events[pmem->nevents] = ev;
+	pmem->nevents++;
+}
+
+/*
+ * What the platform promises and what the CPU can do. Writes are always
+ * written back and fenced (even when the caches are in the persistence
+ * domain: it costs little and does not depend on firmware being right);
+ * the warnings say when that still does not make them durable.
+ */
+static void pmem_check_persistence(struct pmem_device *pmem)
+{
+	const struct nfit_region *r = pmem->region;
+	bool caches_persist = r->has_capabilities &&
+			      (r->capabilities & ACPI_NFIT_CAP_CACHE_FLUSH);
+	char attrs[48];
+
+	pmem->flush = arch_cache_flush_insn();
+	nfit_attr_text(r->attributes, attrs, sizeof(attrs));
+	if (caches_persist)
+		pmem->domain = "CPU caches (platform capabilities; writing back anyway)";
+	else if (r->has_capabilities && (r->capabilities & ACPI_NFIT_CAP_MEM_FLUSH))
+		pmem->domain = "memory controller: caches must be written back";
+	else
+		pmem->domain = "not stated (no platform capabilities): caches must be written back";
+
+	pmem->durable = true;
+	if (pmem->flush == ARCH_FLUSH_NONE && !caches_persist) {
+		dev_warn(&pmem->dev, "persistence NOT guaranteed: the CPU has no cache "
+			 "write-back instruction (clwb/clflushopt/clflush) and the caches "
+			 "are not in the persistence domain");
+		pmem->durable = false;
+	}
+	if (!(r->attributes & EFI_MEMORY_WB))
+		dev_warn(&pmem->dev, "region attributes 0x%llx (%s) lack WB: mapping it "
+			 "write-back anyway, as it holds ordinary memory",
+			 (unsigned long long)r->attributes, attrs);
+	if (!(r->attributes & EFI_MEMORY_NV)) {
+		dev_warn(&pmem->dev, "persistence NOT guaranteed: region attributes 0x%llx "
+			 "(%s) lack NV (non-volatile)",
+			 (unsigned long long)r->attributes, attrs);
+		pmem->durable = false;
+	}
+	if (nfit_region_flush_hints(r))
+		dev_warn(&pmem->dev, "%u flush hint addresses are not used: writes rely on "
+			 "cache write-back and a fence", nfit_region_flush_hints(r));
+}
+
+static void pmem_unmap(void *arg)
+{
+	struct pmem_device *pmem = arg;
+
+	pmem->in_flight_at_unmap = blk_queue_in_flight(&pmem->queue);
+	memunmap_range(pmem->virt, pmem->size);
+	pmem->virt = NULL;
+	record_event(pmem, PMEM_EV_UNMAPPED);
+}
+
+static void pmem_kill_queue(void *arg)
+{
+	struct pmem_device *pmem = arg;
+
+	record_event(pmem, PMEM_EV_QUEUE_KILLED);
+	blk_cleanup_queue(&pmem->queue);	/* dying, frozen, drained, freed */
+	record_event(pmem, PMEM_EV_QUEUE_DRAINED);
+}
+
+static int pmem_probe(struct device *dev)
+{
+	struct pmem_device *pmem = to_pmem(dev);
+	int err;
+
+	pmem->nevents = 0;
+	pmem_check_persistence(pmem);
+
+	pmem->virt = memremap_range(pmem->phys, pmem->size, MAP_WB);
+	if (!pmem->virt) {
+		dev_err(dev, "cannot map 0x%llx-0x%llx write-back",
+			(unsigned long long)pmem->phys,
+			(unsigned long long)(pmem->phys + pmem->size - 1));
+		return -ENOMEM;
+	}
+	err = devm_add_action_or_reset(dev, pmem_unmap, pmem);
+	if (err)
+		return err;
+
+	err = blk_queue_init(&pmem->queue, dev->name);
+	if (err) {
+		dev_err(dev, "cannot set up the request queue: %d (%s)", err, errno_name(err));
+		return err;
+	}
+	err = devm_add_action_or_reset(dev, pmem_kill_queue, pmem);
+	if (err)
+		return err;
+
+	dev_set_drvdata(dev, pmem);
+	dev_info(dev, "0x%llx-0x%llx (%llu MiB) mapped write-back at %p, flush %s, %s",
+		 (unsigned long long)pmem->phys,
+		 (unsigned long long)(pmem->phys + pmem->size - 1),
+		 (unsigned long long)(pmem->size >> 20), pmem->virt,
+		 arch_cache_flush_name(pmem->flush),
+		 pmem->durable ? "durable writes" : "writes NOT durable");
+	return 0;
+}
+
+static struct device_driver pmem_driver = {
+	.name = "pmem",
+	.bus = &nvdimm_bus,
+	.probe = pmem_probe,
+};
+
+/* --- devices ----------------------------------------------------------------------- */
+
+bool is_pmem_device(struct device *dev)
+{
+	return dev && dev->bus == &nvdimm_bus;
+}
+
+/* The bus and the driver, once (then each new device is probed as it is added). */
+static int pmem_bus_init(void)
+{
+	int err = 0;
+
+	if (!nvdimm_bus.registered)
+		err = bus_register(&nvdimm_bus);
+	if (!err && !pmem_driver.registered)
+		err = driver_register(&pmem_driver);
+	return err;
+}
+
+static void pmem_release(struct device *dev)
+{
+	kfree(to_pmem(dev));
+}
+
+struct pmem_device *pmem_device_create(const struct nfit_region *r, const char *name)
+{
+	struct pmem_device *pmem = kzalloc(sizeof(*pmem));
+
+	if (!pmem) {
+		pr_err("pmem: no memory for device %s", name);
+		return NULL;
+	}
+	if (pmem_bus_init()) {
+		kfree(pmem);
+		return NULL;
+	}
+	device_initialize(&pmem->dev);
+	device_set_name(&pmem->dev, "%s", name);
+	pmem->dev.bus = &nvdimm_bus;
+	pmem->dev.release = pmem_release;
+	pmem->region = r;
+	pmem->phys = r->base;
+	pmem->size = r->size;
+	pmem->nr_sectors = r->size >> PMEM_SECTOR_SHIFT;
+	if (device_add(&pmem->dev)) {
+		put_device(&pmem->dev);
+		return NULL;
+	}
+	return pmem;
+}
+
+struct pmem_device *pmem_find(const char *name)
+{
+	struct device *dev = device_find(name);
+
+	if (dev && !is_pmem_device(dev)) {
+		put_device(dev);
+		dev = NULL;
+	}
+	return dev ? to_pmem(dev) : NULL;
+}
+
+unsigned int pmem_device_count(void)
+{
+	return npmem;
+}
+
+int pmem_init(void)
+{
+	unsigned int n = nfit_region_count(), bound = 0;
+	int err = pmem_bus_init();
+
+	if (err)
+		return err;
+	for (unsigned int i = 0; i < n; i++) {
+		char name[DEVICE_NAME_MAX];
+		struct pmem_device *pmem;
+
+		snprintf(name, sizeof(name), "pmem%u", i);
+		pmem = pmem_device_create(nfit_region_at(i), name);	/* probed here */
+		if (!pmem)
+			continue;
+		npmem = i + 1;
+		bound += pmem->dev.state == DEVICE_BOUND;
+	}
+	pr_info("pmem: %u NVDIMM region%s, %u device%s bound to driver pmem", n,
+		n == 1 ? "" : "s", bound, bound == 1 ? "" : "s");
+	return 0;
+}

@@ -1,0 +1,150 @@
+/*
+ * pmem: a block device over a persistent-memory region of the NFIT
+ * (Linux: drivers/nvdimm/pmem.c; same ideas, much less of them).
+ *
+ * Devices. pmem_init() registers the bus "nvdimm", one device per NFIT
+ * persistent-memory region, named pmem0, pmem1, ... in region order
+ * (lowest address first), and the driver "pmem", which binds to each.
+ *
+ * The life story of a pmem device:
+ *
+ *  1. created at boot (pmem_device_create) from its region: phys, size
+ *     and the region are fixed for its whole life; the device and the
+ *     request queue embedded in it are never freed while the kernel runs;
+ *  2. probe (bind): check what persistence the platform promises and
+ *     which cache write-back instruction the CPU has; map the range
+ *     write-back; bring the request queue's usage counter to life. Each
+ *     step is a devres record, so a failure half-way undoes the steps
+ *     before it, newest first;
+ *  3. bound: I/O enters the queue (one percpu_ref reference per request),
+ *     copies to or from the mapping, exits;
+ *  4. unbind (or a failed probe): the devres records unwind in reverse:
+ *     the queue dies (new I/O fails with -ENODEV), the I/O in flight
+ *     drains (the counter reaches zero), the counter is freed, and only
+ *     then is the range unmapped; so no I/O ever touches an unmapped
+ *     range. The data stays on the device: a new bind sees it again.
+ *
+ * Fields of struct pmem_device:
+ *   (i) set at creation, read-only afterwards
+ *   (b) set by probe before the queue goes live, cleared by the teardown
+ *       after the queue is dead: valid to read for an I/O between
+ *       blk_queue_enter() and blk_queue_exit() (the counter's release
+ *       ordering pairs the probe's writes with the I/O's reads)
+ *   (a) atomic counters, for `pmem` and the tests
+ */
+#ifndef DRIVERS_PMEM_PMEM_H
+#define DRIVERS_PMEM_PMEM_H
+
+#include <drivers/acpi/nfit.h>
+#include <drivers/base/device.h>
+#include <drivers/pmem/queue.h>
+#include <mm/vmap.h>
+#include <asm/cacheflush.h>
+
+#define PMEM_SECTOR_SHIFT	9
+#define PMEM_SECTOR_SIZE	(1u << PMEM_SECTOR_SHIFT)	/* 512 bytes */
+
+enum pmem_dir { PMEM_READ, PMEM_WRITE };
+
+/* pmem_request flags */
+#define PMEM_REQ_PREFLUSH	0x1	/* make every earlier completed write durable first */
+#define PMEM_REQ_FUA		0x2	/* this write durable at completion (always so here) */
+#define PMEM_REQ_NOWAIT		0x4	/* frozen queue: fail with -EAGAIN, do not wait */
+
+/*
+ * One request. The submitter fills the first part and keeps the struct
+ * alive until end_io runs; pmem_submit() calls end_io exactly once, with
+ * status 0 or a negative errno, before it returns (the path looks
+ * asynchronous so that callers are written for a real one).
+ */
+struct pmem_request {
+	uint64_t sector;		/* first 512-byte sector */
+	uint64_t count;			/* sectors; 0 only with PREFLUSH (a flush) */
+	void *buf;			/* count * 512 bytes */
+	enum pmem_dir dir;
+	unsigned int flags;		/* PMEM_REQ_* */
+	void (*end_io)(struct pmem_request *rq);
+	void *private;			/* the submitter's */
+	int status;			/* set before end_io */
+};
+
+/* Teardown steps, recorded in order for the tests and `pmem`. */
+enum pmem_event {
+	PMEM_EV_QUEUE_KILLED = 1,	/* the queue is dying: no new I/O */
+	PMEM_EV_QUEUE_DRAINED,		/* its counter reached zero and was freed */
+	PMEM_EV_UNMAPPED,		/* the range is unmapped */
+};
+#define PMEM_MAX_EVENTS	8
+
+struct pmem_device {
+	struct device dev;
+	const struct nfit_region *region;	/* (i) */
+	phys_addr_t phys;			/* (i) */
+	uint64_t size;				/* (i) bytes */
+	uint64_t nr_sectors;			/* (i) */
+	void *virt;				/* (b) the write-back mapping */
+	enum arch_flush_insn flush;		/* (b) the write-back instruction */
+	bool durable;				/* (b) persistence is guaranteed */
+	const char *domain;			/* (b) what the platform says it covers */
+	struct request_queue queue;
+	/* (a) */
+	unsigned long nr_reads, nr_writes, nr_flushes, nr_errors;
+	uint64_t bytes_read, bytes_written;
+	/* the last teardown: written by it, read after it (tests) */
+	enum pmem_event events[PMEM_MAX_EVENTS];
+	unsigned int nevents;
+	long in_flight_at_unmap;
+};
+
+/* Read an (a) field. */
+#define READ_ONCE_A(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
+
+static inline struct pmem_device *to_pmem(struct device *dev)
+{
+	return container_of(dev, struct pmem_device, dev);
+}
+
+/* Register the bus, a device per NFIT region and the driver. 0 or errno. */
+int pmem_init(void);
+/* pmem devices created by pmem_init() (pmem0 .. pmemN-1). */
+unsigned int pmem_device_count(void);
+/* Also used by tests with a region of their own; registered, maybe bound. */
+struct pmem_device *pmem_device_create(const struct nfit_region *r, const char *name);
+/* The pmem device called name, with a reference (put_device); NULL if none. */
+struct pmem_device *pmem_find(const char *name);
+bool is_pmem_device(struct device *dev);
+
+/*
+ * Read or write count sectors at sector, synchronously: 0, or
+ *   -EINVAL  count 0, sector past the end, no buffer, bad direction
+ *   -ENOSPC  the request starts inside but runs past the end
+ *   -ENODEV  the device is not bound (or is being unbound)
+ *   -EAGAIN / -ETIMEDOUT  frozen (see queue.h)
+ * A refused request touches nothing. A write that returns 0 is durable.
+ */
+int pmem_rw(struct pmem_device *pmem, uint64_t sector, void *buf, uint64_t count,
+	    enum pmem_dir dir);
+/* Make every completed write durable (a PREFLUSH request of 0 sectors). */
+int pmem_flush(struct pmem_device *pmem);
+/* The asynchronous-looking path: completes rq (end_io) before returning. */
+void pmem_submit(struct pmem_device *pmem, struct pmem_request *rq);
+
+/*
+ * The IEEE CRC-32 (zlib's crc32()) of count sectors from sector, read
+ * through the queue in PMEM_CRC_CHUNK pieces: 0 and *crc, or pmem_rw's
+ * error (-ENOMEM if no chunk buffer).
+ */
+#define PMEM_CRC_CHUNK	(64 * 1024)
+int pmem_crc32(struct pmem_device *pmem, uint64_t sector, uint64_t count, uint32_t *crc);
+
+/*
+ * For DAX: the kernel address and pfn of page pgoff of the device, and how
+ * many of the nr_pages from there are contiguous (all, up to the end).
+ * -ENODEV if not bound, -EINVAL for pgoff past the end. The answer is
+ * valid while the device stays bound (the DAX step pins it with the
+ * dev_pagemap reference).
+ */
+long pmem_direct_access(struct pmem_device *pmem, unsigned long pgoff,
+			unsigned long nr_pages, void **kaddr, unsigned long *pfn);
+
+#endif /* DRIVERS_PMEM_PMEM_H */

@@ -1,0 +1,191 @@
+/*
+ * pmem I/O: sectors in and out of the mapped range, made durable, and
+ * direct access for DAX (drivers/pmem/pmem.h).
+ *
+ * Every request goes: enter the queue (one usage reference: the mapping
+ * cannot go away until it is dropped), check the range, copy, and for a
+ * write, write back every cache line the copy touched and fence; then
+ * complete (end_io) and exit the queue. The checks come before any byte
+ * moves, so a refused request has written nothing.
+ *
+ * Durability: a write is cached stores followed by write-back of exactly
+ * the lines written (arch_wb_cache_range) and a store fence
+ * (arch_pmem_drain): when pmem_submit() completes a write, it is in the
+ * persistence domain. So FUA costs nothing more, and a PREFLUSH (make
+ * the writes completed before durable) is only a fence.
+ */
+#include <drivers/pmem/pmem.h>
+#include <lib/crc32.h>
+#include <lib/errno.h>
+#include <lib/printk.h>
+#include <lib/string.h>
+#include <mm/slab.h>
+#include <asm/page.h>
+
+/* The range check, with the reason for a refusal: 0 or -EINVAL/-ENOSPC. */
+static int pmem_check_request(struct pmem_device *pmem, const struct pmem_request *rq)
+{
+	const char *name = pmem->dev.name;
+
+	if (rq->dir != PMEM_READ && rq->dir != PMEM_WRITE) {
+		pr_err("%s: request with direction %d: neither read nor write", name, rq->dir);
+		return -EINVAL;
+	}
+	if (!rq->count) {
+		pr_err("%s: %s of 0 sectors at sector %llu", name,
+		       rq->dir == PMEM_WRITE ? "write" : "read", (unsigned long long)rq->sector);
+		return -EINVAL;
+	}
+	if (!rq->buf) {
+		pr_err("%s: request without a buffer", name);
+		return -EINVAL;
+	}
+	if (rq->sector >= pmem->nr_sectors) {
+		pr_err("%s: %s at sector %llu: past the end (the device has %llu sectors); "
+		       "nothing done", name, rq->dir == PMEM_WRITE ? "write" : "read",
+		       (unsigned long long)rq->sector, (unsigned long long)pmem->nr_sectors);
+		return -EINVAL;
+	}
+	if (rq->count > pmem->nr_sectors - rq->sector) {
+		pr_err("%s: %s of %llu sectors at sector %llu runs past the end (the device "
+		       "has %llu sectors); nothing done", name,
+		       rq->dir == PMEM_WRITE ? "write" : "read",
+		       (unsigned long long)rq->count, (unsigned long long)rq->sector,
+		       (unsigned long long)pmem->nr_sectors);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/* Copy in, then write back exactly the lines touched, then fence. */
+static void pmem_write_durable(struct pmem_device *pmem, void *dst, const void *src,
+			       size_t len)
+{
+	memcpy(dst, src, len);
+	arch_wb_cache_range(dst, len);
+	arch_pmem_drain();
+}
+
+static int pmem_do_request(struct pmem_device *pmem, struct pmem_request *rq)
+{
+	size_t off, len;
+	void *at;
+	int err;
+
+	if (rq->flags & PMEM_REQ_PREFLUSH) {
+		/* Completed writes were written back: wait for those write-backs. */
+		arch_pmem_drain();
+		__atomic_fetch_add(&pmem->nr_flushes, 1, __ATOMIC_RELAXED);
+		if (!rq->count)
+			return 0;
+	}
+	err = pmem_check_request(pmem, rq);
+	if (err)
+		return err;
+	off = (size_t)(rq->sector << PMEM_SECTOR_SHIFT);
+	len = (size_t)(rq->count << PMEM_SECTOR_SHIFT);
+	at = (char *)pmem->virt + off;
+	if (rq->dir == PMEM_WRITE) {
+		pmem_write_durable(pmem, at, rq->buf, len);
+		__atomic_fetch_add(&pmem->nr_writes, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&pmem->bytes_written, len, __ATOMIC_RELAXED);
+	} else {
+		memcpy(rq->buf, at, len);
+		__atomic_fetch_add(&pmem->nr_reads, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&pmem->bytes_read, len, __ATOMIC_RELAXED);
+	}
+	return 0;
+}
+
+void pmem_submit(struct pmem_device *pmem, struct pmem_request *rq)
+{
+	int err = blk_queue_enter(&pmem->queue, rq->flags & PMEM_REQ_NOWAIT);
+
+	if (err) {
+		if (err == -ENODEV)
+			pr_err("%s: I/O refused: the device is not bound (queue %s)",
+			       pmem->dev.name, blk_queue_state(&pmem->queue));
+		__atomic_fetch_add(&pmem->nr_errors, 1, __ATOMIC_RELAXED);
+		rq->status = err;
+		if (rq->end_io)
+			rq->end_io(rq);
+		return;
+	}
+	rq->status = pmem_do_request(pmem, rq);
+	if (rq->status)
+		__atomic_fetch_add(&pmem->nr_errors, 1, __ATOMIC_RELAXED);
+	/* Completion inside the usage reference, as a driver's would be. */
+	if (rq->end_io)
+		rq->end_io(rq);
+	blk_queue_exit(&pmem->queue);
+}
+
+int pmem_rw(struct pmem_device *pmem, uint64_t sector, void *buf, uint64_t count,
+	    enum pmem_dir dir)
+{
+	struct pmem_request rq = {
+		.sector = sector, .count = count, .buf = buf, .dir = dir,
+	};
+
+	pmem_submit(pmem, &rq);		/* completes before returning */
+	return rq.status;
+}
+
+int pmem_flush(struct pmem_device *pmem)
+{
+	struct pmem_request rq = { .flags = PMEM_REQ_PREFLUSH, .dir = PMEM_WRITE };
+
+	pmem_submit(pmem, &rq);
+	return rq.status;
+}
+
+long pmem_direct_access(struct pmem_device *pmem, unsigned long pgoff,
+			unsigned long nr_pages, void **kaddr, unsigned long *pfn)
+{
+	unsigned long npages = pmem->size >> PAGE_SHIFT;
+	long avail;
+	int err = blk_queue_enter(&pmem->queue, true);
+
+	if (err) {
+		pr_err("%s: direct_access refused: the device is not usable (queue %s)",
+		       pmem->dev.name, blk_queue_state(&pmem->queue));
+		return err;
+	}
+	if (pgoff >= npages) {
+		pr_err("%s: direct_access at page %lu: past the end (%lu pages)",
+		       pmem->dev.name, pgoff, npages);
+		blk_queue_exit(&pmem->queue);
+		return -EINVAL;
+	}
+	avail = (long)MIN(nr_pages, npages - pgoff);
+	if (kaddr)
+		*kaddr = (char *)pmem->virt + (pgoff << PAGE_SHIFT);
+	if (pfn)
+		*pfn = (unsigned long)(pmem->phys >> PAGE_SHIFT) + pgoff;
+	blk_queue_exit(&pmem->queue);
+	return avail;
+}
+
+int pmem_crc32(struct pmem_device *pmem, uint64_t sector, uint64_t count, uint32_t *crc)
+{
+	const uint64_t chunk = PMEM_CRC_CHUNK >> PMEM_SECTOR_SHIFT;
+	void *buf = kmalloc(PMEM_CRC_CHUNK);
+	uint32_t c = 0;
+	int err = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (count && !err) {
+		uint64_t n = MIN(count, chunk);
+
+		err = pmem_rw(pmem, sector, buf, n, PMEM_READ);
+		if (!err)
+			c = crc32(c, buf, (size_t)(n << PMEM_SECTOR_SHIFT));
+		sector += n;
+		count -= n;
+	}
+	kfree(buf);
+	if (!err)
+		*crc = c;
+	return err;
+}

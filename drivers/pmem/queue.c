@@ -1,0 +1,226 @@
+/*
+ * The request queue's usage counter: enter/exit, freeze/unfreeze and the
+ * teardown drain (drivers/pmem/queue.h tells the life story).
+ *
+ * The freeze depth is changed, and the counter killed or resurrected,
+ * under the freeze lock, a flag taken by polling (no sleeping lock yet):
+ * percpu_ref_kill/resurrect may wait for a mode switch in flight, so a
+ * spinlock cannot be held across them. The waits for zero and for an
+ * unfreeze are done *outside* it, as Linux does with mq_freeze_lock.
+ */
+#include <drivers/pmem/queue.h>
+#include <lib/bug.h>
+#include <lib/errno.h>
+#include <lib/ktime.h>
+#include <lib/printk.h>
+#include <mm/percpu.h>
+#include <asm/cpu.h>
+
+#define FREEZE_WAIT_NS	(60 * NSEC_PER_SEC)	/* generous: TCG is slow */
+#define ENTER_WAIT_NS	(60 * NSEC_PER_SEC)
+#define LOCK_WAIT_NS	(60 * NSEC_PER_SEC)
+
+/*
+ * TEMPORARY WAIT. Replace with wait_event_timeout() on a wait queue when
+ * kernel/wait.h exists: the release callback below and blk_unfreeze_queue
+ * will wake it. Until then: poll. While polling, this CPU is outside any
+ * RCU reader, which it reports, so that the kill's grace period (and its
+ * callback, which may be what brings the count to zero) can complete on
+ * a single CPU.
+ */
+int blk_poll_wait(struct request_queue *q, bool (*cond)(void *arg), void *arg,
+		  uint64_t timeout_ns, const char *what)
+{
+	uint64_t start = ktime_get_ns();
+
+	while (!cond(arg)) {
+		if (ktime_get_ns() - start > timeout_ns) {
+			WARN(1, "%s: gave up waiting for %s after %llu s (usage count %ld, "
+			     "in flight %ld)", q->name, what,
+			     (unsigned long long)(timeout_ns / NSEC_PER_SEC),
+			     percpu_ref_atomic_count(&q->q_usage_counter),
+			     blk_queue_in_flight(q));
+			return -ETIMEDOUT;
+		}
+		rcu_quiescent_state();
+		cpu_relax();
+	}
+	return 0;
+}
+
+static bool freeze_lock_try(void *arg)
+{
+	struct request_queue *q = arg;
+	int free = 0;
+
+	/* acquire: pairs with the release in freeze_unlock() */
+	return __atomic_compare_exchange_n(&q->freeze_busy, &free, 1, false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+static void freeze_lock(struct request_queue *q)
+{
+	blk_poll_wait(q, freeze_lock_try, q, LOCK_WAIT_NS, "the freeze lock");
+}
+
+static void freeze_unlock(struct request_queue *q)
+{
+	__atomic_store_n(&q->freeze_busy, 0, __ATOMIC_RELEASE);
+}
+
+/* The counter reached zero: every I/O of a freeze has exited. */
+static void blk_queue_usage_counter_release(struct percpu_ref *ref)
+{
+	struct request_queue *q = container_of(ref, struct request_queue, q_usage_counter);
+
+	__atomic_fetch_add(&q->nr_zero, 1, __ATOMIC_RELAXED);
+	/* with wait queues: wake_up_all(&q->freeze_wq) */
+}
+
+int blk_queue_init(struct request_queue *q, const char *name)
+{
+	int err;
+
+	q->name = name;
+	q->in_flight = alloc_percpu(unsigned long);
+	if (!q->in_flight)
+		return -ENOMEM;
+	err = percpu_ref_init(&q->q_usage_counter, blk_queue_usage_counter_release,
+			      PERCPU_REF_ALLOW_REINIT);
+	if (err) {
+		free_percpu(q->in_flight);
+		q->in_flight = NULL;
+		return err;
+	}
+	q->freeze_depth = 0;
+	__atomic_store_n(&q->dying, false, __ATOMIC_RELAXED);
+	__atomic_store_n(&q->dead, false, __ATOMIC_RELAXED);
+	/* release: pairs with the acquire in blk_queue_enter() */
+	__atomic_store_n(&q->initialized, true, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static bool queue_unfrozen_or_dying(void *arg)
+{
+	struct request_queue *q = arg;
+
+	return !percpu_ref_is_dying(&q->q_usage_counter) ||
+	       __atomic_load_n(&q->dying, __ATOMIC_RELAXED);
+}
+
+int blk_queue_enter(struct request_queue *q, bool nowait)
+{
+	/* acquire: pairs with the release in blk_queue_init() */
+	if (!__atomic_load_n(&q->initialized, __ATOMIC_ACQUIRE))
+		return -ENODEV;
+	for (;;) {
+		if (percpu_ref_tryget_live(&q->q_usage_counter)) {
+			this_cpu_inc(*q->in_flight);
+			return 0;
+		}
+		if (__atomic_load_n(&q->dying, __ATOMIC_RELAXED) ||
+		    __atomic_load_n(&q->dead, __ATOMIC_RELAXED)) {
+			__atomic_fetch_add(&q->nr_enter_refused, 1, __ATOMIC_RELAXED);
+			return -ENODEV;
+		}
+		if (nowait)
+			return -EAGAIN;
+		if (blk_poll_wait(q, queue_unfrozen_or_dying, q, ENTER_WAIT_NS,
+				  "the queue to be unfrozen"))
+			return -ETIMEDOUT;
+	}
+}
+
+void blk_queue_exit(struct request_queue *q)
+{
+	/* The counter may belong to another CPU: only the sum means anything. */
+	this_cpu_dec(*q->in_flight);
+	percpu_ref_put(&q->q_usage_counter);
+}
+
+void blk_freeze_queue_start(struct request_queue *q)
+{
+	freeze_lock(q);
+	if (++q->freeze_depth == 1)
+		percpu_ref_kill(&q->q_usage_counter);
+	freeze_unlock(q);
+}
+
+static bool usage_is_zero(void *arg)
+{
+	struct request_queue *q = arg;
+
+	return percpu_ref_is_zero(&q->q_usage_counter);
+}
+
+int blk_mq_freeze_queue_wait(struct request_queue *q)
+{
+	int err = blk_poll_wait(q, usage_is_zero, q, FREEZE_WAIT_NS,
+				"the I/O in flight to drain");
+
+	/*
+	 * The put that reached zero may still be running on another CPU:
+	 * it reads ref->release and calls it after its decrement. It runs
+	 * inside an RCU read-side section (percpu_ref_put_many), so once a
+	 * grace period has passed it, and the release it called, are over
+	 * (pairs with its rcu_read_unlock): only then may the caller
+	 * resurrect, reinitialise or free the counter. Linux gets the same
+	 * by freeing the queue from an RCU callback.
+	 */
+	if (!err)
+		synchronize_rcu();
+	return err;
+}
+
+void blk_unfreeze_queue(struct request_queue *q)
+{
+	freeze_lock(q);
+	if (WARN(q->freeze_depth == 0, "%s: unfreeze of a queue that is not frozen",
+		 q->name)) {
+		freeze_unlock(q);
+		return;
+	}
+	if (--q->freeze_depth == 0)
+		percpu_ref_resurrect(&q->q_usage_counter);
+	freeze_unlock(q);
+}
+
+void blk_cleanup_queue(struct request_queue *q)
+{
+	freeze_lock(q);
+	__atomic_store_n(&q->dying, true, __ATOMIC_RELAXED);
+	freeze_unlock(q);
+
+	blk_freeze_queue(q);	/* new I/O fails from here; in-flight I/O drains */
+
+	freeze_lock(q);
+	__atomic_store_n(&q->dead, true, __ATOMIC_RELAXED);
+	percpu_ref_exit(&q->q_usage_counter);	/* stays dead, count readable */
+	free_percpu(q->in_flight);
+	freeze_unlock(q);
+}
+
+const char *blk_queue_state(struct request_queue *q)
+{
+	if (!__atomic_load_n(&q->initialized, __ATOMIC_ACQUIRE))
+		return "unused";
+	if (__atomic_load_n(&q->dead, __ATOMIC_RELAXED))
+		return "dead";
+	if (__atomic_load_n(&q->dying, __ATOMIC_RELAXED))
+		return "dying";
+	if (percpu_ref_is_dying(&q->q_usage_counter))
+		return "frozen";
+	return "live";
+}
+
+long blk_queue_in_flight(struct request_queue *q)
+{
+	long sum = 0;
+
+	if (!__atomic_load_n(&q->initialized, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&q->dead, __ATOMIC_RELAXED))
+		return 0;
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
+		sum += (long)__atomic_load_n(per_cpu_ptr(q->in_flight, cpu), __ATOMIC_RELAXED);
+	return sum;
+}

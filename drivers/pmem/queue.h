@@ -1,0 +1,98 @@
+/*
+ * The request queue's gate: who may start an I/O, and waiting for the
+ * I/O in flight to finish (Linux: block/blk-core.c and blk-mq.c,
+ * blk_queue_enter/exit, blk_freeze_queue, q_usage_counter).
+ *
+ * Every I/O holds a reference on q_usage_counter, a percpu_ref, from
+ * blk_queue_enter() to blk_queue_exit(): in normal operation that is one
+ * per-CPU add at each end, no shared cache line. To stop I/O (to unbind,
+ * or to change something under the queue's feet) the queue is *frozen*:
+ *
+ *   blk_freeze_queue_start(q)   percpu_ref_kill(): new enters fail (or
+ *                               wait), the count goes atomic
+ *   blk_mq_freeze_queue_wait(q) wait until the count reaches zero: every
+ *                               I/O that had entered has exited
+ *   blk_unfreeze_queue(q)       percpu_ref_resurrect(): enters succeed again
+ *
+ * Life story of a queue (embedded in its device, so its memory outlives
+ * every binding; only its usage counter comes and goes):
+ *
+ *  1. zeroed with the device: "unused"; blk_queue_enter() fails (-ENODEV);
+ *  2. blk_queue_init() at probe: the counter is live ("live");
+ *  3. freeze/unfreeze any number of times ("frozen" while depth > 0);
+ *  4. blk_cleanup_queue() at unbind: mark "dying" (enters fail with
+ *     -ENODEV instead of waiting), freeze, wait for zero, free the
+ *     per-CPU counters ("dead"); blk_queue_init() may start again at 2.
+ *
+ * Waiting. Until kernel/ has wait queues (kernel/wait.h), the waits here
+ * (for zero, for an unfreeze, for the freeze lock) poll in one helper,
+ * blk_poll_wait() in queue.c, with cpu_relax() and a generous timeout
+ * that WARNs. When wait queues land, the release callback of the counter
+ * wakes the freeze waiters and unfreeze wakes the enter waiters, as in
+ * Linux; the conditions stay the same.
+ *
+ * Fields of struct request_queue:
+ *   (i) set by blk_queue_init(), read-only until blk_cleanup_queue()
+ *   (a) atomic
+ *   (f) under the freeze lock (freeze_busy)
+ *   (p) per-CPU counters: this_cpu ops by I/O, summed for display
+ *   q_usage_counter: see lib/percpu_ref.h
+ */
+#ifndef DRIVERS_PMEM_QUEUE_H
+#define DRIVERS_PMEM_QUEUE_H
+
+#include <lib/percpu_ref.h>
+
+struct request_queue {
+	const char *name;			/* (i) the device's, for messages */
+	struct percpu_ref q_usage_counter;	/* one reference per I/O in flight */
+	unsigned long __percpu *in_flight;	/* (p) enters - exits, per CPU */
+	/* set (release) once the counter exists; pairs with the acquire in
+	 * blk_queue_enter(): an enter that sees it sees an initialised counter */
+	bool initialized;			/* (a) */
+	bool dying;				/* (a) written under (f) */
+	bool dead;				/* (a) written under (f) */
+	int freeze_busy;			/* (a) the freeze lock: 0 free, 1 held */
+	unsigned int freeze_depth;		/* (f) freezes not yet undone */
+	unsigned long nr_zero;			/* (a) times the counter reached zero */
+	unsigned long nr_enter_refused;		/* (a) enters refused (dying/dead) */
+};
+
+/* At probe: a live counter. 0, or -ENOMEM. */
+int blk_queue_init(struct request_queue *q, const char *name);
+/* At unbind: dying, frozen, drained, counters freed. May wait. */
+void blk_cleanup_queue(struct request_queue *q);
+
+/*
+ * Start an I/O. 0: the caller holds a usage reference until
+ * blk_queue_exit(). -ENODEV: the queue is dying, dead or unused.
+ * Frozen: with nowait -EAGAIN, otherwise wait for the unfreeze
+ * (-ETIMEDOUT after a long time, with a warning). Any context that may
+ * wait; with nowait, any context.
+ */
+int blk_queue_enter(struct request_queue *q, bool nowait);
+void blk_queue_exit(struct request_queue *q);
+
+void blk_freeze_queue_start(struct request_queue *q);
+/* Wait until every entered I/O has exited: 0, or -ETIMEDOUT (WARN). */
+int blk_mq_freeze_queue_wait(struct request_queue *q);
+static inline int blk_freeze_queue(struct request_queue *q)
+{
+	blk_freeze_queue_start(q);
+	return blk_mq_freeze_queue_wait(q);
+}
+void blk_unfreeze_queue(struct request_queue *q);
+
+/* "unused", "live", "frozen", "dying", "dead" */
+const char *blk_queue_state(struct request_queue *q);
+/* I/Os between enter and exit now (a racy sum; 0 when not initialised). */
+long blk_queue_in_flight(struct request_queue *q);
+
+/*
+ * TEMPORARY WAIT (see above): poll until cond(arg) or timeout_ns; WARN
+ * naming `what` and the queue on timeout. 0 or -ETIMEDOUT.
+ */
+int blk_poll_wait(struct request_queue *q, bool (*cond)(void *arg), void *arg,
+		  uint64_t timeout_ns, const char *what);
+
+#endif /* DRIVERS_PMEM_QUEUE_H */

@@ -1,0 +1,36 @@
+/*
+ * What the pmem test files share: finding pmem0 (or skipping without an
+ * NVDIMM) and reproducible byte patterns.
+ */
+#ifndef DRIVERS_PMEM_TESTS_PMEM_TEST_H
+#define DRIVERS_PMEM_TESTS_PMEM_TEST_H
+
+#include <drivers/pmem/pmem.h>
+#include <lib/ktest.h>
+
+/* Fill len bytes from a xorshift64 stream seeded with seed (never 0). */
+static inline void pmem_test_pattern(void *buf, size_t len, uint64_t seed)
+{
+	uint64_t x = seed ? seed : 0x9e3779b97f4a7c15ULL;
+	uint8_t *p = buf;
+
+	for (size_t i = 0; i < len; i++) {
+		if (!(i & 7)) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+		}
+		p[i] = (uint8_t)(x >> ((i & 7) * 8));
+	}
+}
+
+/* The RAM-backed device of suite pmem.ram (pmem_test.c). */
+#define PMEM_TEST_RAM	"pmem-ram"
+
+/*
+ * The device called name, bound, with a reference the caller puts; for
+ * an NVDIMM device, skips the case with "no NVDIMM" when there is none.
+ */
+struct pmem_device *pmem_test_get(struct ktest *t, const char *name);
+
+#endif /* DRIVERS_PMEM_TESTS_PMEM_TEST_H */
