@@ -144,8 +144,10 @@ $(B)/BOOTX64.EFI: $(B)/boot/loader.so
 # in for the platform (asm/ headers, console, time, panic).
 
 # lib/string.c is tested apart (its names would replace the C library's);
-# shell commands (*_cmd.c) are kernel glue around host-tested code.
-HOST_EXCLUDE := lib/string.c $(shell find lib mm drivers -name '*_cmd.c' 2>/dev/null)
+# shell commands (*_cmd.c) are kernel glue around host-tested code; the
+# pmem benchmarks need an NVDIMM, which the host has not.
+HOST_EXCLUDE := lib/string.c drivers/pmem/pmem_bench.c \
+	$(shell find lib mm drivers -name '*_cmd.c' 2>/dev/null)
 HOST_GENERIC := $(filter-out $(HOST_EXCLUDE),$(sort $(shell find lib mm drivers -name '*.c' 2>/dev/null)))
 HOST_C       := $(HOST_GENERIC) $(sort $(wildcard tests/host/*.c))
 HOST_OBJS    := $(HOST_C:%.c=$(B)/host/%.o)

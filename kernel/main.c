@@ -3,7 +3,9 @@
  * tested kernel waiting at the shell.
  *
  *   1. read the command line (bad syntax is reported and ignored);
- *   2. discover the platform's ACPI tables (bad tables are skipped);
+ *   2. discover the platform's ACPI tables (bad tables are skipped), bring
+ *      up the other CPUs the MADT lists (kernel/smp.h), and
+ *      bind a pmem device to each persistent-memory region of the NFIT;
  *   3. run the boot self-tests selected by `ktest=` (default: all) and the
  *      benchmarks selected by `bench=` (default: none), and print the
  *      verdict line;
@@ -11,7 +13,9 @@
  *      serial shell.
  */
 #include <kernel/main.h>
+#include <kernel/sched.h>
 #include <kernel/shell.h>
+#include <kernel/smp.h>
 #include <kernel/verdict.h>
 #include <kernel/version.h>
 #include <lib/bench.h>
@@ -23,6 +27,7 @@
 #include <lib/vsprintf.h>
 #include <lib/string.h>
 #include <drivers/acpi/acpi.h>
+#include <drivers/pmem/pmem.h>
 #include <mm/mem_init.h>
 #include <asm/platform.h>
 
@@ -121,7 +126,10 @@ void start_kernel(void)
 
 	parse_cmdline();
 	mem_init();
+	sched_init();			/* this context becomes the thread "init" */
 	acpi_init(arch_rsdp_phys());
+	smp_boot_cpus();		/* every CPU up; interrupts on from here */
+	pmem_init();			/* a pmem device per NFIT region */
 
 	ready_ns = arch_since_loader_ns();
 	v = run_boot_tests(detail, sizeof(detail));

@@ -26,8 +26,8 @@
  * call_rcu() may be called from anywhere, callbacks run in process context
  * outside any reader and must not sleep.
  *
- * Implementations: kernel/rcu_up.c while one CPU runs (the SMP step
- * replaces it with grace periods detected across CPUs);
+ * Implementations: kernel/rcu.c, grace periods detected across CPUs from
+ * context switches, the idle loop and the tick (docs/rcu.md);
  * tests/host/rcu_shim.c, a multi-threaded RCU for host threads.
  */
 #ifndef KERNEL_RCU_H
@@ -51,9 +51,11 @@ void call_rcu(struct rcu_head *head, rcu_callback_t func);
 void rcu_barrier(void);
 
 /*
- * "This CPU is outside every reader here": where callbacks may run. The
- * shell's idle loop calls it; the single-CPU kernel runs pending
- * callbacks from it. A no-op on the host (its grace periods need none).
+ * "This CPU is outside every reader here": a quiescent state, reported at
+ * once, and the CPU's callbacks whose grace period is over run here (the
+ * shell calls it between commands). Context switches, the idle loop and
+ * the tick report quiescent states anyway; this only makes it sooner.
+ * A no-op on the host (its grace periods need none).
  */
 void rcu_quiescent_state(void);
 

@@ -93,30 +93,6 @@ static int cmd_ktest(int argc, char **argv)
 }
 SHELL_COMMAND(ktest, "[GLOBS|-l] [REPEAT]", "run self-tests (default all) or list them", cmd_ktest);
 
-static int cmd_cpus(int argc, char **argv)
-{
-	unsigned int self = arch_cpu_apic_id();
-	unsigned int n = acpi_cpu_count();
-
-	if (argc > 1)
-		return shell_usage_error(argv, "takes no arguments");
-	if (!n) {
-		kprintf("no MADT: only the boot CPU (APIC id %u) is known\n", self);
-		return 0;
-	}
-	kprintf("%-4s %-8s %-8s %s\n", "CPU", "APIC id", "ACPI uid", "state");
-	for (unsigned int i = 0; i < n; i++) {
-		const struct acpi_cpu *c = acpi_cpu_at(i);
-		const char *state = c->apic_id == self ? "online (boot CPU)" :
-				    c->enabled ? "present, not started" :
-				    c->online_capable ? "online-capable" : "disabled";
-
-		kprintf("%-4u %-8u %-8u %s\n", i, c->apic_id, c->uid, state);
-	}
-	return 0;
-}
-SHELL_COMMAND(cpus, "", "list the CPUs (from the ACPI MADT) and their state", cmd_cpus);
-
 static int cmd_bench(int argc, char **argv)
 {
 	const char *globs = argc > 1 ? argv[1] : "*";

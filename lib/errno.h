@@ -12,6 +12,7 @@
 #define E2BIG		7	/* argument list too long */
 #define EAGAIN		11	/* try again */
 #define ENOMEM		12	/* out of memory */
+#define EACCES		13	/* permission denied */
 #define EFAULT		14	/* bad address */
 #define EBUSY		16	/* resource busy */
 #define EEXIST		17	/* already exists */

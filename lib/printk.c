@@ -11,19 +11,66 @@
  * max(0, log_head - LOG_BUF_SIZE). Replay starts at the first line
  * boundary after that point.
  *
- * Concurrency: single CPU for now; SMP brings a lock around the append and
- * the console write (so lines do not interleave).
+ * Concurrency: formatting happens on the caller's stack, outside any
+ * lock; the append and the console write are one critical section under
+ * log_lock with interrupts masked, so lines from several CPUs never
+ * interleave. A CPU that cannot get the lock within PRINTK_LOCK_WAIT_NS
+ * (a holder that died, a fault inside the console driver on this very
+ * CPU, a panic on another CPU) writes anyway, without the lock, and says
+ * so once: a crash report must reach the serial port even if a line
+ * comes out mangled. The lock is only ever taken with spin_trylock, so
+ * the spinlock stall detector (which prints) never runs on it.
  */
 #include <lib/printk.h>
 #include <lib/vsprintf.h>
+#include <lib/spinlock.h>
 #include <lib/string.h>
 #include <lib/ktime.h>
+
+#define PRINTK_LOCK_WAIT_NS	(1 * NSEC_PER_SEC)
+/* Without a clock (before TSC calibration): give up after this many turns. */
+#define PRINTK_LOCK_MAX_SPINS	(1UL << 26)
 
 static struct console *consoles;
 static int console_level = LOGLEVEL_DEFAULT;
 
 static char log_buf[LOG_BUF_SIZE];
-static uint64_t log_head;		/* bytes ever appended */
+static uint64_t log_head;		/* bytes ever appended; under log_lock */
+static DEFINE_SPINLOCK(log_lock);	/* log_buf, log_head, console output */
+static bool log_lock_broken;		/* atomic: a writer went on without it */
+
+/* Interrupts off, then log_lock if it can be had; *locked says if it was. */
+static unsigned long log_lock_acquire(bool *locked)
+{
+	unsigned long flags = arch_irq_save();
+	unsigned long spins = 0;
+	uint64_t start = ktime_get_ns();
+
+	while (!(*locked = spin_trylock(&log_lock))) {
+		if (__atomic_load_n(&log_lock_broken, __ATOMIC_RELAXED))
+			return flags;	/* already broken once: do not wait again */
+		cpu_relax();
+		if (++spins > PRINTK_LOCK_MAX_SPINS ||
+		    (start && ktime_get_ns() - start > PRINTK_LOCK_WAIT_NS)) {
+			__atomic_store_n(&log_lock_broken, true, __ATOMIC_RELAXED);
+			return flags;
+		}
+	}
+	if (__atomic_exchange_n(&log_lock_broken, false, __ATOMIC_RELAXED)) {
+		static const char note[] = "printk: the log lock was held too long; "
+					   "lines written meanwhile may be mixed\n";
+		for (struct console *c = consoles; c; c = c->next)
+			c->write(note, sizeof(note) - 1);
+	}
+	return flags;
+}
+
+static void log_lock_release(bool locked, unsigned long flags)
+{
+	if (locked)
+		spin_unlock(&log_lock);
+	arch_irq_restore(flags);
+}
 
 #define LINE_MAX	512
 
@@ -76,6 +123,8 @@ int vprintk_level(int level, const char *fmt, va_list ap)
 {
 	char line[LINE_MAX];
 	uint64_t ns = ktime_get_ns();
+	unsigned long flags;
+	bool locked;
 	int n;
 
 	n = scnprintf(line, sizeof(line), "[%5llu.%06llu] ",
@@ -87,9 +136,11 @@ int vprintk_level(int level, const char *fmt, va_list ap)
 	else if (n == 0 || line[n - 1] != '\n')
 		line[n++] = '\n', line[n] = '\0';
 
+	flags = log_lock_acquire(&locked);
 	log_append(line, n);
 	if (level <= console_level)
 		console_write(line, n);
+	log_lock_release(locked, flags);
 	return n;
 }
 
@@ -108,8 +159,12 @@ int vkprintf(const char *fmt, va_list ap)
 {
 	char line[LINE_MAX];
 	int n = vscnprintf(line, sizeof(line), fmt, ap);
+	unsigned long flags;
+	bool locked;
 
+	flags = log_lock_acquire(&locked);
 	console_write(line, n);
+	log_lock_release(locked, flags);
 	return n;
 }
 

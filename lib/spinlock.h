@@ -6,54 +6,119 @@
  *   unsigned long flags;
  *
  *   spin_lock_irqsave(&lock, flags);     masks interrupts on this CPU,
- *   ... short, never sleeps ...          then spins until the lock is free
+ *   ... short, never sleeps ...          then waits its turn
  *   spin_unlock_irqrestore(&lock, flags);
  *
- * Acquire on lock, release on unlock: everything written while holding
- * the lock is visible to the next holder (the pair of every lock is the
- * previous holder's unlock).
+ * Which variant: plain spin_lock() when no interrupt handler takes the
+ * lock; spin_lock_irqsave() when one does (else the handler could spin
+ * forever on the lock its own CPU holds); spin_lock_irq() /
+ * spin_unlock_irq() when the caller knows interrupts are on. Never wait
+ * for another CPU (an IPI, a flag) while holding a lock that CPU may want.
  *
- * For now a test-and-set lock written with compiler atomics, correct on
- * any number of CPUs and on host threads (where ThreadSanitizer sees the
- * acquire/release pairs) but not fair. The SMP step brings the real one
- * (ticket or queued, lock debugging) behind this same interface; mm's
- * mm_lock (mm/mm_lock.h) can then become an alias of it.
+ * A ticket lock, so waiters are served in the order they arrived (fair):
+ * taking the lock draws the next ticket (one atomic fetch-add on `next`),
+ * then waits until `owner`, the ticket being served, reaches it;
+ * unlocking serves the next ticket. Waiters only read `owner`, so while
+ * they spin the cache line stays shared until the one store that hands
+ * the lock on.
+ *
+ * Ordering: the load of `owner` that sees our ticket is an acquire, the
+ * store in unlock a release; each lock's acquire pairs with the previous
+ * holder's unlock, so everything written while holding the lock is
+ * visible to the next holder.
+ *
+ * Debugging, always on and cheap: the holder records where it took the
+ * lock and on which CPU. A waiter that has spun for more than
+ * spin_stall_threshold_ns (5 s) prints, once, the lock, who holds it and
+ * from where, and who waits (lib/spinlock.c), then keeps waiting.
+ *
+ * Written with the compiler's __atomic builtins and cpu_relax() only, so
+ * the same lock runs on host threads, where ThreadSanitizer checks the
+ * acquire/release pairs.
+ *
+ * Fields (the FreeBSD legend: how each may be read and written):
+ *   (a)  atomic; (h) written by the holder only, read atomically by anyone.
  */
 #ifndef LIB_SPINLOCK_H
 #define LIB_SPINLOCK_H
 
 #include <lib/compiler.h>
 #include <asm/cpu.h>
+#include <asm/percpu.h>
 
 typedef struct {
-	int locked;			/* 0 free, 1 held; atomic */
+	unsigned int next;		/* (a) the ticket the next arrival draws */
+	unsigned int owner;		/* (h) the ticket being served */
+	unsigned int holder_cpu;	/* (h) debug: CPU of the holder */
+	unsigned long holder_ip;	/* (h) debug: where it was taken, 0 if free */
 } spinlock_t;
 
-#define __SPIN_LOCK_UNLOCKED	{ 0 }
+#define __SPIN_LOCK_UNLOCKED	{ 0, 0, 0, 0 }
 #define DEFINE_SPINLOCK(name)	spinlock_t name = __SPIN_LOCK_UNLOCKED
+
+/* Waits longer than this are reported (lib/spinlock.c); tests lower it. */
+extern uint64_t spin_stall_threshold_ns;
+/* How many stalls were reported since boot (atomic). */
+extern unsigned long spin_stall_reports;
+
+/* The slow path: wait for `ticket` (lib/spinlock.c). */
+void spin_lock_wait(spinlock_t *l, unsigned int ticket, unsigned long ip);
 
 static inline void spin_lock_init(spinlock_t *l)
 {
-	__atomic_store_n(&l->locked, 0, __ATOMIC_RELAXED);
+	*l = (spinlock_t)__SPIN_LOCK_UNLOCKED;
 }
 
-static inline void spin_lock(spinlock_t *l)
+static inline void __spin_set_holder(spinlock_t *l, unsigned long ip)
 {
-	/* Spin on a plain read so the cache line is not bounced by writes. */
-	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
-		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
-			cpu_relax();
-	}
+	__atomic_store_n(&l->holder_cpu, smp_processor_id(), __ATOMIC_RELAXED);
+	__atomic_store_n(&l->holder_ip, ip, __ATOMIC_RELAXED);
+}
+
+static inline void __spin_lock(spinlock_t *l, unsigned long ip)
+{
+	unsigned int ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+
+	/* Acquire: pairs with the release in the previous holder's unlock. */
+	if (unlikely(__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket))
+		spin_lock_wait(l, ticket, ip);
+	__spin_set_holder(l, ip);
+}
+
+/* Take the lock if it is free right now; true if taken. */
+static inline bool __spin_trylock(spinlock_t *l, unsigned long ip)
+{
+	/* Acquire: pairs with the release in the previous holder's unlock. */
+	unsigned int owner = __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE);
+
+	/*
+	 * Free means nobody holds or waits: next == owner. Drawing ticket
+	 * `owner` then is taking the lock; if someone drew it first, next
+	 * moved and the compare fails.
+	 */
+	if (!__atomic_compare_exchange_n(&l->next, &owner, owner + 1, false,
+					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return false;
+	__spin_set_holder(l, ip);
+	return true;
 }
 
 static inline void spin_unlock(spinlock_t *l)
 {
-	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+	unsigned int owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+
+	__atomic_store_n(&l->holder_ip, 0, __ATOMIC_RELAXED);
+	/* Release: pairs with the acquire of the next holder's lock. */
+	__atomic_store_n(&l->owner, owner + 1, __ATOMIC_RELEASE);
 }
+
+/* Macros, so the holder's recorded address is the caller's. */
+#define spin_lock(l)		__spin_lock((l), _THIS_IP_)
+#define spin_trylock(l)		__spin_trylock((l), _THIS_IP_)
 
 #define spin_lock_irqsave(l, flags) do {				\
 	(flags) = arch_irq_save();					\
-	spin_lock(l);							\
+	__spin_lock((l), _THIS_IP_);					\
 } while (0)
 
 #define spin_unlock_irqrestore(l, flags) do {				\
@@ -61,10 +126,31 @@ static inline void spin_unlock(spinlock_t *l)
 	arch_irq_restore(flags);					\
 } while (0)
 
+#define spin_trylock_irqsave(l, flags) ({				\
+	bool __ok;							\
+	(flags) = arch_irq_save();					\
+	__ok = __spin_trylock((l), _THIS_IP_);				\
+	if (!__ok)							\
+		arch_irq_restore(flags);				\
+	__ok;								\
+})
+
+/* For callers that know interrupts are enabled. */
+#define spin_lock_irq(l) do {						\
+	arch_irq_disable();						\
+	__spin_lock((l), _THIS_IP_);					\
+} while (0)
+
+#define spin_unlock_irq(l) do {						\
+	spin_unlock(l);							\
+	arch_irq_enable();						\
+} while (0)
+
 /* For assertions only: somebody (maybe not the caller) holds it. */
 static inline bool spin_is_locked(spinlock_t *l)
 {
-	return __atomic_load_n(&l->locked, __ATOMIC_RELAXED) != 0;
+	return __atomic_load_n(&l->next, __ATOMIC_RELAXED) !=
+	       __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
 }
 
 #endif /* LIB_SPINLOCK_H */

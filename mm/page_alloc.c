@@ -189,6 +189,26 @@ struct page *alloc_pages(unsigned int order)
 	return __zone_alloc_pages(&zone_normal, order, _RET_IP_);
 }
 
+/*
+ * Every page of the block becomes an order-0 allocation with one
+ * reference, owned by the caller; each then goes back on its own (and the
+ * buddy merges them again as they do).
+ */
+void split_page(struct page *page, unsigned int order)
+{
+	if (WARN(page_ref_count(page) != 1 || page->order != order,
+		 "split_page: pfn 0x%lx has refcount %d and order %u, expected 1 and %u",
+		 page_to_pfn(page), page_ref_count(page), page->order, order))
+		return;
+	for (unsigned long i = 1; i < (1UL << order); i++) {
+		page[i].order = 0;
+		page[i].alloc_caller = page->alloc_caller;
+		page[i].private = 0;
+		set_page_count(&page[i], 1);
+	}
+	page->order = 0;
+}
+
 /* --- freeing ------------------------------------------------------------------ */
 
 /* Why this page may not go back to the allocator, or NULL if it may. */

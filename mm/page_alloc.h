@@ -98,6 +98,14 @@ void __free_pages(struct page *page, unsigned int order);
 void free_pages(unsigned long addr, unsigned int order);
 #define free_page(addr)		free_pages((addr), 0)
 
+/*
+ * Turn an allocation of 2^order pages (the caller's only reference) into
+ * 2^order allocations of one page, each with refcount 1 (Linux's
+ * split_page): for frames mapped as one block whose pages are counted one
+ * by one, such as a 2 MiB leaf.
+ */
+void split_page(struct page *page, unsigned int order);
+
 /* The smallest order whose block holds `size` bytes. */
 unsigned int get_order(size_t size);
 

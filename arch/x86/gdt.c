@@ -9,11 +9,17 @@
  * (stack_guard.h), so an overflowing handler faults instead of silently
  * overwriting its neighbour.
  *
- * Everything here belongs to the boot CPU; SMP will give each CPU its own
- * TSS and IST stacks (and so its own TSS descriptor).
+ * Every CPU has its own GDT and TSS (cpu_tables[cpu]): the TSS holds
+ * that CPU's IST stacks, and `ltr` marks its descriptor busy, so no two
+ * CPUs can share one. The boot CPU's IST stacks are the static ones
+ * below; an application processor's come from smpboot.c, which prepares
+ * its tables (gdt_prepare_cpu) before starting it; the AP loads them
+ * itself (its trampoline loads the GDTR, gdt_load_cpu() the rest).
  */
+#include <lib/bug.h>
 #include <lib/compiler.h>
 #include <asm/page.h>
+#include <asm/percpu.h>
 #include "gdt.h"
 #include "stack_guard.h"
 
@@ -61,7 +67,7 @@ _Static_assert((GDT_USER_DS & ~3) == GDT_USER_DS_IDX * 8, "selector/index");
 _Static_assert((GDT_USER_CS & ~3) == GDT_USER_CS_IDX * 8, "selector/index");
 _Static_assert(GDT_TSS == GDT_TSS_IDX * 8, "selector/index");
 
-static uint64_t gdt[GDT_ENTRIES] __aligned(16) = {
+static const uint64_t gdt_template[GDT_ENTRIES] = {
 	[GDT_KERNEL_CS_IDX] = KERNEL_CODE,
 	[GDT_KERNEL_DS_IDX] = KERNEL_DATA,
 	[GDT_USER_DS_IDX]   = USER_DATA,
@@ -69,9 +75,12 @@ static uint64_t gdt[GDT_ENTRIES] __aligned(16) = {
 	/* the TSS descriptor holds an address: filled in at run time */
 };
 
-static struct tss tss __aligned(16) = {
-	.iomap_base = sizeof(struct tss),
-};
+struct cpu_tables {
+	uint64_t gdt[GDT_ENTRIES];
+	struct tss tss;
+} __aligned(64);
+
+static struct cpu_tables cpu_tables[NR_CPUS];
 
 /* One IST stack with the guard page it grows towards. */
 struct ist_stack {
@@ -123,21 +132,51 @@ static void reload_segments(void)
 		: "rax", "memory");
 }
 
-void gdt_init(void)
+/* Fill cpu's GDT and TSS. No memcpy: the boot CPU runs this before
+ * memcpy_init() chose one. */
+void gdt_prepare_cpu(unsigned int cpu, const uint64_t ist_top[IST_COUNT])
 {
-	struct descriptor_pointer gdtr = {
-		.limit = sizeof(gdt) - 1,
-		.base = (uint64_t)gdt,
-	};
+	struct cpu_tables *t;
 
+	BUG_ON(cpu >= NR_CPUS);
+	t = &cpu_tables[cpu];
+	for (unsigned int i = 0; i < GDT_ENTRIES; i++)
+		t->gdt[i] = gdt_template[i];
+	t->tss.iomap_base = sizeof(struct tss);
 	/* IST entries point at the top of each stack: stacks grow down. */
-	tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)&ist_stacks[0].stack[IST_STACK_SIZE];
-	tss.ist[IST_NMI - 1] = (uint64_t)&ist_stacks[1].stack[IST_STACK_SIZE];
-	tss.ist[IST_MACHINE_CHECK - 1] = (uint64_t)&ist_stacks[2].stack[IST_STACK_SIZE];
-	set_tss_descriptor(&gdt[GDT_TSS_IDX], &tss);
+	for (unsigned int i = 0; i < IST_COUNT; i++)
+		t->tss.ist[i] = ist_top[i];
+	set_tss_descriptor(&t->gdt[GDT_TSS_IDX], &t->tss);
+}
 
+void gdt_describe(unsigned int cpu, uint16_t *limit, uint64_t *base)
+{
+	*limit = sizeof(cpu_tables[cpu].gdt) - 1;
+	*base = (uint64_t)cpu_tables[cpu].gdt;
+}
+
+void gdt_load_cpu(unsigned int cpu)
+{
+	struct descriptor_pointer gdtr;
+	uint16_t limit;
+	uint64_t base;
+
+	gdt_describe(cpu, &limit, &base);
+	gdtr = (struct descriptor_pointer){ .limit = limit, .base = base };
 	__asm__ volatile("lgdt %0" :: "m"(gdtr) : "memory");
 	reload_segments();
 	/* ltr marks the descriptor busy; loading it twice would #GP. */
 	__asm__ volatile("ltr %w0" :: "r"(GDT_TSS) : "memory");
+}
+
+void gdt_init(void)
+{
+	const uint64_t ist_top[IST_COUNT] = {
+		[IST_DOUBLE_FAULT - 1] = (uint64_t)&ist_stacks[0].stack[IST_STACK_SIZE],
+		[IST_NMI - 1] = (uint64_t)&ist_stacks[1].stack[IST_STACK_SIZE],
+		[IST_MACHINE_CHECK - 1] = (uint64_t)&ist_stacks[2].stack[IST_STACK_SIZE],
+	};
+
+	gdt_prepare_cpu(0, ist_top);
+	gdt_load_cpu(0);
 }

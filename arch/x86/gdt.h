@@ -26,8 +26,19 @@
 #define IST_DOUBLE_FAULT	1
 #define IST_NMI			2
 #define IST_MACHINE_CHECK	3
+#define IST_COUNT		3
 
-/* Install the GDT, reload every segment register, load the TSS. */
+#include <stdint.h>
+
+/* Boot CPU: prepare and load CPU 0's GDT and TSS, reload every segment
+ * register (the GS base with them: percpu comes after). */
 void gdt_init(void);
+
+/* Fill CPU `cpu`'s GDT and TSS, with ist_top[i] the top of IST stack i+1. */
+void gdt_prepare_cpu(unsigned int cpu, const uint64_t ist_top[IST_COUNT]);
+/* The GDTR value of CPU `cpu` (for its trampoline). */
+void gdt_describe(unsigned int cpu, uint16_t *limit, uint64_t *base);
+/* On CPU `cpu` itself: load its GDT, reload the segments, load its TSS. */
+void gdt_load_cpu(unsigned int cpu);
 
 #endif /* ARCH_X86_GDT_H */

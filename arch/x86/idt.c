@@ -8,11 +8,13 @@
  * stack is the problem.
  */
 #include <lib/compiler.h>
+#include <kernel/preempt.h>
 #include "gdt.h"
 #include "idt.h"
 #include "traps.h"
 
 #define GATE_INTERRUPT	0x8e	/* present, DPL 0, 64-bit interrupt gate */
+#define IRQ_RFLAGS_IF	(1UL << 9)	/* RFLAGS.IF: interrupts were enabled */
 
 struct idt_gate {
 	uint16_t offset_low;
@@ -74,12 +76,32 @@ idt_handler_t idt_handler(uint8_t vector)
 	return __atomic_load_n(&handlers[vector], __ATOMIC_ACQUIRE);
 }
 
+/*
+ * An interrupt (vectors 32-255). The handler runs inside irq_enter() /
+ * irq_exit(), which mark this CPU's preempt count as "in hardirq"
+ * (kernel/preempt.h). On the way out, if the interrupted code had
+ * interrupts enabled and is preemptible, a pending reschedule switches
+ * threads here: the interrupted thread's registers stay in *regs on its
+ * own stack until it is picked again and this function returns to iretq.
+ * Handlers therefore send their EOI before returning.
+ */
 void x86_interrupt(struct pt_regs *regs)
 {
 	idt_handler_t fn = idt_handler(regs->vector);
 
+	irq_enter();
 	if (likely(fn))
 		fn(regs);
 	else
 		x86_fatal_exception(regs);
+	irq_exit();
+	if (regs->rflags & IRQ_RFLAGS_IF)
+		preempt_schedule_irq();
+}
+
+/* The IDTR value, for an application processor's trampoline (smpboot.c). */
+void idt_describe(uint16_t *limit, uint64_t *base)
+{
+	*limit = sizeof(idt) - 1;
+	*base = (uint64_t)idt;
 }

@@ -19,6 +19,8 @@ typedef void (*idt_handler_t)(struct pt_regs *regs);
 
 /* Fill the IDT with the stubs of isr.asm and load it. */
 void idt_init(void);
+/* The IDTR value every CPU loads (one IDT for all CPUs). */
+void idt_describe(uint16_t *limit, uint64_t *base);
 
 /*
  * Route `vector` to fn (NULL restores the default: fatal). For

@@ -36,6 +36,7 @@
 #include "lib/memcpy.h"
 #include "gdt.h"
 #include "idt.h"
+#include "mm_fault.h"
 #include "paging.h"
 #include "serial.h"
 #include "tsc.h"
@@ -173,6 +174,7 @@ __noreturn void x86_start(uint64_t bootinfo_phys)
 	efi_memmap_print_summary();
 	arch_memblock_init();
 	paging_init(bootinfo->kernel_phys);
+	page_fault_init();
 
 	start_kernel();
 }

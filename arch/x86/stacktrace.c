@@ -25,6 +25,7 @@
 #include <lib/compiler.h>
 #include <lib/kallsyms.h>
 #include <lib/printk.h>
+#include <kernel/kstack.h>
 #include <asm/platform.h>
 #include "stack_guard.h"
 #include "stacktrace.h"
@@ -40,13 +41,15 @@ struct frame {
 extern char __data_start[], __data_end[];
 
 /*
- * Every stack today is static: the boot stack (entry.asm) and the IST
- * stacks (gdt.c), all in .bss, each above an unmapped guard page that a
- * frame pointer must not lead into (after an overflow rsp points there).
- * Stacks allocated later (kernel threads, other CPUs) must be added here.
+ * The static stacks: the boot stack (entry.asm) and the IST stacks
+ * (gdt.c), all in .bss, each above an unmapped guard page that a frame
+ * pointer must not lead into (after an overflow rsp points there). And
+ * the kernel threads' stacks (kernel/kstack.h), asked of their allocator.
  */
 static bool on_known_stack(unsigned long fp)
 {
+	if (kstack_contains(fp, sizeof(struct frame)))
+		return true;
 	return fp >= (unsigned long)__data_start &&
 	       fp + sizeof(struct frame) <= (unsigned long)__data_end &&
 	       !stack_guard_page(fp) && !stack_guard_page(fp + sizeof(struct frame) - 1);

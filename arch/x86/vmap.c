@@ -10,9 +10,14 @@
  * Caching: MAP_WB is PAT index 0 (write-back), MAP_UC is PCD|PWT, PAT
  * index 3 (uncached), as paging_init() programs the PAT.
  *
- * Updates hold kernel_pt_lock (interrupts off); lookups take no lock
- * (entries are read whole, see <asm/pgtable.h>). Messages are printed
- * after the lock is dropped.
+ * Updates hold kernel_pt_lock; lookups take no lock (entries are read
+ * whole, see <asm/pgtable.h>). Messages are printed after the lock is
+ * dropped. The lock leaves interrupts as the caller had them, on purpose:
+ * an unmap holds it across the TLB shootdown, which waits for every
+ * other CPU to answer an interrupt, and a CPU spinning on this lock with
+ * interrupts masked could never answer (arch/x86/tlb.c). So map and unmap
+ * from process context with interrupts enabled (or before the other CPUs
+ * run), never from an interrupt handler.
  */
 #define pr_fmt(fmt) "vmap: " fmt
 
@@ -87,7 +92,6 @@ static unsigned int prot_to_flags(pgprot_t prot)
 int map_kernel_range(unsigned long virt, phys_addr_t phys, size_t size, unsigned int flags)
 {
 	struct pt_freelist freed = { 0 };
-	unsigned long irq;
 	uint64_t busy;
 	int err;
 
@@ -104,7 +108,7 @@ int map_kernel_range(unsigned long virt, phys_addr_t phys, size_t size, unsigned
 		return -EINVAL;
 	}
 
-	spin_lock_irqsave(&kernel_pt_lock, irq);
+	spin_lock(&kernel_pt_lock);
 	if (pt_range_mapped(current_pgd(), virt, size, &busy)) {
 		err = -EEXIST;
 	} else {
@@ -116,7 +120,7 @@ int map_kernel_range(unsigned long virt, phys_addr_t phys, size_t size, unsigned
 			pt_freelist_release(&freed);
 		}
 	}
-	spin_unlock_irqrestore(&kernel_pt_lock, irq);
+	spin_unlock(&kernel_pt_lock);
 
 	if (err == -EEXIST)
 		pr_err("map 0x%lx-0x%lx: 0x%lx is already mapped", virt, virt + size - 1, busy);
@@ -129,17 +133,16 @@ int map_kernel_range(unsigned long virt, phys_addr_t phys, size_t size, unsigned
 int unmap_kernel_range(unsigned long virt, size_t size)
 {
 	struct pt_freelist freed = { 0 };
-	unsigned long irq;
 	int err;
 
 	err = check_range("unmap", virt, size);
 	if (err)
 		return err;
-	spin_lock_irqsave(&kernel_pt_lock, irq);
+	spin_lock(&kernel_pt_lock);
 	err = pt_unmap(current_pgd(), virt, size, &freed);
 	flush_tlb_kernel_range(virt, virt + size);
 	pt_freelist_release(&freed);	/* only now: no TLB walks them any more */
-	spin_unlock_irqrestore(&kernel_pt_lock, irq);
+	spin_unlock(&kernel_pt_lock);
 	if (err)
 		pr_err("unmap 0x%lx-0x%lx: no memory to split a large page; partly unmapped",
 		       virt, virt + size - 1);

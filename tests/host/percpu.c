@@ -8,11 +8,16 @@
  * per_cpu() works for every slot from the start. HOST_NR_CPUS of them are
  * "online": host_cpu_enter() accepts those, and percpu_ref sums over them.
  *
- * smp_call_function_single() runs the function in the calling thread
- * after moving it to the target slot, then moves it back: a one-thread
- * stand-in for an IPI that is enough to put a get on one CPU and the
- * matching put on another.
+ * smp_call_function_single() with `wait` runs the function in the
+ * calling thread after moving it to the target slot, then moves it back:
+ * a one-thread stand-in for an IPI that is enough to put a get on one CPU
+ * and the matching put on another. Without `wait` it starts a detached
+ * thread on the target slot, so that the caller and the "other CPU" run
+ * at the same time, as in the kernel (the spinlock and atomic tests count
+ * on that, and ThreadSanitizer then checks them). smp_call_function()
+ * does the same for every slot but the caller's.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,15 +72,70 @@ bool cpu_online(unsigned int cpu)
 	return cpu < nr_cpu_ids;
 }
 
-int smp_call_function_single(unsigned int cpu, void (*fn)(void *info),
-			     void *info, bool wait)
+struct host_call {
+	unsigned int cpu;
+	smp_call_func_t fn;
+	void *info;
+};
+
+static void *host_call_thread(void *arg)
+{
+	struct host_call c = *(struct host_call *)arg;
+
+	free(arg);
+	host_cpu_enter(c.cpu);
+	c.fn(c.info);
+	return NULL;
+}
+
+int smp_call_function_single(unsigned int cpu, smp_call_func_t fn, void *info,
+			     bool wait)
 {
 	unsigned int home = host_cpu;
+	struct host_call *c;
+	pthread_attr_t attr;
+	pthread_t thread;
+	int err;
 
 	if (!cpu_online(cpu))
 		return -ENODEV;
-	host_cpu_enter(cpu);
-	fn(info);
-	host_cpu_enter(home);
+	if (wait || cpu == home) {
+		host_cpu_enter(cpu);
+		fn(info);
+		host_cpu_enter(home);
+		return 0;
+	}
+	c = malloc(sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	*c = (struct host_call){ .cpu = cpu, .fn = fn, .info = info };
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	err = pthread_create(&thread, &attr, host_call_thread, c);
+	pthread_attr_destroy(&attr);
+	if (err) {
+		free(c);
+		return -ENOMEM;
+	}
 	return 0;
+}
+
+int smp_call_function(smp_call_func_t fn, void *info, bool wait)
+{
+	unsigned int home = host_cpu;
+
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		int err;
+
+		if (cpu == home)
+			continue;
+		err = smp_call_function_single(cpu, fn, info, wait);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void smp_send_reschedule(unsigned int cpu)
+{
 }

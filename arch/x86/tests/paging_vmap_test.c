@@ -6,6 +6,7 @@
  * before it ends. Ranges that are only looked up, never touched, use
  * physical addresses above the direct map (where an NVDIMM may live).
  */
+#include <drivers/acpi/nfit.h>
 #include <lib/errno.h>
 #include <lib/string.h>
 #include <mm/memblock.h>
@@ -28,10 +29,18 @@ static uint64_t pattern(unsigned int i)
 	return 0x9e3779b97f4a7c15ULL * (i + 1);
 }
 
-/* A 1 GiB-aligned physical address above everything the direct map covers. */
+/*
+ * A 1 GiB-aligned physical address above everything the direct map covers
+ * and above the NVDIMM regions (a bound pmem device has memremapped its
+ * range at its direct-map address).
+ */
 static phys_addr_t phys_beyond_ram(void)
 {
-	return ALIGN_UP(direct_map_size(), SZ_1G);
+	phys_addr_t end = direct_map_size();
+
+	for (unsigned int i = 0; i < nfit_region_count(); i++)
+		end = MAX(end, nfit_region_at(i)->base + nfit_region_at(i)->size);
+	return ALIGN_UP(end, SZ_1G);
 }
 
 static phys_addr_t image_phys(void)

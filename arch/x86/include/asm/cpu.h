@@ -37,6 +37,20 @@ static inline void arch_irq_restore(unsigned long flags)
 		__asm__ volatile("sti" ::: "memory");
 }
 
+/* Did arch_irq_save() find interrupts masked? */
+static inline bool arch_irqs_disabled_flags(unsigned long flags)
+{
+	return !(flags & (1UL << 9));	/* RFLAGS.IF */
+}
+
+/* Are interrupts masked on this CPU (RFLAGS.IF clear)? */
+static inline bool arch_irqs_disabled(void)
+{
+	unsigned long flags;
+	__asm__ volatile("pushfq; popq %0" : "=r"(flags) :: "memory");
+	return !(flags & (1UL << 9));
+}
+
 static inline void arch_irq_enable(void)  { __asm__ volatile("sti" ::: "memory"); }
 static inline void arch_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
 

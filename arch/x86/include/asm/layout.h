@@ -9,6 +9,8 @@
  *                                                    DIRECT_MAP_BASE + P
  *   ffffc00000000000    ffffc10000000000      1 TiB  vmap area: mappings made
  *                                                    with map_kernel_range()
+ *   ffffc08000000000    ffffc09000000000     64 GiB    of which: kernel thread
+ *                                                    stacks (kernel/kstack.c)
  *   ffffffff80000000    ffffffffc0000000      1 GiB  kernel image (linker.ld)
  *
  * Each region starts on a PGD (512 GiB) boundary except the image, so the
@@ -24,6 +26,9 @@
 #define DIRECT_MAP_END		0xffffc00000000000ULL
 #define VMAP_START		0xffffc00000000000ULL
 #define VMAP_END		0xffffc10000000000ULL
+/* Inside the vmap area, reserved for thread stacks and their guards. */
+#define KSTACK_AREA_START	0xffffc08000000000ULL
+#define KSTACK_AREA_END		0xffffc09000000000ULL
 #define KERNEL_IMAGE_START	BOOT_KERNEL_VIRT_BASE
 #define KERNEL_IMAGE_END	0xffffffffc0000000ULL
 

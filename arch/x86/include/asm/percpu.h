@@ -28,8 +28,8 @@
  * The areas are static (in .bss) for all NR_CPUS CPUs, so every CPU that
  * may ever come up has its area, offset and template copy from the first
  * call (arch/x86/percpu.c, docs/percpu.md). nr_cpu_ids counts the CPUs
- * generic code iterates over; it is 1 until the SMP step raises it to
- * the number of possible CPUs, before any of them runs.
+ * generic code iterates over; it is 1 until smp_boot_cpus() raises it to
+ * the number of possible CPUs, before any of them runs (kernel/smp.h).
  */
 #ifndef ASM_PERCPU_H
 #define ASM_PERCPU_H

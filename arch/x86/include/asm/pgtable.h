@@ -180,4 +180,60 @@ static inline bool pte_young(pte_t e)	{ return e & PTE_ACCESSED; }
 static inline bool pte_special(pte_t e)	{ return e & PTE_SPECIAL; }
 static inline bool pte_devmap(pte_t e)	{ return e & PTE_DEVMAP; }
 
+/*
+ * --- user mappings (mm/: address spaces, faults, GUP) ----------------
+ *
+ * A user leaf is present, user, accessed and (if writable) dirty from
+ * the start: the kernel tracks neither bit, and an entry the CPU never
+ * has to update stays exactly as written, which is what lets the
+ * lockless walker of fast GUP compare an entry before and after.
+ *
+ * PROT_NONE: the leaf keeps its frame (the page is still the mapping's)
+ * but PRESENT is clear, so every access faults; software bit 11 says it is
+ * such a leaf and not an empty slot. With PRESENT clear the CPU ignores
+ * all other bits, so PTE_HUGE still marks a 2 MiB PROT_NONE leaf.
+ */
+#define PTE_PROTNONE	(1UL << 11)	/* software: PROT_NONE leaf */
+
+/* Tables of the user half: user access allowed, the leaves decide. */
+#define PAGE_USER_TABLE	(PTE_PRESENT | PTE_WRITE | PTE_USER)
+
+static inline bool pte_protnone(pte_t e)
+{
+	return !(e & PTE_PRESENT) && (e & PTE_PROTNONE);
+}
+
+/* Does the slot hold something (a table, a leaf, a PROT_NONE leaf)? */
+static inline bool pte_none(pte_t e)
+{
+	return !(e & (PTE_PRESENT | PTE_PROTNONE));
+}
+
+/* A 2 MiB leaf in a PMD slot, present or PROT_NONE (Linux's pmd_large). */
+static inline bool pmd_large(pte_t pmd)
+{
+	return !pte_none(pmd) && (pmd & PTE_HUGE);
+}
+#define pmd_trans_huge(pmd)	pmd_large(pmd)
+
+/* The first frame a leaf maps. */
+static inline unsigned long pte_pfn(pte_t e, enum pt_level level)
+{
+	return pte_leaf_phys(e, level) >> 12;
+}
+
+/* Attributes (4 KiB layout) of a user leaf allowing the given accesses. */
+static inline pgprot_t pgprot_user(bool read, bool write, bool exec)
+{
+	pgprot_t prot = PTE_PRESENT | PTE_USER | PTE_ACCESSED;
+
+	if (!read && !write && !exec)
+		return PTE_PROTNONE | PTE_USER;
+	if (write)
+		prot |= PTE_WRITE | PTE_DIRTY;
+	if (!exec)
+		prot |= PTE_NX;
+	return prot;
+}
+
 #endif /* ASM_PGTABLE_H */

@@ -36,6 +36,16 @@ static inline void arch_irq_restore(unsigned long flags)
 {
 }
 
+static inline bool arch_irqs_disabled_flags(unsigned long flags)
+{
+	return false;
+}
+
+static inline bool arch_irqs_disabled(void)
+{
+	return false;
+}
+
 static inline void arch_irq_enable(void)  { }
 static inline void arch_irq_disable(void) { }
 

@@ -1,0 +1,330 @@
+/*
+ * The local APIC: access, per-CPU setup, the periodic timer, IPIs.
+ *
+ * Access. In xAPIC mode the registers are a 4 KiB MMIO page at the
+ * address IA32_APIC_BASE holds (0xfee00000, as the MADT says); the
+ * direct map already covers it with an uncached mapping (direct_map.c maps
+ * every non-RAM hole below 4 GiB UC), and memremap_range() checks that
+ * before we use it. In x2APIC mode the same registers are MSRs 0x800 +
+ * offset/16, the ICR is one 64-bit MSR and IDs are 32 bits. QEMU's TCG
+ * has no x2APIC, so the kernel uses the xAPIC; it takes the x2APIC only
+ * when the firmware handed over in that mode (leaving it needs a full
+ * APIC disable), which happens on big machines under KVM (untested here).
+ *
+ * Per CPU (apic_setup): task priority 0 (accept everything), LINT0/LINT1
+ * and the performance/thermal LVTs masked (no ExtINT from the PIC, no
+ * NMIs from outside: an NMI would be reported as fatal anyway), the error
+ * LVT to VECTOR_APIC_ERROR, the error status cleared, and software-enable
+ * with the spurious vector.
+ *
+ * Timer. The boot CPU measures the timer's clock against the TSC: divide
+ * by 16, count down from 0xffffffff for 10 ms of TSC, median of 5 runs
+ * (emulation can stall any one of them). Every CPU then runs it periodic
+ * at HZ with the same initial count (all LAPIC timers share the bus
+ * clock). The handler counts the tick, sends the EOI, then calls
+ * timer_tick() (kernel/cpu.h), so a tick that switches threads does not
+ * keep the vector in service.
+ *
+ * IPIs. xAPIC: wait until the previous IPI left (ICR delivery status),
+ * write the destination (ICR high), then the command (ICR low), which
+ * sends it, with interrupts masked so no handler on this CPU interleaves
+ * its own ICR writes. Stores before the ICR write are visible before the
+ * IPI arrives: the MMIO write is an uncached store, and x86 keeps stores
+ * in order. A WRMSR to the x2APIC is not a store, hence the fence there.
+ */
+#define pr_fmt(fmt) "lapic: " fmt
+
+#include <kernel/cpu.h>
+#include <lib/compiler.h>
+#include <lib/printk.h>
+#include <mm/vmap.h>
+#include <drivers/acpi/acpi.h>
+#include <asm/barrier.h>
+#include <asm/cpu.h>
+#include <asm/cpufeature.h>
+#include <asm/msr.h>
+#include <asm/page.h>
+#include <asm/percpu.h>
+#include "apic.h"
+#include "idt.h"
+#include "tsc.h"
+
+#define MSR_APIC_BASE		0x1b
+#define  APIC_BASE_EXTD		(1ULL << 10)	/* x2APIC mode */
+#define  APIC_BASE_ENABLE	(1ULL << 11)	/* global enable */
+#define  APIC_BASE_ADDR		0x000ffffffffff000ULL
+#define MSR_X2APIC_FIRST	0x800
+
+/* Register offsets (the x2APIC MSR is 0x800 + offset / 16). */
+#define APIC_ID			0x020
+#define APIC_VERSION		0x030
+#define APIC_TPR		0x080
+#define APIC_EOI		0x0b0
+#define APIC_SVR		0x0f0
+#define  SVR_ENABLE		(1u << 8)
+#define APIC_ESR		0x280
+#define APIC_ICR_LOW		0x300
+#define APIC_ICR_HIGH		0x310
+#define  ICR_FIXED		0x00000
+#define  ICR_INIT		0x00500
+#define  ICR_STARTUP		0x00600
+#define  ICR_PENDING		(1u << 12)	/* xAPIC: not yet accepted */
+#define  ICR_ASSERT		(1u << 14)
+#define APIC_LVT_TIMER		0x320
+#define  LVT_PERIODIC		(1u << 17)
+#define APIC_LVT_THERMAL	0x330
+#define APIC_LVT_PERF		0x340
+#define APIC_LVT_LINT0		0x350
+#define APIC_LVT_LINT1		0x360
+#define APIC_LVT_ERROR		0x370
+#define  LVT_MASKED		(1u << 16)
+#define APIC_TIMER_INIT		0x380
+#define APIC_TIMER_CURRENT	0x390
+#define APIC_TIMER_DIV		0x3e0
+#define  TIMER_DIV_16		0x3
+
+#define CALIBRATE_RUNS		5
+#define CALIBRATE_MS		10
+/* Spins on the ICR's delivery status before we call the LAPIC stuck. */
+#define ICR_WAIT_SPINS		1000000
+
+DEFINE_PER_CPU(struct cpu_irq_stats, irq_stats);
+
+static volatile uint32_t *xapic;	/* the MMIO page, xAPIC mode */
+static bool x2apic;
+static uint32_t timer_hz;		/* timer clock after the divider */
+static uint32_t timer_initial;		/* count for one tick at HZ */
+
+static uint32_t apic_read(uint32_t reg)
+{
+	if (x2apic)
+		return (uint32_t)rdmsr(MSR_X2APIC_FIRST + (reg >> 4));
+	return xapic[reg / 4];
+}
+
+static void apic_write(uint32_t reg, uint32_t v)
+{
+	if (x2apic)
+		wrmsr(MSR_X2APIC_FIRST + (reg >> 4), v);
+	else
+		xapic[reg / 4] = v;
+}
+
+bool apic_x2apic_mode(void)
+{
+	return x2apic;
+}
+
+uint32_t apic_timer_hz(void)
+{
+	return timer_hz;
+}
+
+uint32_t apic_id(void)
+{
+	return x2apic ? apic_read(APIC_ID) : apic_read(APIC_ID) >> 24;
+}
+
+void apic_eoi(void)
+{
+	apic_write(APIC_EOI, 0);
+}
+
+static void wait_icr_idle(void)
+{
+	static bool reported;
+
+	for (unsigned int i = 0; i < ICR_WAIT_SPINS; i++) {
+		if (!(apic_read(APIC_ICR_LOW) & ICR_PENDING))
+			return;
+		cpu_relax();
+	}
+	if (!reported) {
+		reported = true;
+		pr_err("CPU %u: the previous IPI is still pending after %u polls "
+		       "(ICR 0x%08x); sending anyway", smp_processor_id(),
+		       ICR_WAIT_SPINS, apic_read(APIC_ICR_LOW));
+	}
+}
+
+static void send_icr(uint32_t dest, uint32_t low)
+{
+	unsigned long flags = arch_irq_save();
+
+	if (x2apic) {
+		/* WRMSR is not a store: order earlier stores before it. */
+		mb();
+		__asm__ volatile("lfence" ::: "memory");
+		wrmsr(MSR_X2APIC_FIRST + (APIC_ICR_LOW >> 4), ((uint64_t)dest << 32) | low);
+	} else {
+		wait_icr_idle();
+		apic_write(APIC_ICR_HIGH, dest << 24);
+		apic_write(APIC_ICR_LOW, low);	/* this write sends it */
+	}
+	arch_irq_restore(flags);
+}
+
+void apic_send_ipi(uint32_t dest, uint8_t vector)
+{
+	send_icr(dest, ICR_FIXED | ICR_ASSERT | vector);
+}
+
+void apic_send_init(uint32_t dest)
+{
+	send_icr(dest, ICR_INIT | ICR_ASSERT);
+}
+
+void apic_send_sipi(uint32_t dest, uint8_t page)
+{
+	send_icr(dest, ICR_STARTUP | ICR_ASSERT | page);
+}
+
+/* --- interrupt handlers --------------------------------------------------- */
+
+static void timer_interrupt(struct pt_regs *regs)
+{
+	this_cpu_inc(irq_stats.timer);
+	apic_eoi();
+	timer_tick();
+}
+
+static void spurious_interrupt(struct pt_regs *regs)
+{
+	this_cpu_inc(irq_stats.spurious);	/* nothing in service: no EOI */
+}
+
+static void error_interrupt(struct pt_regs *regs)
+{
+	uint32_t esr;
+
+	apic_write(APIC_ESR, 0);		/* latch the errors into the ESR */
+	esr = apic_read(APIC_ESR);
+	this_cpu_inc(irq_stats.error);
+	apic_eoi();
+	if (this_cpu_read(irq_stats.error) <= 3)
+		pr_err("CPU %u: APIC error, ESR 0x%02x", smp_processor_id(), esr);
+}
+
+/* --- setup ------------------------------------------------------------------ */
+
+static void apic_setup(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+	unsigned int max_lvt;
+
+	if (x2apic && !(base & APIC_BASE_EXTD))
+		wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE | APIC_BASE_EXTD);
+	else if (!(base & APIC_BASE_ENABLE))
+		wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
+
+	max_lvt = (apic_read(APIC_VERSION) >> 16) & 0xff;
+	apic_write(APIC_TPR, 0);
+	apic_write(APIC_LVT_TIMER, LVT_MASKED | VECTOR_TIMER);
+	apic_write(APIC_LVT_LINT0, LVT_MASKED);
+	apic_write(APIC_LVT_LINT1, LVT_MASKED);
+	if (max_lvt >= 4)
+		apic_write(APIC_LVT_PERF, LVT_MASKED);
+	if (max_lvt >= 5)
+		apic_write(APIC_LVT_THERMAL, LVT_MASKED);
+	apic_write(APIC_LVT_ERROR, VECTOR_APIC_ERROR);
+	apic_write(APIC_ESR, 0);
+	apic_write(APIC_ESR, 0);
+	apic_write(APIC_SVR, SVR_ENABLE | VECTOR_SPURIOUS);
+	apic_eoi();		/* in case the firmware left one in service */
+}
+
+static void timer_start(void)
+{
+	if (!timer_initial)
+		return;
+	apic_write(APIC_TIMER_DIV, TIMER_DIV_16);
+	apic_write(APIC_LVT_TIMER, LVT_PERIODIC | VECTOR_TIMER);
+	apic_write(APIC_TIMER_INIT, timer_initial);
+}
+
+/* Timer clock (after /16) from one 10 ms TSC interval. */
+static uint64_t measure_timer_once(uint64_t tsc)
+{
+	uint64_t t0, t1, wait = tsc * CALIBRATE_MS / 1000;
+	uint32_t left;
+
+	apic_write(APIC_TIMER_DIV, TIMER_DIV_16);
+	apic_write(APIC_LVT_TIMER, LVT_MASKED | VECTOR_TIMER);	/* one-shot */
+	apic_write(APIC_TIMER_INIT, 0xffffffffu);
+	t0 = arch_cycles();
+	while (arch_cycles() - t0 < wait)
+		cpu_relax();
+	left = apic_read(APIC_TIMER_CURRENT);
+	t1 = arch_cycles();
+	apic_write(APIC_TIMER_INIT, 0);
+	return (0xffffffffULL - left) * tsc / (t1 - t0);
+}
+
+static void calibrate_timer(void)
+{
+	uint64_t tsc = tsc_hz(), runs[CALIBRATE_RUNS], hz;
+
+	if (!tsc) {
+		pr_err("no calibrated TSC to measure the timer against: no timer ticks");
+		return;
+	}
+	for (unsigned int i = 0; i < CALIBRATE_RUNS; i++) {
+		uint64_t v = measure_timer_once(tsc);
+		unsigned int j = i;
+
+		for (; j > 0 && runs[j - 1] > v; j--)	/* insertion sort */
+			runs[j] = runs[j - 1];
+		runs[j] = v;
+	}
+	hz = runs[CALIBRATE_RUNS / 2];
+	if (hz < HZ || hz > 0xffffffffULL) {
+		pr_err("timer clock measured at %lu Hz: implausible, no timer ticks", hz);
+		return;
+	}
+	timer_hz = (uint32_t)hz;
+	timer_initial = (uint32_t)(hz / HZ);
+	pr_info("timer clock %lu.%03lu MHz after /16 (median of %d runs of %d ms "
+		"against the TSC, spread %lu.%03lu-%lu.%03lu); periodic at %d Hz, count %u",
+		hz / 1000000, hz / 1000 % 1000, CALIBRATE_RUNS, CALIBRATE_MS,
+		runs[0] / 1000000, runs[0] / 1000 % 1000,
+		runs[CALIBRATE_RUNS - 1] / 1000000, runs[CALIBRATE_RUNS - 1] / 1000 % 1000,
+		HZ, timer_initial);
+}
+
+bool apic_init_boot(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+	uint64_t phys = base & APIC_BASE_ADDR;
+	uint64_t madt = acpi_lapic_phys();
+
+	x2apic = base & APIC_BASE_EXTD;
+	if (!x2apic) {
+		if (madt && madt != phys)
+			pr_warn("the MADT says 0x%lx, IA32_APIC_BASE 0x%lx: using the MSR's",
+				madt, phys);
+		xapic = memremap_range(phys, PAGE_SIZE, MAP_UC);
+		if (!xapic) {
+			pr_err("cannot map the xAPIC page at 0x%lx uncached: "
+			       "no timer, no other CPUs", phys);
+			return false;
+		}
+	}
+	idt_set_handler(VECTOR_TIMER, timer_interrupt);
+	idt_set_handler(VECTOR_SPURIOUS, spurious_interrupt);
+	idt_set_handler(VECTOR_APIC_ERROR, error_interrupt);
+	apic_setup();
+	pr_info("%s at 0x%lx, version 0x%02x, boot CPU APIC id %u (x2APIC %s)",
+		x2apic ? "x2APIC mode (left on by the firmware)" : "xAPIC",
+		phys, apic_read(APIC_VERSION) & 0xff, apic_id(),
+		x2apic ? "in use" : cpu_has(X86_FEATURE_X2APIC) ?
+		"offered, not used" : "not offered by this CPU");
+	calibrate_timer();
+	timer_start();
+	return true;
+}
+
+void apic_setup_ap(void)
+{
+	apic_setup();
+	timer_start();
+}

@@ -1,0 +1,63 @@
+/*
+ * Host build: kernel/rwsem.h for host threads. The states and the
+ * trylocks are the kernel's; where the kernel sleeps on the wait queue,
+ * a host thread yields its CPU and tries again (the wait queue is not
+ * used: the host has no scheduler to sleep in).
+ */
+#include <sched.h>
+#include <lib/list.h>
+#include <kernel/rwsem.h>
+
+void init_rwsem(struct rw_semaphore *sem)
+{
+	__atomic_store_n(&sem->count, 0, __ATOMIC_RELAXED);
+	INIT_LIST_HEAD(&sem->wait.list);
+}
+
+bool down_read_trylock(struct rw_semaphore *sem)
+{
+	unsigned int v = __atomic_load_n(&sem->count, __ATOMIC_RELAXED);
+
+	while (!(v & (RWSEM_WRITER | RWSEM_WAITING))) {
+		if (__atomic_compare_exchange_n(&sem->count, &v, v + 1, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return true;
+	}
+	return false;
+}
+
+bool down_write_trylock(struct rw_semaphore *sem)
+{
+	unsigned int v = __atomic_load_n(&sem->count, __ATOMIC_RELAXED);
+
+	while (!(v & (RWSEM_WRITER | RWSEM_READERS))) {
+		if (__atomic_compare_exchange_n(&sem->count, &v, RWSEM_WRITER, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return true;
+	}
+	return false;
+}
+
+void down_read(struct rw_semaphore *sem)
+{
+	while (!down_read_trylock(sem))
+		sched_yield();
+}
+
+void down_write(struct rw_semaphore *sem)
+{
+	while (!down_write_trylock(sem)) {
+		__atomic_fetch_or(&sem->count, RWSEM_WAITING, __ATOMIC_RELAXED);
+		sched_yield();
+	}
+}
+
+void up_read(struct rw_semaphore *sem)
+{
+	__atomic_fetch_sub(&sem->count, 1, __ATOMIC_RELEASE);
+}
+
+void up_write(struct rw_semaphore *sem)
+{
+	__atomic_fetch_and(&sem->count, ~RWSEM_WRITER, __ATOMIC_RELEASE);
+}
