@@ -267,7 +267,10 @@ bench: deps
 		--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
 		--timeout $(or $(TIMEOUT),600) --cmdline "ktest=none bench=* shell=off $(CMDLINE)" \
 		--log $(B)/bench.log
-	$(Q)$(PYTHON) tests/bench-report --json $(B)/bench.json --markdown $(B)/bench.md $(B)/bench.log
+	$(Q)$(MAKE) --no-print-directory host-bench
+	$(Q)$(B)/bench/zdk-host-bench > $(B)/host-bench.log
+	$(Q)$(PYTHON) tests/bench-report --json $(B)/bench.json --markdown $(B)/bench.md \
+		$(B)/bench.log $(B)/host-bench.log
 
 # QEMU starts halted in the background (serial in build/gdb.log), gdb runs in
 # the foreground with the generated build/gdbinit (symbols + target remote);
