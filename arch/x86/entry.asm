@@ -22,6 +22,14 @@ _start:
 	cli
 	cld
 
+	; GS base 0 until percpu_init_boot_cpu(): a this_cpu read before it
+	; (smp_processor_id() in spin_lock, which printk uses) then reads the
+	; .percpu template, CPU 0's initial values, whatever the firmware left.
+	xor	eax, eax
+	xor	edx, edx
+	mov	ecx, 0xc0000101			; IA32_GS_BASE
+	wrmsr
+
 	mov	r12, rdi			; boot-info, kept across the fill
 	lea	rdi, [rel __bss_start]
 	lea	rcx, [rel __bss_end]
