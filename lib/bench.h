@@ -38,11 +38,14 @@ struct bench {
 	const char *unit;		/* "cycles", "ns", "MB/s", "ms" */
 	unsigned int samples;		/* 0: BENCH_DEFAULT_SAMPLES */
 	int (*setup)(struct bench_run *r);	/* optional; <0: cannot run */
-	/* One sample: >= 0 is the value in thousandths of `unit`, < 0 an errno. */
+	/* One sample: >= 0 is the value in thousandths of `unit`, < 0 an errno.
+	 * BENCH_SKIP (from setup or sample) means "not on this machine", e.g.
+	 * too few CPUs: reported as skipped, not as a failure to run. */
 	long long (*sample)(struct bench_run *r);
 	void (*teardown)(struct bench_run *r);	/* optional */
 };
 
+#define BENCH_SKIP		(-19)	/* -ENODEV */
 #define BENCH_DEFAULT_SAMPLES	15
 #define BENCH_MAX_SAMPLES	63
 #define BENCH_WARMUP		3

@@ -68,6 +68,16 @@ static void setup_error_fails_the_run(struct ktest *t)
 	EXPECT_EQ(t, bench_run_one(&b, NULL, false), -ENODEV);
 }
 
+static long long skipping_sample(struct bench_run *r)	{ return BENCH_SKIP; }
+
+static void skip_is_reported_as_skip(struct ktest *t)
+{
+	const struct bench b = { .name = "test.skip", .unit = "ns",
+				 .sample = skipping_sample };
+
+	EXPECT_EQ(t, bench_run_one(&b, NULL, false), BENCH_SKIP);
+}
+
 static void conversions_are_exact(struct ktest *t)
 {
 	EXPECT_EQ(t, bench_per_op(12500, 1000), 12500);	/* 12.5 per op */
@@ -82,6 +92,7 @@ static const struct ktest_case bench_cases[] = {
 	KTEST_CASE(setup_and_teardown_run_once, "setup and teardown bracket all samples once"),
 	KTEST_CASE(sample_error_fails_the_run, "a sample's errno is the run's result"),
 	KTEST_CASE(setup_error_fails_the_run, "a setup that refuses stops the run"),
+	KTEST_CASE(skip_is_reported_as_skip, "BENCH_SKIP is passed through as a skip"),
 	KTEST_CASE(conversions_are_exact, "per-op and MB/s helpers in thousandths"),
 	{}
 };
