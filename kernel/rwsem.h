@@ -49,11 +49,33 @@ struct rw_semaphore {
 void init_rwsem(struct rw_semaphore *sem);
 
 void down_read(struct rw_semaphore *sem);
-bool down_read_trylock(struct rw_semaphore *sem);
+/* Shared by the kernel and the host shim. The acquiring CAS pairs with
+ * the release in up_read()/up_write(). */
+static inline bool down_read_trylock(struct rw_semaphore *sem)
+{
+	unsigned int v = __atomic_load_n(&sem->count, __ATOMIC_RELAXED);
+
+	while (!(v & (RWSEM_WRITER | RWSEM_WAITING))) {
+		if (__atomic_compare_exchange_n(&sem->count, &v, v + 1, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return true;
+	}
+	return false;
+}
 void up_read(struct rw_semaphore *sem);
 
 void down_write(struct rw_semaphore *sem);
-bool down_write_trylock(struct rw_semaphore *sem);
+static inline bool down_write_trylock(struct rw_semaphore *sem)
+{
+	unsigned int v = __atomic_load_n(&sem->count, __ATOMIC_RELAXED);
+
+	while (!(v & (RWSEM_WRITER | RWSEM_READERS))) {
+		if (__atomic_compare_exchange_n(&sem->count, &v, RWSEM_WRITER, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return true;
+	}
+	return false;
+}
 void up_write(struct rw_semaphore *sem);
 
 /* For assertions only. */

@@ -14,30 +14,6 @@ void init_rwsem(struct rw_semaphore *sem)
 	INIT_LIST_HEAD(&sem->wait.list);
 }
 
-bool down_read_trylock(struct rw_semaphore *sem)
-{
-	unsigned int v = __atomic_load_n(&sem->count, __ATOMIC_RELAXED);
-
-	while (!(v & (RWSEM_WRITER | RWSEM_WAITING))) {
-		if (__atomic_compare_exchange_n(&sem->count, &v, v + 1, false,
-						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-			return true;
-	}
-	return false;
-}
-
-bool down_write_trylock(struct rw_semaphore *sem)
-{
-	unsigned int v = __atomic_load_n(&sem->count, __ATOMIC_RELAXED);
-
-	while (!(v & (RWSEM_WRITER | RWSEM_READERS))) {
-		if (__atomic_compare_exchange_n(&sem->count, &v, RWSEM_WRITER, false,
-						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-			return true;
-	}
-	return false;
-}
-
 void down_read(struct rw_semaphore *sem)
 {
 	while (!down_read_trylock(sem))
