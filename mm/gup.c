@@ -9,7 +9,8 @@
  *      access (PROT_NONE refuses) -> stop with -EFAULT;
  *   3. the leaf that maps the address (follow_page): present, writable if
  *      FOLL_WRITE, not special -> take the reference, next page;
- *      [issue 7: devmap] a device page's dev_pagemap step goes here;
+ *      a device page (devmap leaf) first gets its dev_pagemap (cached
+ *      across the range; a dying device -> stop with -EFAULT);
  *   4. not there (or not writable): handle_mm_fault() as an access of that
  *      kind would, then back to 3; a fault that fails stops the walk with
  *      its error.
@@ -28,6 +29,7 @@
 #include <lib/bug.h>
 #include <lib/errno.h>
 #include <mm/gup.h>
+#include <mm/memremap.h>
 #include <mm/memmap.h>
 #include <mm/mm.h>
 #include <mm/mmap_lock.h>
@@ -50,15 +52,14 @@ static int check_vma_flags(const struct vm_area_struct *vma, unsigned int gup_fl
 }
 
 /*
- * [issue 7: devmap] The slow path's devmap step: get_dev_pagemap(pfn,
- * cached), one lookup per range thanks to the cache, and a refusal once
- * the device is dying. Until dev_pagemap exists a device page is pinned
- * like any other page (its device holds a reference, so its count is
- * above zero while it is mapped).
+ * The slow path's devmap step: get_dev_pagemap(pfn, *cached), one lookup
+ * per range thanks to the cache (kept in *cached, one reference, dropped
+ * by the caller at the end), and a refusal once the device is dying.
  */
-static bool gup_slow_devmap_step(pte_t e, unsigned long addr)
+static bool gup_slow_devmap_step(pte_t e, enum pt_level level, struct dev_pagemap **cached)
 {
-	return true;
+	*cached = get_dev_pagemap(pte_pfn(e, level), *cached);
+	return *cached != NULL;
 }
 
 /*
@@ -66,7 +67,7 @@ static bool gup_slow_devmap_step(pte_t e, unsigned long addr)
  * needed first, or an error (-EFAULT: frames without struct pages).
  */
 static struct page *follow_page(struct vm_area_struct *vma, unsigned long addr,
-				unsigned int gup_flags, int *err)
+				unsigned int gup_flags, int *err, struct dev_pagemap **pgmap)
 {
 	enum pt_level level;
 	pte_t *slot = pt_leaf_slot(vma->vm_mm, addr, &level);
@@ -81,7 +82,7 @@ static struct page *follow_page(struct vm_area_struct *vma, unsigned long addr,
 		return NULL;		/* PROT_NONE: the fault decides */
 	if ((gup_flags & FOLL_WRITE) && !pte_write(e))
 		return NULL;
-	if (pte_devmap(e) && !gup_slow_devmap_step(e, addr)) {
+	if (pte_devmap(e) && !gup_slow_devmap_step(e, level, pgmap)) {
 		*err = -EFAULT;
 		return NULL;
 	}
@@ -106,10 +107,10 @@ static int fault_flags(unsigned int gup_flags)
 
 /* Steps 3 and 4 for one address of vma: the page, or NULL with *err. */
 static struct page *get_one_page(struct vm_area_struct *vma, unsigned long addr,
-				 unsigned int gup_flags, int *err)
+				 unsigned int gup_flags, int *err, struct dev_pagemap **pgmap)
 {
 	for (int tries = 0; tries <= GUP_FAULT_RETRIES; tries++) {
-		struct page *page = follow_page(vma, addr, gup_flags, err);
+		struct page *page = follow_page(vma, addr, gup_flags, err, pgmap);
 
 		if (page || *err)
 			return page;
@@ -141,6 +142,7 @@ long get_user_pages(struct mm_struct *mm, unsigned long start, unsigned long nr_
 		    unsigned int gup_flags, struct page **pages)
 {
 	struct vm_area_struct *vma = NULL;
+	struct dev_pagemap *pgmap = NULL;	/* cached, one reference */
 	unsigned long i;
 	int err;
 
@@ -160,13 +162,14 @@ long get_user_pages(struct mm_struct *mm, unsigned long start, unsigned long nr_
 			if (err)
 				break;
 		}
-		page = get_one_page(vma, addr, gup_flags, &err);
+		page = get_one_page(vma, addr, gup_flags, &err, &pgmap);
 		if (err)
 			break;
 		if (pages)
 			pages[i] = page;
 	}
 	mmap_read_unlock(mm);
+	put_dev_pagemap(pgmap);
 	return i ? (long)i : err;
 }
 

@@ -19,10 +19,10 @@
  *      page: stop;
  *   2. a write is wanted and the leaf is not writable: stop (permission
  *      comes before the devmap step);
- *   3. a devmap leaf: [issue 7: devmap] get its dev_pagemap (cached
- *      across the range) or undo the pages taken in this range (this
- *      page table) and stop; until dev_pagemap exists the step always
- *      fails;
+ *   3. a devmap leaf: get its dev_pagemap (cached across the range:
+ *      one reference held by the walk, dropped at its end) or undo the
+ *      pages taken in this range (this page table) and stop: the device
+ *      is going away (tryget_live failed);
  *   4. a special leaf (no struct page): stop;
  *   5. get_page_unless_zero(): fails at refcount 0, a page being freed:
  *      stop;
@@ -43,6 +43,7 @@
 #include <lib/errno.h>
 #include <mm/gup.h>
 #include <mm/memmap.h>
+#include <mm/memremap.h>
 #include <mm/mm.h>
 #include <mm/page_ref.h>
 #include <mm/vm_internal.h>
@@ -53,18 +54,34 @@ struct gup_fast {
 	unsigned int flags;		/* FOLL_* */
 	struct page **pages;		/* where pinned pages go, in order */
 	unsigned long nr;		/* pinned so far */
-	/* [issue 7: devmap] the dev_pagemap cached across the range */
+	struct dev_pagemap *pgmap;	/* cached across the range, one ref */
 };
 
 /*
- * [issue 7: devmap] Step 3: get_dev_pagemap(pfn, cached) for the leaf's
- * frames, keeping the pgmap in g for the next leaves; false once the
- * device is going away. Until dev_pagemap exists every devmap leaf fails
- * here, and the slow path takes it.
+ * Step 3: get_dev_pagemap(pfn, cached) for the leaf's frames, keeping the
+ * pgmap in g for the next leaves; false once the device is going away.
+ * The pgmap reference only keeps the range from being torn down between
+ * this check and the page reference of step 5; the page reference is what
+ * the caller keeps (the single-reference rule: no pgmap hook in it).
  */
 static bool gup_fast_devmap_step(pte_t e, enum pt_level level, struct gup_fast *g)
 {
-	return false;
+	g->pgmap = get_dev_pagemap(pte_pfn(e, level), g->pgmap);
+	return g->pgmap != NULL;
+}
+
+/*
+ * Step 5, the speculative get. pgmap.mode=legacy hooks it like get_page()
+ * (a pgmap reference for a device page); =regression is the seed bug: no
+ * hook here while put_page() still drops one (mm/memremap.h).
+ */
+static bool gup_get_page(struct page *page)
+{
+	if (!get_page_unless_zero(page))
+		return false;
+	if (unlikely(pgmap_mode == PGMAP_MODE_LEGACY))
+		zone_device_get_hook(page);
+	return true;
 }
 
 static void put_pages(struct page *page, unsigned long n)
@@ -114,7 +131,7 @@ static bool gup_pte_range(pte_t pmd, unsigned long addr, unsigned long end, stru
 		if (!leaf_allows(e, PT_PTE, g, range_start))
 			return false;
 		page = __pfn_to_page(pte_pfn(e, PT_PTE));
-		if (!page || !get_page_unless_zero(page))
+		if (!page || !gup_get_page(page))
 			return false;
 		if (ptep_get(slot) != e) {
 			put_page(page);
@@ -138,7 +155,7 @@ static bool gup_huge_pmd(pte_t *slot, pte_t pmd, unsigned long addr, unsigned lo
 		return false;
 	page += (addr & ~PMD_MASK) >> PAGE_SHIFT;	/* the memmap of a leaf is contiguous */
 	for (i = 0; i < n; i++) {
-		if (!get_page_unless_zero(page + i)) {
+		if (!gup_get_page(page + i)) {
 			put_pages(page, i);
 			return false;
 		}
@@ -223,6 +240,7 @@ unsigned long gup_fast_only(unsigned long start, unsigned long nr_pages,
 	flags = arch_irq_save();
 	gup_fast_walk(mm, start, start + (nr_pages << PAGE_SHIFT), &g);
 	arch_irq_restore(flags);
+	put_dev_pagemap(g.pgmap);
 	return g.nr;
 }
 

@@ -7,6 +7,7 @@
  * their return address is the line that misused the page.
  */
 #include <mm/internal.h>
+#include <mm/memremap.h>
 #include <mm/page_ref.h>
 #include <lib/compiler.h>
 
@@ -31,18 +32,10 @@ __noinline void get_page_bad(struct page *page, int old)
 __noinline void put_page_underflow(struct page *page, int now)
 {
 	__atomic_fetch_add(&page->_refcount, 1, __ATOMIC_RELAXED);
+	if (page_memmap_poisoned(page) && memremap_late_put(page, _RET_IP_))
+		return;
 	page_report("page_ref", "put_page below zero (a put without a get)", page,
 		    _RET_IP_);
-}
-
-/*
- * The final put of a device page. Device pages never reach the allocator;
- * the device-page rule (drop the page's dev_pagemap reference) replaces
- * this body when dev_pagemap arrives. Until then no device page has a
- * pgmap reference to drop, and the page simply stays at refcount 0.
- */
-void free_zone_device_page(struct page *page)
-{
 }
 
 /*

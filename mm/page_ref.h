@@ -106,6 +106,15 @@ static inline bool get_page_unless_zero(struct page *page)
 	return page_ref_add_unless(page, 1, 0);
 }
 
+/*
+ * The teaching modes' get/put hooks (mm/memremap.h): off (false) unless
+ * pgmap.mode=legacy or =regression. This is the only place they are
+ * called from.
+ */
+extern bool zone_device_hooks;
+void zone_device_get_hook(struct page *page);
+void zone_device_put_hook(struct page *page);
+
 /* Out of line: the reports, and the last reference. */
 void get_page_bad(struct page *page, int old);
 void put_page_underflow(struct page *page, int now);
@@ -118,12 +127,18 @@ static __always_inline void get_page(struct page *page)
 
 	if (unlikely(old <= 0))
 		get_page_bad(page, old);
+	else if (unlikely(zone_device_hooks))
+		zone_device_get_hook(page);
 }
 
 /* Drop a reference; the last one frees the page (device pages: see above). */
 static __always_inline void put_page(struct page *page)
 {
-	int now = page_ref_dec_return(page);
+	int now;
+
+	if (unlikely(zone_device_hooks))
+		zone_device_put_hook(page);
+	now = page_ref_dec_return(page);
 
 	if (now == 0)
 		__put_page(page);

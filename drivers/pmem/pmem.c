@@ -21,6 +21,7 @@
 #include <lib/printk.h>
 #include <lib/string.h>
 #include <lib/vsprintf.h>
+#include <lib/err.h>
 #include <mm/slab.h>
 
 static struct bus_type nvdimm_bus = {
@@ -28,7 +29,8 @@ static struct bus_type nvdimm_bus = {
 	.autoprobe = true,
 };
 
-static unsigned int npmem;		/* devices made by pmem_init() */
+static unsigned int npmem;
+static bool pmem_altmap;		/* memmap on the device (not yet a boot parameter) */		/* devices made by pmem_init() */
 
 static void record_event(struct pmem_device *pmem, enum pmem_event ev)
 {
@@ -91,6 +93,14 @@ static void pmem_unmap(void *arg)
 	record_event(pmem, PMEM_EV_UNMAPPED);
 }
 
+/* The queue has drained: the pgmap's teardown (which unmaps) comes next. */
+static void pmem_pgmap_unmapped_event(struct pmem_device *pmem)
+{
+	pmem->in_flight_at_unmap = blk_queue_in_flight(&pmem->queue);
+	pmem->virt = NULL;	/* no I/O can use it; the pgmap unmaps it next */
+	record_event(pmem, PMEM_EV_UNMAPPED);
+}
+
 static void pmem_kill_queue(void *arg)
 {
 	struct pmem_device *pmem = arg;
@@ -98,6 +108,8 @@ static void pmem_kill_queue(void *arg)
 	record_event(pmem, PMEM_EV_QUEUE_KILLED);
 	blk_cleanup_queue(&pmem->queue);	/* dying, frozen, drained, freed */
 	record_event(pmem, PMEM_EV_QUEUE_DRAINED);
+	if (pmem->has_pages)	/* devm_memremap_pages' teardown runs next */
+		pmem_pgmap_unmapped_event(pmem);
 }
 
 static int pmem_probe(struct device *dev)
@@ -108,16 +120,40 @@ static int pmem_probe(struct device *dev)
 	pmem->nevents = 0;
 	pmem_check_persistence(pmem);
 
-	pmem->virt = memremap_range(pmem->phys, pmem->size, MAP_WB);
-	if (!pmem->virt) {
-		dev_err(dev, "cannot map 0x%llx-0x%llx write-back",
-			(unsigned long long)pmem->phys,
-			(unsigned long long)(pmem->phys + pmem->size - 1));
-		return -ENOMEM;
+	/*
+	 * struct pages for DAX (mm/memremap.h), which also maps the range
+	 * write-back; its teardown is a devres record too, registered before
+	 * the queue's, so at unbind the queue dies and drains first, then
+	 * the pgmap is killed, waits for its pinned pages and only then
+	 * unmaps. A range that is RAM (the test device over kmalloc memory)
+	 * has struct pages already: it gets a plain mapping instead.
+	 */
+	memset(&pmem->pgmap, 0, sizeof(pmem->pgmap));
+	pmem->pgmap.start = pmem->phys;
+	pmem->pgmap.end = pmem->phys + pmem->size - 1;
+	pmem->pgmap.flags = pmem_altmap ? MEMREMAP_ALTMAP : 0;
+	pmem->pgmap.altmap_reserve = 0;
+	pmem->pgmap.kill_mappings = pmem_dax_kill;
+	spin_lock_init(&pmem->dax_lock);
+	INIT_LIST_HEAD(&pmem->dax_maps);
+	pmem->dax_gone = false;
+	pmem->virt = devm_memremap_pages(dev, &pmem->pgmap);
+	pmem->has_pages = !IS_ERR(pmem->virt);
+	if (!pmem->has_pages && PTR_ERR(pmem->virt) != -EEXIST)
+		return PTR_ERR(pmem->virt);
+	if (!pmem->has_pages) {
+		dev_info(dev, "no struct pages (the range already has some: RAM?): no DAX");
+		pmem->virt = memremap_range(pmem->phys, pmem->size, MAP_WB);
+		if (!pmem->virt) {
+			dev_err(dev, "cannot map 0x%llx-0x%llx write-back",
+				(unsigned long long)pmem->phys,
+				(unsigned long long)(pmem->phys + pmem->size - 1));
+			return -ENOMEM;
+		}
+		err = devm_add_action_or_reset(dev, pmem_unmap, pmem);
+		if (err)
+			return err;
 	}
-	err = devm_add_action_or_reset(dev, pmem_unmap, pmem);
-	if (err)
-		return err;
 
 	err = blk_queue_init(&pmem->queue, dev->name);
 	if (err) {

@@ -12,8 +12,10 @@
  *     and the region are fixed for its whole life; the device and the
  *     request queue embedded in it are never freed while the kernel runs;
  *  2. probe (bind): check what persistence the platform promises and
- *     which cache write-back instruction the CPU has; map the range
- *     write-back; bring the request queue's usage counter to life. Each
+ *     which cache write-back instruction the CPU has; give the range
+ *     struct pages with devm_memremap_pages() (which maps it write-back;
+ *     a RAM range gets a plain mapping instead, see pmem.c); bring the
+ *     request queue's usage counter to life. Each
  *     step is a devres record, so a failure half-way undoes the steps
  *     before it, newest first;
  *  3. bound: I/O enters the queue (one percpu_ref reference per request),
@@ -21,8 +23,9 @@
  *  4. unbind (or a failed probe): the devres records unwind in reverse:
  *     the queue dies (new I/O fails with -ENODEV), the I/O in flight
  *     drains (the counter reaches zero), the counter is freed, and only
- *     then is the range unmapped; so no I/O ever touches an unmapped
- *     range. The data stays on the device: a new bind sees it again.
+ *     then runs the pgmap teardown (mm/memremap.h: kill, put every page,
+ *     zap DAX mappings, wait for pinned pages, remove the memmap, unmap
+ *     the range); so no I/O ever touches an unmapped range. The data stays on the device: a new bind sees it again.
  *
  * Fields of struct pmem_device:
  *   (i) set at creation, read-only afterwards
@@ -38,6 +41,9 @@
 #include <drivers/acpi/nfit.h>
 #include <drivers/base/device.h>
 #include <drivers/pmem/queue.h>
+#include <lib/list.h>
+#include <lib/spinlock.h>
+#include <mm/memremap.h>
 #include <mm/vmap.h>
 #include <asm/cacheflush.h>
 
@@ -87,6 +93,14 @@ struct pmem_device {
 	bool durable;				/* (b) persistence is guaranteed */
 	const char *domain;			/* (b) what the platform says it covers */
 	struct request_queue queue;
+	struct dev_pagemap pgmap;		/* (b) struct pages, if has_pages */
+	bool has_pages;				/* (b) the range has a pgmap (DAX) */
+	/* DAX mappings (drivers/pmem/dax.c), under dax_lock */
+	spinlock_t dax_lock;
+	struct list_head dax_maps;		/* pmem_dax_mmap() records */
+	bool dax_gone;				/* set at unbind: faults fail */
+	unsigned long nr_dax_gone_faults;	/* (a) faults refused since */
+	unsigned long dax_zapped_bytes;		/* the last unbind's zap */
 	/* (a) */
 	unsigned long nr_reads, nr_writes, nr_flushes, nr_errors;
 	uint64_t bytes_read, bytes_written;
@@ -146,5 +160,18 @@ int pmem_crc32(struct pmem_device *pmem, uint64_t sector, uint64_t count, uint32
  */
 long pmem_direct_access(struct pmem_device *pmem, unsigned long pgoff,
 			unsigned long nr_pages, void **kaddr, unsigned long *pfn);
+
+/*
+ * DAX (drivers/pmem/dax.c): map len bytes of the device from its start at
+ * addr of mm (0: anywhere) with prot; faults fill devmap leaves (2 MiB
+ * where aligned). Returns the address, or -ENODEV (unbound or no struct
+ * pages), -EINVAL, -ENOMEM, or mmap_with_ops()'s error.
+ */
+struct mm_struct;
+extern const struct vm_operations_struct pmem_dax_ops;
+long pmem_dax_mmap(struct pmem_device *pmem, struct mm_struct *mm, unsigned long addr,
+		   unsigned long len, unsigned int prot);
+/* The pgmap's kill_mappings: mark gone and zap every DAX mapping. */
+void pmem_dax_kill(struct dev_pagemap *pgmap);
 
 #endif /* DRIVERS_PMEM_PMEM_H */

@@ -1,0 +1,182 @@
+/*
+ * Suite pgmap.modes (explicit: booted once per teaching mode by make
+ * test, pgmap.mode=legacy|regression|v4_12, and once in the default mode):
+ * the same scenario in every mode, each mode's outcome asserted, so a
+ * case passes only if the mode's failure was DETECTED (or, for single and
+ * legacy, did not happen). Needs the NVDIMM and 2 CPUs.
+ *
+ * The scenario (LIFETIMES.md 3 and 4): map pmem0 DAX, 3 fast-GUP
+ * pin/unpin cycles, pin one page with fast GUP, drop the address space;
+ * a thread on CPU 1 waits until the teardown waits (or is over), 50 ms
+ * more, notes whether the memmap is still there, and unpins; CPU 0
+ * unbinds pmem0. One line per mode says what happened.
+ */
+#include <drivers/pmem/tests/pmem_test.h>
+#include <kernel/smp.h>
+#include <lib/errno.h>
+#include <lib/ktime.h>
+#include <lib/printk.h>
+#include <mm/gup.h>
+#include <mm/memremap.h>
+#include <mm/mm.h>
+#include <mm/page_ref.h>
+#include <mm/tests/vm_test.h>
+#include <asm/cpu.h>
+
+#define M_ADDR	0x40000000UL
+#define M_LEN	(4UL << 20)
+
+int dax_test_run_on_cpu1(int (*fn)(void *), void *arg, void **handle);
+int dax_test_join(void *handle);
+
+static struct pmem_device *mp;
+static struct page *mpage;
+static unsigned long mpfn;
+static int m_dead_at_unpin, m_valid_at_unpin;
+
+static int unpin_later(void *arg)
+{
+	uint64_t start = ktime_get_ns(), seen;
+	int st;
+
+	while ((st = __atomic_load_n(&mp->pgmap.state, __ATOMIC_ACQUIRE)) != PGMAP_WAITING &&
+	       st != PGMAP_DEAD && ktime_get_ns() - start < 10 * NSEC_PER_SEC) {
+		rcu_quiescent_state();
+		cpu_relax();
+	}
+	seen = ktime_get_ns();
+	while (__atomic_load_n(&mp->pgmap.state, __ATOMIC_ACQUIRE) != PGMAP_DEAD &&
+	       ktime_get_ns() - seen < 50 * 1000000ULL)
+		rcu_quiescent_state();
+	m_dead_at_unpin = mp->pgmap.state == PGMAP_DEAD;
+	m_valid_at_unpin = pfn_valid(mpfn);
+	put_page(mpage);		/* a late access unless the teardown waited */
+	return 0;
+}
+
+struct outcome {
+	unsigned long warnings, late;
+	int dead_at_unpin, valid_at_unpin;
+};
+
+static void run_scenario(struct ktest *t, struct outcome *o)
+{
+	struct pmem_device *p = pmem_test_get(t, "pmem0");
+	unsigned long late0 = memremap_late_accesses;
+	struct mm_struct *mm;
+	struct page *pg[1];
+	void *worker;
+	int err;
+
+	if (num_online_cpus() < 2 || !cpu_online(1)) {
+		put_device(&p->dev);
+		ktest_skip(t, "needs 2 online CPUs (%u online)", num_online_cpus());
+	}
+	if (!p->has_pages) {
+		put_device(&p->dev);
+		ktest_skip(t, "pmem0 has no struct pages");
+	}
+	mm = test_mm_create(t);
+	ASSERT_EQ(t, pmem_dax_mmap(p, mm, M_ADDR, M_LEN, PROT_READ | PROT_WRITE), (long)M_ADDR);
+	use_mm(mm);
+	test_fault_range(t, mm, M_ADDR, 1, FAULT_FLAG_WRITE);
+	for (int i = 0; i < 3; i++) {
+		EXPECT_EQ(t, gup_fast_only(M_ADDR + PAGE_SIZE, 1, FOLL_GET, pg), 1);
+		put_page(pg[0]);
+	}
+	EXPECT_EQ(t, gup_fast_only(M_ADDR + 7 * PAGE_SIZE, 1, FOLL_GET, pg), 1);
+	unuse_mm(mm);
+	mm_destroy(mm);
+	mp = p;
+	mpage = pg[0];
+	mpfn = page_to_pfn(mpage);
+	m_dead_at_unpin = m_valid_at_unpin = -1;
+	err = dax_test_run_on_cpu1(unpin_later, NULL, &worker);
+	if (err) {
+		put_page(mpage);
+		put_device(&p->dev);
+		ktest_skip(t, "no thread on CPU 1: %d (%s)", err, errno_name(err));
+	}
+	ASSERT_EQ(t, device_unbind(&p->dev), 0);
+	EXPECT_EQ(t, dax_test_join(worker), 0);
+	o->warnings = ktest_warnings(t);
+	o->late = memremap_late_accesses - late0;
+	o->dead_at_unpin = m_dead_at_unpin;
+	o->valid_at_unpin = m_valid_at_unpin;
+	EXPECT_EQ(t, p->pgmap.state, PGMAP_DEAD);
+	EXPECT_EQ(t, device_bind(&p->dev, "pmem"), 0);
+	put_device(&p->dev);
+}
+
+static void need_mode(struct ktest *t, int mode)
+{
+	if (pgmap_mode != mode)
+		ktest_skip(t, "boot with pgmap.mode=%s (now %s)", pgmap_mode_name(mode),
+			   pgmap_mode_name(pgmap_mode));
+}
+
+static void single_mode_waits_for_the_pin(struct ktest *t)
+{
+	struct outcome o;
+
+	need_mode(t, PGMAP_MODE_SINGLE);
+	run_scenario(t, &o);
+	EXPECT_EQ(t, o.warnings, 0);
+	EXPECT_EQ(t, o.late, 0);
+	EXPECT_EQ(t, o.dead_at_unpin, 0);
+	EXPECT_EQ(t, o.valid_at_unpin, 1);
+	pr_info("pgmap.modes: single: unbind waited for the pinned page; memmap intact until "
+		"the unpin; no warning");
+}
+
+static void legacy_mode_waits_for_the_pin(struct ktest *t)
+{
+	struct outcome o;
+
+	need_mode(t, PGMAP_MODE_LEGACY);
+	run_scenario(t, &o);
+	EXPECT_EQ(t, o.warnings, 0);
+	EXPECT_EQ(t, o.late, 0);
+	EXPECT_EQ(t, o.dead_at_unpin, 0);
+	EXPECT_EQ(t, o.valid_at_unpin, 1);
+	pr_info("pgmap.modes: legacy: correct (hooked gets and puts), unbind waited; it costs "
+		"a percpu_ref operation per get/put (page_ref.getput.device)");
+}
+
+static void regression_mode_underflow_detected(struct ktest *t)
+{
+	struct outcome o;
+
+	need_mode(t, PGMAP_MODE_REGRESSION);
+	run_scenario(t, &o);
+	EXPECT_GE(t, o.warnings, 2);		/* percpu_ref underflow + late access */
+	EXPECT_EQ(t, o.late, 1);		/* the unpin hit the removed memmap */
+	EXPECT_EQ(t, o.dead_at_unpin, 1);	/* the teardown did not wait */
+	EXPECT_EQ(t, o.valid_at_unpin, 0);
+	pr_info("pgmap.modes: regression: DETECTED: percpu_ref underflow at kill, teardown did "
+		"not wait for the pin, late put on the poisoned memmap caught (%lu warnings)",
+		o.warnings);
+}
+
+static void v4_12_mode_unmap_under_pin_detected(struct ktest *t)
+{
+	struct outcome o;
+
+	need_mode(t, PGMAP_MODE_V4_12);
+	run_scenario(t, &o);
+	EXPECT_EQ(t, o.late, 1);		/* the unpin hit the removed memmap */
+	EXPECT_EQ(t, o.dead_at_unpin, 0);	/* it was still waiting... */
+	EXPECT_EQ(t, o.valid_at_unpin, 0);	/* ...with the memmap already gone */
+	EXPECT_EQ(t, o.warnings, 1);
+	pr_info("pgmap.modes: v4_12: DETECTED: the range was removed under the pin (memmap "
+		"gone while the teardown waited); the late put was caught");
+}
+
+static const struct ktest_case modes_cases[] = {
+	KTEST_CASE(single_mode_waits_for_the_pin, "default: unbind waits for a fast-GUP pin"),
+	KTEST_CASE(legacy_mode_waits_for_the_pin, "legacy hooks: correct, unbind waits"),
+	KTEST_CASE(regression_mode_underflow_detected, "seed bug: underflow and late access detected"),
+	KTEST_CASE(v4_12_mode_unmap_under_pin_detected, "v4.12 order: removal under the pin detected"),
+	{ 0 },
+};
+KTEST_SUITE_EXPLICIT(modes_suite, "pgmap.modes", modes_cases);

@@ -1,0 +1,180 @@
+/*
+ * ZONE_DEVICE: struct pages for a device range (persistent memory), and
+ * the single dev_pagemap reference per live device page.
+ *
+ * Design. devm_memremap_pages() gives a device range struct pages in a
+ * memmap of its own (in RAM, or on the device through an altmap), marks
+ * every usable page ZONE_DEVICE with page->pgmap, starts each at refcount
+ * 1 (the device's hold) and takes ONE reference on the pgmap's percpu_ref
+ * per page. get_page()/put_page() know nothing of pgmaps; the final put of
+ * a device page (__put_page -> free_zone_device_page) drops that page's
+ * pgmap reference and never frees the page. So, while the device is bound:
+ *
+ *      pgmap refs = 1 (the owner's) + device pages with refcount > 0
+ *
+ * (memremap_check_invariant() computes both sides.) Teardown, at unbind,
+ * in the order of LIFETIMES.md (Linux v5.2):
+ *   1. kill the ref (get_dev_pagemap() and new users fail);
+ *   2. put_page() every device pfn (drops the device's hold);
+ *   3. wait until the ref reaches zero (the last pinner's put);
+ *   4. unmap the range, poison and free the memmap, delete the lookup
+ *      entry, wait an RCU grace period, free what the pgmap owns.
+ *
+ * The lookup (pfn -> pgmap) is an RCU-protected array of slots: a slot is
+ * published with a release store after the pgmap is complete, and
+ * unpublished with a plain NULL store followed by synchronize_rcu()
+ * before the pgmap may be freed; readers scan the slots under
+ * rcu_read_lock() with acquire loads. Writers are serialised by
+ * pgmap_lock. MAX_PGMAPS slots: a handful of devices, a linear scan.
+ *
+ * The life story of a dev_pagemap:
+ *   UNUSED   the owner fills range (and altmap_reserve / MEMREMAP_ALTMAP);
+ *   LIVE     devm_memremap_pages() succeeded: mapped, memmap built, pages
+ *            initialised, refs taken, published, release registered;
+ *   DYING    teardown step 1-2 done: the ref is dead, the device's holds
+ *            are dropped;
+ *   WAITING  step 3: pinned pages remain (`pgmap` shows how many);
+ *   DEAD     steps 4: unpublished, memmap poisoned and freed, unmapped.
+ *            The struct may be reused for a new devm_memremap_pages().
+ *
+ * Field legend:
+ *   (o) set by the owner before devm_memremap_pages(), read-only after;
+ *   (i) set by devm_memremap_pages() before publication, read-only after;
+ *   (a) atomic;
+ *   (L) under pgmap_lock.
+ */
+#ifndef MM_MEMREMAP_H
+#define MM_MEMREMAP_H
+
+#include <lib/compiler.h>
+#include <lib/percpu_ref.h>
+#include <mm/memmap.h>
+#include <mm/vmap.h>
+
+struct device;
+struct page;
+
+#define MAX_PGMAPS		16
+#define MEMREMAP_ALTMAP		0x1	/* (o) memmap on the device itself */
+
+enum pgmap_state {
+	PGMAP_UNUSED, PGMAP_LIVE, PGMAP_DYING, PGMAP_WAITING, PGMAP_DEAD,
+};
+
+struct dev_pagemap {
+	phys_addr_t start;		/* (o) first byte, page aligned */
+	phys_addr_t end;		/* (o) last byte (inclusive) */
+	unsigned int flags;		/* (o) MEMREMAP_* */
+	unsigned long altmap_reserve;	/* (o) altmap: pages kept out (labels) */
+	const char *name;		/* (o) for messages; NULL: the device's */
+	struct device *dev;		/* (i) the owner (devres) */
+	struct vmem_altmap altmap;	/* (i) with MEMREMAP_ALTMAP */
+	void *virt;			/* (i) the write-back mapping of start */
+	unsigned long pfn_first;	/* (i) first usable pfn (after altmap) */
+	unsigned long nr_pages;		/* (i) usable pages, each one ref */
+	uint64_t memmap_bytes;		/* (i) memmap size (RAM or device) */
+	struct percpu_ref *ref;		/* (i) &internal_ref: the range's life */
+	/* (o) optional: called after the device's holds are dropped and
+	 * before the wait (pmem: zap the DAX mappings) */
+	void (*kill_mappings)(struct dev_pagemap *pgmap);
+	struct percpu_ref internal_ref;	/* (a) via percpu_ref_* */
+	int state;			/* (a) enum pgmap_state */
+	bool released;			/* (a) the ref reached zero */
+	bool kill_confirmed;		/* (a) the kill's switch is complete */
+	int mode;			/* (i) pgmap_mode at setup */
+	long count_at_kill;		/* (L) the ref's count after step 2 */
+	int slot;			/* (L) lookup slot, -1 if none */
+};
+
+/* --- the API -------------------------------------------------------------- */
+
+/*
+ * Map pgmap->start..end and give it struct pages (see above); register
+ * the teardown with devres of dev. Returns the kernel address of start,
+ * or an ERR_PTR: -EINVAL (bad range or flags), -EEXIST (overlaps RAM or
+ * another pgmap), -ENOMEM (mapping, memmap, ref, devres). On failure
+ * nothing is left behind.
+ */
+void *devm_memremap_pages(struct device *dev, struct dev_pagemap *pgmap);
+/* The teardown now (what devres runs at unbind); may wait for pins. */
+void memunmap_pages(struct dev_pagemap *pgmap);
+
+/*
+ * The pgmap of a device pfn with a reference (put_dev_pagemap), or NULL
+ * if none or dying. `cached` (may be NULL): a pgmap the caller holds a
+ * reference on (Linux's convention): if it covers pfn it is returned as
+ * it is, that one reference standing for both; otherwise its reference
+ * is dropped and the lookup runs. So a walk keeps one pgmap reference
+ * across a range and drops it once at the end.
+ */
+struct dev_pagemap *get_dev_pagemap(unsigned long pfn, struct dev_pagemap *cached);
+
+static inline void put_dev_pagemap(struct dev_pagemap *pgmap)
+{
+	if (pgmap)
+		percpu_ref_put(pgmap->ref);
+}
+
+static inline bool pgmap_covers(const struct dev_pagemap *pgmap, unsigned long pfn)
+{
+	return pfn >= PHYS_PFN(pgmap->start) && pfn <= PHYS_PFN(pgmap->end);
+}
+
+/* --- diagnostics (tests, the `pgmap` shell command) ----------------------- */
+
+const char *pgmap_state_name(int state);
+/* Pgmaps in the lookup: fill out[] (no references taken), return count. */
+unsigned int pgmap_snapshot(struct dev_pagemap **out, unsigned int max);
+/* Pages of pgmap with refcount > 0 (a scan of its memmap). */
+unsigned long pgmap_live_pages(struct dev_pagemap *pgmap);
+/*
+ * The invariant: switches the ref to atomic mode to read it exactly,
+ * returns 0 if refs == 1 + live pages, else -EIO with a report. The ref
+ * goes back to per-CPU mode afterwards. Only while LIVE.
+ */
+int memremap_check_invariant(struct dev_pagemap *pgmap, long *refs, unsigned long *live);
+
+/*
+ * Clear the leaves of the regions of mm in [start, end) whose vm_ops and
+ * vm_private_data are ops and priv (mm/zap_vmas.c), with TLB shootdown;
+ * the regions stay. Returns the bytes covered. Takes mmap_lock (write).
+ */
+struct mm_struct;
+struct vm_operations_struct;
+unsigned long zap_vmas_of(struct mm_struct *mm, unsigned long start, unsigned long end,
+			  const struct vm_operations_struct *ops, void *priv);
+
+/*
+ * Teaching modes (boot parameter pgmap.mode=, read at the first
+ * devm_memremap_pages(); off by default). See docs/zone-device.md.
+ *   single      the fix: one reference per live page (the default);
+ *   legacy      pre-regression: get/put hooks take/drop a pgmap ref for
+ *               device pages, fast GUP's get is hooked too; no per-page
+ *               refs at setup, no put loop at teardown. Correct, slower;
+ *   regression  the seed bug: the hooks, but fast GUP's speculative get
+ *               is unhooked: each fast pin costs the pgmap one reference;
+ *   v4_12       the single reference, but the teardown waits for zero
+ *               only after the memmap and the range are removed.
+ */
+enum pgmap_mode { PGMAP_MODE_SINGLE, PGMAP_MODE_LEGACY, PGMAP_MODE_REGRESSION,
+		  PGMAP_MODE_V4_12 };
+extern int pgmap_mode;
+const char *pgmap_mode_name(int mode);
+/* 0, or -EINVAL for an unknown name (the mode is unchanged). */
+int pgmap_set_mode(const char *name);
+/* The get/put hooks of legacy and regression (mm/page_ref.h calls them). */
+void zone_device_get_hook(struct page *page);
+void zone_device_put_hook(struct page *page);
+/*
+ * A put on a removed (poisoned) memmap entry: if page lies in the memmap
+ * of a torn-down pgmap (kept in a small graveyard), report it with the
+ * pfn, the pgmap and the culprit, drop the reference the page held on
+ * its pgmap (so a waiting teardown ends) and return true.
+ */
+bool memremap_late_put(const struct page *page, unsigned long caller);
+extern unsigned long memremap_late_accesses;
+
+/* Device pages released to __put_page's device branch (a counter). */
+extern unsigned long zone_device_page_frees;
+
+#endif /* MM_MEMREMAP_H */
