@@ -1,0 +1,661 @@
+/*
+ * pmem.stress: unbind and rebind pmem0 over and over while writer threads
+ * on the other CPUs keep writing to it (issue 6: "no lost write, no crash,
+ * no leak").
+ *
+ * Each writer is a kernel thread bound to one CPU other than 0, with its
+ * own STRESS_SECTORS sectors of pmem0, which it writes round-robin through
+ * pmem_submit(). Every write carries a generation number that the writer
+ * never reuses, and a sector says what it is: magic, sector number,
+ * generation, writer CPU, a pattern seeded by those, and the CRC-32 of
+ * everything before it (lib/crc32.h). A write that returns 0 is recorded
+ * as the sector's latest generation; one refused with -ENODEV (the
+ * driver's errno for I/O on a dying or unbound queue, docs/pmem.md) is
+ * counted and retried after a short sleep, on the next generation; any
+ * other error is counted apart. Before each write the writer reads the
+ * sector back: it must hold the latest generation that succeeded, across
+ * any unbind and rebind since, so every successful write is checked, not
+ * only the last one of each sector. The writers run until kthread_stop(), with
+ * a watchdog (STRESS_WATCHDOG_MS) that ends them on its own and fails the
+ * case. Meanwhile CPU 0 (the ktest thread) unbinds and rebinds pmem0.
+ *
+ * After the writers are stopped and joined, with pmem0 bound:
+ *   - no lost write: no read-back was wrong, and every sector holds, intact, exactly the latest
+ *     generation its writer saw succeed (each sector has one writer, and
+ *     a refused request touches nothing, so there is only one right
+ *     answer);
+ *   - the teardown order of each unbind: killed, drained, unmapped, with
+ *     nothing in flight at the unmap, and no write completing
+ *     successfully after the unbind returned;
+ *   - the counters agree: refusals seen by the writers = the queue's
+ *     refused enters = the device's errors; successful writes = the
+ *     device's write count;
+ *   - no leak: free pages, kmalloc objects in use, free per-CPU bytes and
+ *     the device's references equal their values before the run, the
+ *     devres list is empty when unbound and as long as before when bound.
+ *
+ * While the case runs, the writers never touch ktest: they only record,
+ * and CPU 0 asserts after the join. Nothing between starting and joining
+ * the writers may end the case early (no ASSERT there). The sectors used
+ * are saved before and restored after each case.
+ */
+#include <drivers/pmem/tests/pmem_test.h>
+#include <drivers/base/devres.h>
+#include <kernel/kthread.h>
+#include <kernel/rcu.h>
+#include <kernel/smp.h>
+#include <kernel/timer.h>
+#include <lib/crc32.h>
+#include <lib/errno.h>
+#include <lib/ktime.h>
+#include <lib/list.h>
+#include <lib/string.h>
+#include <mm/page_alloc.h>
+#include <mm/percpu.h>
+#include <mm/slab.h>
+
+#define STRESS_MAX_WRITERS	7		/* CPUs 1..7 */
+#define STRESS_SECTORS		32		/* per writer */
+#define STRESS_BASE		16384		/* first sector used: 8 MiB in */
+#define STRESS_MAGIC		0x5354524553534d50ULL	/* "PMSSERTS" */
+#define STRESS_WATCHDOG_MS	20000
+#define STRESS_WAIT_NS		(10 * NSEC_PER_SEC)
+
+/* The layout of a written sector; crc covers every byte before it. */
+struct stress_sector {
+	uint64_t magic;
+	uint64_t sector;
+	uint64_t gen;
+	uint32_t cpu;
+	uint8_t fill[PMEM_SECTOR_SIZE - 32];
+	uint32_t crc;
+} __packed;
+_Static_assert(sizeof(struct stress_sector) == PMEM_SECTOR_SIZE, "a sector");
+
+/*
+ * One writer. (w) written by the writer thread only, read by CPU 0 after
+ * kthread_stop() (the join orders them); (a) atomic, read by CPU 0 while
+ * the writer runs; (i) set by CPU 0 before the thread starts.
+ */
+struct stress_writer {
+	unsigned int cpu;			/* (i) */
+	uint64_t base;				/* (i) first sector */
+	struct task_struct *task;		/* (i) NULL: not started */
+	uint64_t latest[STRESS_SECTORS];	/* (w) last generation that succeeded */
+	unsigned long nr_ok, nr_refused;	/* (a) */
+	unsigned long nr_other;			/* (w) errors other than -ENODEV */
+	int first_other;			/* (w) the first of them */
+	unsigned long ok_after_unbind;		/* (w) successes seen after an unbind returned */
+	bool watchdog;				/* (w) the watchdog ended it */
+	uint64_t next_gen;			/* (w) never reused, across runs */
+	unsigned long nr_checked, nr_bad;	/* (w) read-backs before a write, wrong ones */
+	const char *bad_why;			/* (w) the first wrong one */
+	uint64_t bad_sector, bad_gen, bad_expected;
+	struct stress_sector buf, rbuf;		/* (w) */
+	struct pmem_request rq;			/* (w) */
+};
+
+static struct stress_writer writers[STRESS_MAX_WRITERS];
+static unsigned int nr_writers;
+static struct pmem_device *stress_pmem;
+/*
+ * 1 from the return of a device_unbind() until just before the next
+ * device_bind(): a write completing with status 0 while it is 1 ran on an
+ * unmapped range. Release store by CPU 0 after device_unbind() returned,
+ * acquire load in the writer's end_io: since end_io runs inside the
+ * usage reference, which unbind waits for, a correct driver never lets
+ * the writer see 1 there.
+ */
+static int stress_unbound;
+static uint8_t saved[STRESS_MAX_WRITERS * STRESS_SECTORS * PMEM_SECTOR_SIZE];
+
+static void fill_sector(struct stress_sector *s, uint64_t sector, uint64_t gen,
+			unsigned int cpu)
+{
+	s->magic = STRESS_MAGIC;
+	s->sector = sector;
+	s->gen = gen;
+	s->cpu = cpu;
+	pmem_test_pattern(s->fill, sizeof(s->fill), (sector << 32) ^ gen ^ 0x51);
+	s->crc = crc32(0, s, offsetof(struct stress_sector, crc));
+}
+
+/* NULL if s is an intact sector `sector` of writer cpu, else what is wrong. */
+static const char *sector_problem(const struct stress_sector *s, uint64_t sector,
+				  unsigned int cpu)
+{
+	if (s->magic != STRESS_MAGIC)
+		return "no magic";
+	if (s->crc != crc32(0, s, offsetof(struct stress_sector, crc)))
+		return "bad CRC";
+	if (s->sector != sector)
+		return "wrong sector number";
+	if (s->cpu != cpu)
+		return "wrong writer";
+	return NULL;
+}
+
+/* In the writer, inside the queue's usage reference. */
+static void writer_end_io(struct pmem_request *rq)
+{
+	struct stress_writer *w = rq->private;
+
+	if (!rq->status && __atomic_load_n(&stress_unbound, __ATOMIC_ACQUIRE))
+		w->ok_after_unbind++;
+}
+
+/* Submit one request for sector idx of w: its status. */
+static int writer_io(struct stress_writer *w, unsigned int idx, void *buf, enum pmem_dir dir)
+{
+	w->rq = (struct pmem_request){
+		.sector = w->base + idx, .count = 1, .buf = buf, .dir = dir,
+		.end_io = writer_end_io, .private = w,
+	};
+	pmem_submit(stress_pmem, &w->rq);
+	return w->rq.status;
+}
+
+/* Count an error (-ENODEV apart from the others), then back off. */
+static void writer_error(struct stress_writer *w, int err)
+{
+	if (err == -ENODEV) {
+		__atomic_fetch_add(&w->nr_refused, 1, __ATOMIC_RELAXED);
+	} else if (!w->nr_other++) {
+		w->first_other = err;
+	}
+	msleep(1);	/* retry after the rebind */
+}
+
+/*
+ * Read sector idx back before overwriting it: it must hold the latest
+ * generation that succeeded, even if the device was unbound and bound
+ * again since. So every successful write is checked, not only the last.
+ */
+static int writer_check(struct stress_writer *w, unsigned int idx)
+{
+	int err = writer_io(w, idx, &w->rbuf, PMEM_READ);
+	const char *why;
+
+	if (err)
+		return err;
+	w->nr_checked++;
+	why = sector_problem(&w->rbuf, w->base + idx, w->cpu);
+	if (!why && w->rbuf.gen != w->latest[idx])
+		why = w->rbuf.gen < w->latest[idx] ? "lost write (older generation)" :
+		      "a write that failed reached the device";
+	if (why && !w->nr_bad++) {
+		w->bad_why = why;
+		w->bad_sector = w->base + idx;
+		w->bad_gen = w->rbuf.gen;
+		w->bad_expected = w->latest[idx];
+	}
+	return 0;
+}
+
+static int writer_fn(void *arg)
+{
+	struct stress_writer *w = arg;
+	uint64_t deadline = ktime_get_ns() + (uint64_t)STRESS_WATCHDOG_MS * NSEC_PER_MSEC;
+	unsigned int i = 0;
+	int err;
+
+	while (!kthread_should_stop()) {
+		unsigned int idx = i % STRESS_SECTORS;
+		uint64_t gen;
+
+		if (ktime_get_ns() > deadline) {
+			w->watchdog = true;
+			return -ETIMEDOUT;
+		}
+		err = writer_check(w, idx);
+		if (err) {
+			writer_error(w, err);
+			continue;
+		}
+		gen = w->next_gen++;	/* never reused: a refused write cannot match */
+		fill_sector(&w->buf, w->base + idx, gen, w->cpu);
+		err = writer_io(w, idx, &w->buf, PMEM_WRITE);
+		if (err) {
+			writer_error(w, err);
+			continue;
+		}
+		w->latest[idx] = gen;
+		__atomic_fetch_add(&w->nr_ok, 1, __ATOMIC_RELAXED);
+		i++;
+	}
+	return 0;
+}
+
+/* --- setup and teardown of a case ------------------------------------------ */
+
+struct stress_base {
+	unsigned long refused, q_refused, errors, writes;
+	unsigned int devres_bound;
+	unsigned long refcount;
+};
+
+/* pmem0, bound, with a reference; skips without an NVDIMM or a 2nd CPU. */
+static struct pmem_device *stress_get(struct ktest *t)
+{
+	struct pmem_device *p;
+
+	if (!pmem_device_count())
+		ktest_skip(t, "no NVDIMM");
+	if (num_online_cpus() < 2)
+		ktest_skip(t, "needs 2 CPUs (%u online)", num_online_cpus());
+	p = pmem_test_get(t, "pmem0");
+	if (p->nr_sectors < STRESS_BASE + STRESS_MAX_WRITERS * STRESS_SECTORS) {
+		put_device(&p->dev);
+		ktest_skip(t, "pmem0 too small (%llu sectors)",
+			   (unsigned long long)p->nr_sectors);
+	}
+	return p;
+}
+
+static void writers_init(void)
+{
+	unsigned int cpu;
+
+	nr_writers = 0;
+	memset(writers, 0, sizeof(writers));
+	for_each_online_cpu(cpu) {
+		struct stress_writer *w = &writers[nr_writers];
+
+		if (cpu == 0 || nr_writers == STRESS_MAX_WRITERS)
+			continue;
+		w->cpu = cpu;
+		w->base = STRESS_BASE + (uint64_t)nr_writers * STRESS_SECTORS;
+		w->next_gen = 1;
+		nr_writers++;
+	}
+}
+
+/* Save the sectors, then write generation 0 to every one (latest = 0). */
+static void stress_setup(struct ktest *t, struct pmem_device *p, struct stress_base *b)
+{
+	struct stress_sector s;
+
+	stress_pmem = p;
+	__atomic_store_n(&stress_unbound, 0, __ATOMIC_RELAXED);
+	writers_init();
+	ASSERT_GT(t, nr_writers, 0);
+	ASSERT_EQ(t, pmem_rw(p, STRESS_BASE, saved, (uint64_t)nr_writers * STRESS_SECTORS,
+			     PMEM_READ), 0);
+	for (unsigned int n = 0; n < nr_writers; n++)
+		for (unsigned int i = 0; i < STRESS_SECTORS; i++) {
+			fill_sector(&s, writers[n].base + i, 0, writers[n].cpu);
+			ASSERT_EQ(t, pmem_rw(p, writers[n].base + i, &s, 1, PMEM_WRITE), 0);
+		}
+	b->refused = 0;
+	b->q_refused = READ_ONCE_A(p->queue.nr_enter_refused);
+	b->errors = READ_ONCE_A(p->nr_errors);
+	b->writes = READ_ONCE_A(p->nr_writes);
+	b->devres_bound = p->dev.devres_count;
+	b->refcount = device_refcount(&p->dev);
+}
+
+static void stress_restore(struct ktest *t, struct pmem_device *p)
+{
+	if (p->dev.state != DEVICE_BOUND)
+		EXPECT_EQ(t, device_bind(&p->dev, "pmem"), 0);
+	EXPECT_EQ(t, pmem_rw(p, STRESS_BASE, saved, (uint64_t)nr_writers * STRESS_SECTORS,
+			     PMEM_WRITE), 0);
+}
+
+/* 0, or the error of the first thread that could not be started. */
+static int writers_start(void)
+{
+	for (unsigned int n = 0; n < nr_writers; n++) {
+		struct task_struct *task = kthread_run_on(writers[n].cpu, writer_fn, &writers[n]);
+
+		if (IS_ERR(task))
+			return (int)PTR_ERR(task);
+		writers[n].task = task;
+	}
+	return 0;
+}
+
+/* Stop and join every started writer; how many did not return 0. */
+static unsigned int writers_stop(void)
+{
+	unsigned int bad = 0;
+
+	for (unsigned int n = 0; n < nr_writers; n++) {
+		if (!writers[n].task)
+			continue;
+		if (kthread_stop(writers[n].task))
+			bad++;
+		writers[n].task = NULL;
+	}
+	return bad;
+}
+
+static unsigned long writers_sum(unsigned long *(*field)(struct stress_writer *w))
+{
+	unsigned long sum = 0;
+
+	for (unsigned int n = 0; n < nr_writers; n++)
+		sum += __atomic_load_n(field(&writers[n]), __ATOMIC_RELAXED);
+	return sum;
+}
+
+static unsigned long *f_ok(struct stress_writer *w) { return &w->nr_ok; }
+static unsigned long *f_refused(struct stress_writer *w) { return &w->nr_refused; }
+static unsigned long *f_other(struct stress_writer *w) { return &w->nr_other; }
+static unsigned long *f_after(struct stress_writer *w) { return &w->ok_after_unbind; }
+static unsigned long *f_checked(struct stress_writer *w) { return &w->nr_checked; }
+
+/* Wait until every writer's counter has grown past snap[]: true if it did. */
+static bool writers_wait_past(unsigned long *(*field)(struct stress_writer *w),
+			      const unsigned long *snap)
+{
+	uint64_t start = ktime_get_ns();
+
+	for (unsigned int n = 0; n < nr_writers; n++)
+		while (__atomic_load_n(field(&writers[n]), __ATOMIC_RELAXED) <= snap[n]) {
+			if (ktime_get_ns() - start > STRESS_WAIT_NS)
+				return false;
+			msleep(1);
+		}
+	return true;
+}
+
+static void writers_snap(unsigned long *(*field)(struct stress_writer *w), unsigned long *snap)
+{
+	for (unsigned int n = 0; n < nr_writers; n++)
+		snap[n] = __atomic_load_n(field(&writers[n]), __ATOMIC_RELAXED);
+}
+
+/* What went wrong in the unbind/rebind cycles (counted, checked after the join). */
+struct cycle_result {
+	unsigned int cycles;		/* completed */
+	int unbind_err, bind_err;	/* the first failure, which ends the cycles */
+	unsigned int bad_order;		/* teardown events not killed, drained, unmapped */
+	unsigned int in_flight_at_unmap; /* unbinds that unmapped with I/O in flight */
+	unsigned int not_dead;		/* queue not "dead" after unbind */
+	unsigned int devres_left;	/* unbinds that left devres records */
+	unsigned int devres_changed;	/* binds with another number of records */
+	unsigned int no_refusal;	/* unbound windows where a writer saw no -ENODEV */
+	unsigned int no_success;	/* rebinds after which a writer never succeeded */
+};
+
+/*
+ * n unbind/bind cycles from CPU 0 while the writers run. With `strict`,
+ * each unbound window lasts until every writer has been refused, and each
+ * bound one until every writer has succeeded again; otherwise they last
+ * unbound_ms and bound_ms.
+ */
+static void run_cycles(struct pmem_device *p, struct cycle_result *r, unsigned int n,
+		       unsigned int bound_ms, unsigned int unbound_ms, bool strict,
+		       unsigned int devres_bound)
+{
+	static const enum pmem_event order[] = {
+		PMEM_EV_QUEUE_KILLED, PMEM_EV_QUEUE_DRAINED, PMEM_EV_UNMAPPED,
+	};
+	unsigned long snap[STRESS_MAX_WRITERS];
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	for (unsigned int c = 0; c < n; c++) {
+		if (strict) {
+			writers_snap(f_ok, snap);
+			if (!writers_wait_past(f_ok, snap))
+				r->no_success++;
+		} else {
+			msleep(bound_ms);
+		}
+		writers_snap(f_refused, snap);
+		err = device_unbind(&p->dev);
+		if (err) {
+			r->unbind_err = err;
+			return;
+		}
+		__atomic_store_n(&stress_unbound, 1, __ATOMIC_RELEASE);
+		if (p->nevents != ARRAY_SIZE(order) ||
+		    memcmp(p->events, order, sizeof(order)))
+			r->bad_order++;
+		if (p->in_flight_at_unmap)
+			r->in_flight_at_unmap++;
+		if (strcmp(blk_queue_state(&p->queue), "dead"))
+			r->not_dead++;
+		if (p->dev.devres_count || !list_empty(&p->dev.devres_head))
+			r->devres_left++;
+		if (strict) {
+			if (!writers_wait_past(f_refused, snap))
+				r->no_refusal++;
+		} else {
+			msleep(unbound_ms);
+		}
+		__atomic_store_n(&stress_unbound, 0, __ATOMIC_RELEASE);
+		err = device_bind(&p->dev, "pmem");
+		if (err) {
+			r->bind_err = err;
+			return;
+		}
+		if (p->dev.devres_count != devres_bound)
+			r->devres_changed++;
+		r->cycles++;
+	}
+}
+
+/*
+ * Start the writers, run the cycles, stop the writers, bind pmem0 again if
+ * a cycle failed half-way; then check what the cycles recorded.
+ */
+static void stress_run(struct ktest *t, struct pmem_device *p, const struct stress_base *b,
+		       unsigned int n, bool strict)
+{
+	struct cycle_result r = { 0 };
+	uint64_t start = ktime_get_ns();
+	unsigned int bad_exit;
+	int err = writers_start();
+
+	if (!err)
+		run_cycles(p, &r, n, 10, 2, strict, b->devres_bound);
+	bad_exit = writers_stop();
+	if (p->dev.state != DEVICE_BOUND)
+		device_bind(&p->dev, "pmem");
+	ASSERT_EQ(t, err, 0);
+	ktest_log(t, "%u writers, %u cycles in %llu ms: %lu writes ok, %lu read back, "
+		  "%lu refused (-ENODEV)", nr_writers, r.cycles,
+		  (unsigned long long)((ktime_get_ns() - start) / NSEC_PER_MSEC),
+		  writers_sum(f_ok), writers_sum(f_checked), writers_sum(f_refused));
+	EXPECT_EQ(t, r.unbind_err, 0);
+	EXPECT_EQ(t, r.bind_err, 0);
+	EXPECT_EQ(t, r.cycles, n);
+	EXPECT_EQ(t, bad_exit, 0);	/* no watchdog */
+	EXPECT_EQ(t, r.bad_order, 0);
+	EXPECT_EQ(t, r.in_flight_at_unmap, 0);
+	EXPECT_EQ(t, r.not_dead, 0);
+	EXPECT_EQ(t, r.devres_left, 0);
+	EXPECT_EQ(t, r.devres_changed, 0);
+	EXPECT_EQ(t, r.no_refusal, 0);
+	EXPECT_EQ(t, r.no_success, 0);
+	EXPECT_EQ(t, writers_sum(f_after), 0);
+	EXPECT_EQ(t, writers_sum(f_other), 0);
+	for (unsigned int w = 0; w < nr_writers; w++) {
+		if (writers[w].nr_bad)
+			ktest_log(t, "writer on CPU %u: %lu of %lu read-backs wrong, the first "
+				  "sector %llu: %s: generation %llu, expected %llu", writers[w].cpu,
+				  writers[w].nr_bad, writers[w].nr_checked,
+				  (unsigned long long)writers[w].bad_sector, writers[w].bad_why,
+				  (unsigned long long)writers[w].bad_gen,
+				  (unsigned long long)writers[w].bad_expected);
+		EXPECT_EQ(t, writers[w].nr_bad, 0);
+		if (writers[w].nr_other)
+			ktest_log(t, "writer on CPU %u: %lu errors, the first %d (%s)",
+				  writers[w].cpu, writers[w].nr_other, writers[w].first_other,
+				  errno_name(writers[w].first_other));
+		EXPECT_GT(t, writers[w].nr_ok, 0);
+	}
+	ASSERT_EQ(t, p->dev.state, DEVICE_BOUND);
+}
+
+/* Every sector holds its writer's latest successful generation, intact. */
+static void verify_sectors(struct ktest *t, struct pmem_device *p)
+{
+	struct stress_sector s;
+	unsigned int bad = 0;
+
+	for (unsigned int n = 0; n < nr_writers; n++) {
+		struct stress_writer *w = &writers[n];
+
+		for (unsigned int i = 0; i < STRESS_SECTORS; i++) {
+			const char *why;
+
+			ASSERT_EQ(t, pmem_rw(p, w->base + i, &s, 1, PMEM_READ), 0);
+			why = sector_problem(&s, w->base + i, w->cpu);
+			if (!why && s.gen < w->latest[i])
+				why = "lost write (older generation)";
+			else if (!why && s.gen > w->latest[i])
+				why = "a write that failed reached the device";
+			if (why && bad++ < 4)
+				ktest_log(t, "sector %llu (CPU %u): %s: generation %llu, expected %llu",
+					  (unsigned long long)(w->base + i), w->cpu, why,
+					  (unsigned long long)s.gen,
+					  (unsigned long long)w->latest[i]);
+		}
+	}
+	EXPECT_EQ(t, bad, 0);
+}
+
+/* The counters of the device and its queue agree with what the writers saw. */
+static void verify_counters(struct ktest *t, struct pmem_device *p, const struct stress_base *b)
+{
+	unsigned long refused = writers_sum(f_refused);
+
+	EXPECT_EQ(t, READ_ONCE_A(p->queue.nr_enter_refused) - b->q_refused, refused);
+	EXPECT_EQ(t, READ_ONCE_A(p->nr_errors) - b->errors, refused);
+	EXPECT_EQ(t, READ_ONCE_A(p->nr_writes) - b->writes, writers_sum(f_ok));
+}
+
+/* --- cases ---------------------------------------------------------------------------- */
+
+static void unbind_waits_for_inflight_writes(struct ktest *t)
+{
+	struct pmem_device *p = stress_get(t);
+	struct stress_base b;
+
+	stress_setup(t, p, &b);
+	stress_run(t, p, &b, 20, false);
+	verify_sectors(t, p);
+	stress_restore(t, p);
+	put_device(&p->dev);
+}
+
+static void io_during_unbind_fails_cleanly(struct ktest *t)
+{
+	struct pmem_device *p = stress_get(t);
+	struct stress_base b;
+
+	stress_setup(t, p, &b);
+	stress_run(t, p, &b, 5, true);
+	EXPECT_GE(t, writers_sum(f_refused), 5 * nr_writers);
+	verify_counters(t, p, &b);
+	verify_sectors(t, p);	/* the refused writes touched nothing */
+	stress_restore(t, p);
+	put_device(&p->dev);
+}
+
+static void rebind_after_cycles_keeps_data(struct ktest *t)
+{
+	struct pmem_device *p = stress_get(t);
+	struct stress_base b;
+
+	stress_setup(t, p, &b);
+	stress_run(t, p, &b, 20, false);
+	verify_counters(t, p, &b);
+	verify_sectors(t, p);
+	ASSERT_EQ(t, device_unbind(&p->dev), 0);
+	ASSERT_EQ(t, device_bind(&p->dev, "pmem"), 0);
+	verify_sectors(t, p);
+	stress_restore(t, p);
+	put_device(&p->dev);
+}
+
+static void count_inuse(struct kmem_cache *c, void *arg)
+{
+	*(unsigned long *)arg += c->nr_inuse;
+}
+
+struct mem_sample {
+	unsigned long free_pages, kmalloc_inuse;
+	size_t percpu_free;
+};
+
+static void mem_sample(struct mem_sample *m)
+{
+	rcu_barrier();
+	kmem_cache_shrink_all();
+	m->free_pages = nr_free_pages();
+	m->kmalloc_inuse = 0;
+	kmem_cache_for_each(count_inuse, &m->kmalloc_inuse);
+	m->percpu_free = percpu_dynamic_free();
+}
+
+static void no_leak_after_cycles(struct ktest *t)
+{
+	struct pmem_device *p = stress_get(t);
+	struct mem_sample before, after;
+	struct stress_base b;
+
+	stress_setup(t, p, &b);
+	stress_run(t, p, &b, 3, false);	/* warm up: first-use allocations */
+	mem_sample(&before);
+	stress_run(t, p, &b, 20, false);
+	ASSERT_EQ(t, device_unbind(&p->dev), 0);
+	EXPECT_EQ(t, p->dev.devres_count, 0);
+	EXPECT_TRUE(t, list_empty(&p->dev.devres_head));
+	ASSERT_EQ(t, device_bind(&p->dev, "pmem"), 0);
+	EXPECT_EQ(t, p->dev.devres_count, b.devres_bound);
+	mem_sample(&after);
+	ktest_log(t, "free pages %lu -> %lu, kmalloc objects %lu -> %lu, free per-CPU bytes "
+		  "%zu -> %zu", before.free_pages, after.free_pages, before.kmalloc_inuse,
+		  after.kmalloc_inuse, before.percpu_free, after.percpu_free);
+	EXPECT_EQ(t, after.free_pages, before.free_pages);
+	EXPECT_EQ(t, after.kmalloc_inuse, before.kmalloc_inuse);
+	EXPECT_EQ(t, after.percpu_free, before.percpu_free);
+	EXPECT_EQ(t, device_refcount(&p->dev), b.refcount);
+	verify_sectors(t, p);
+	stress_restore(t, p);
+	put_device(&p->dev);
+}
+
+static void queue_ref_consistent_after_cycles(struct ktest *t)
+{
+	struct pmem_device *p = stress_get(t);
+	struct request_queue *q = &p->queue;
+	struct stress_base b;
+	unsigned long zeros;
+
+	stress_setup(t, p, &b);
+	stress_run(t, p, &b, 10, false);
+	EXPECT_STREQ(t, blk_queue_state(q), "live");
+	EXPECT_EQ(t, blk_queue_in_flight(q), 0);
+	zeros = READ_ONCE_A(q->nr_zero);
+	ASSERT_EQ(t, blk_freeze_queue(q), 0);
+	EXPECT_TRUE(t, percpu_ref_is_zero(&q->q_usage_counter));
+	EXPECT_EQ(t, percpu_ref_atomic_count(&q->q_usage_counter), 0);
+	EXPECT_EQ(t, READ_ONCE_A(q->nr_zero), zeros + 1);	/* released once */
+	blk_unfreeze_queue(q);
+	EXPECT_STREQ(t, blk_queue_state(q), "live");
+	EXPECT_EQ(t, device_refcount(&p->dev), b.refcount);
+	verify_sectors(t, p);	/* and I/O works after the unfreeze */
+	stress_restore(t, p);
+	put_device(&p->dev);
+}
+
+static const struct ktest_case pmem_stress_cases[] = {
+	KTEST_CASE(unbind_waits_for_inflight_writes,
+		   "20 unbinds under writers on every other CPU: killed, drained, then unmapped"),
+	KTEST_CASE(io_during_unbind_fails_cleanly,
+		   "writes while unbound fail with -ENODEV only, touch nothing, resume after bind"),
+	KTEST_CASE(rebind_after_cycles_keeps_data,
+		   "every successful write is on the device after the cycles and one more rebind"),
+	KTEST_CASE(no_leak_after_cycles,
+		   "20 cycles leave free pages, kmalloc, per-CPU memory and devres as they were"),
+	KTEST_CASE(queue_ref_consistent_after_cycles,
+		   "after the cycles the usage counter drains to 0 and is released exactly once"),
+	{}
+};
+KTEST_SUITE(pmem_stress_suite, "pmem.stress", pmem_stress_cases);
