@@ -95,8 +95,25 @@ static struct page *follow_page(struct vm_area_struct *vma, unsigned long addr,
 		*err = -EFAULT;
 		return NULL;
 	}
-	if (gup_flags & (FOLL_GET | FOLL_PIN))
-		get_page(page);
+	if (!(gup_flags & (FOLL_GET | FOLL_PIN)))
+		return page;
+	if (pte_devmap(e)) {
+		/*
+		 * A device page's count may already be 0 although its leaf is
+		 * still there: the teardown drops the device's holds (step 2)
+		 * before it zaps the mappings, and the pgmap reference cached
+		 * from before the kill does not stop that. Such a page is on
+		 * its way out: refuse it, like the fast path's speculative get.
+		 */
+		if (!get_page_unless_zero(page)) {
+			*err = -EFAULT;
+			return NULL;
+		}
+		if (unlikely(zone_device_hooks))	/* legacy, regression */
+			zone_device_get_hook(page);
+		return page;
+	}
+	get_page(page);		/* the mapping holds one: never 0 here */
 	return page;
 }
 

@@ -67,6 +67,23 @@ long get_user_pages_fast(unsigned long start, unsigned long nr_pages,
 unsigned long gup_fast_only(unsigned long start, unsigned long nr_pages,
 			    unsigned int gup_flags, struct page **pages);
 
+/*
+ * What the lockless walk has undone since boot, summed over the CPUs
+ * (each CPU counts its own; diagnostics for tests and `meminfo`-like
+ * reports): 2 MiB leaves whose PMD changed after their subpage
+ * references were taken (all of them put back, LIFETIMES scenario 6).
+ */
+unsigned long gup_fast_pmd_undone(void);
+
+/*
+ * A test's window into that race (kernel tests only, NULL otherwise):
+ * called by the walk, interrupts off, after the subpage references of a
+ * 2 MiB leaf are taken and before its PMD is read again, with the slot
+ * and the value the walk read. A test changes the PMD here to make the
+ * undo happen on demand instead of by chance.
+ */
+extern void (*gup_fast_pmd_window)(void *slot, unsigned long long pmd);
+
 /* Release n pages pinned by either path (put_page each). */
 void unpin_user_pages(struct page **pages, unsigned long n);
 

@@ -49,6 +49,19 @@
 #include <mm/vm_internal.h>
 #include <asm/cpu.h>
 #include <asm/page.h>
+#include <asm/percpu.h>
+
+static DEFINE_PER_CPU(unsigned long, pmd_undone);	/* this CPU's, this_cpu_inc */
+void (*gup_fast_pmd_window)(void *slot, unsigned long long pmd);
+
+unsigned long gup_fast_pmd_undone(void)
+{
+	unsigned long sum = 0;
+
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
+		sum += per_cpu(pmd_undone, cpu);
+	return sum;
+}
 
 struct gup_fast {
 	unsigned int flags;		/* FOLL_* */
@@ -71,15 +84,16 @@ static bool gup_fast_devmap_step(pte_t e, enum pt_level level, struct gup_fast *
 }
 
 /*
- * Step 5, the speculative get. pgmap.mode=legacy hooks it like get_page()
- * (a pgmap reference for a device page); =regression is the seed bug: no
- * hook here while put_page() still drops one (mm/memremap.h).
+ * Step 5, the speculative get. zone_device.refs=legacy hooks it like
+ * get_page() (a pgmap reference for a device page); refs=regression is
+ * the seed bug: no hook here while put_page() still drops one
+ * (mm/memremap_modes.h).
  */
 static bool gup_get_page(struct page *page)
 {
 	if (!get_page_unless_zero(page))
 		return false;
-	if (unlikely(pgmap_mode == PGMAP_MODE_LEGACY))
+	if (unlikely(memremap_modes.refs == ZONE_DEVICE_REFS_LEGACY))
 		zone_device_get_hook(page);
 	return true;
 }
@@ -160,8 +174,11 @@ static bool gup_huge_pmd(pte_t *slot, pte_t pmd, unsigned long addr, unsigned lo
 			return false;
 		}
 	}
+	if (unlikely(gup_fast_pmd_window))
+		gup_fast_pmd_window(slot, pmd);
 	if (ptep_get(slot) != pmd) {
 		put_pages(page, n);
+		this_cpu_inc(pmd_undone);
 		return false;
 	}
 	for (i = 0; i < n; i++)

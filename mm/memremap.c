@@ -6,12 +6,14 @@
  * Setup builds the range step by step, each step undone by
  * memremap_undo() from the recorded progress, so a failure at any step
  * leaves nothing behind. The teardown is memunmap_pages(), which devres
- * runs at unbind: kill, put every pfn, wait for zero, then remove.
+ * runs at unbind: kill, put every pfn, wait for zero, then remove. The
+ * teaching modes (mm/memremap_modes.h), copied into each pgmap at setup,
+ * bend it: zone_device.refs=legacy|regression take no per-page references
+ * and skip the put loop; memremap.teardown=v4.12 removes before the wait.
  *
- * The wait is a poll (the ref's release sets pgmap->released) that passes
- * through rcu_quiescent_state() and announces itself every second, so it
- * works the same on the host and in the kernel; `pgmap` shows WAITING and
- * the outstanding count meanwhile.
+ * The wait sleeps on a completion that the ref's release completes (on
+ * the host, a thread yields instead), announcing itself every 5 s;
+ * `pgmap` shows WAITING and the outstanding count meanwhile.
  */
 #include <drivers/base/device.h>
 #include <drivers/base/devres.h>
@@ -27,65 +29,19 @@
 #include <mm/memremap.h>
 #include <mm/page_ref.h>
 #include <asm/cpu.h>
+#include <asm/percpu.h>
 
 static DEFINE_SPINLOCK(pgmap_lock);		/* writers of slots[] */
 static struct dev_pagemap *slots[MAX_PGMAPS];	/* read under RCU (acquire) */
 static struct dev_pagemap *claimed[MAX_PGMAPS];	/* (L) setup to teardown */
 unsigned long zone_device_page_frees;
 unsigned long memremap_late_accesses;
-int pgmap_mode;				/* enum pgmap_mode */
-bool zone_device_hooks;			/* legacy or regression */
 
 static const char *pgmap_name(const struct dev_pagemap *pgmap)
 {
 	if (pgmap->name)
 		return pgmap->name;
 	return pgmap->dev ? pgmap->dev->name : "pgmap";
-}
-
-/* --- the teaching modes ------------------------------------------------------ */
-
-static const char *const mode_names[] = { "single", "legacy", "regression", "v4_12" };
-
-const char *pgmap_mode_name(int mode)
-{
-	return mode >= 0 && mode <= PGMAP_MODE_V4_12 ? mode_names[mode] : "?";
-}
-
-int pgmap_set_mode(const char *name)
-{
-	for (int m = 0; m <= PGMAP_MODE_V4_12; m++)
-		if (!strcmp(name, mode_names[m])) {
-			pgmap_mode = m;
-			zone_device_hooks = m == PGMAP_MODE_LEGACY || m == PGMAP_MODE_REGRESSION;
-			if (m != PGMAP_MODE_SINGLE)
-				pr_warn("memremap: teaching mode pgmap.mode=%s: %s", name,
-					m == PGMAP_MODE_LEGACY ? "get/put hooks (pre-regression, slower)" :
-					m == PGMAP_MODE_REGRESSION ? "the seed bug: fast GUP pins "
-					"without a pgmap reference" :
-					"v4.12 teardown: the wait comes after the removal");
-			return 0;
-		}
-	pr_err("memremap: unknown pgmap.mode '%s' (single, legacy, regression, v4_12)", name);
-	return -EINVAL;
-}
-
-/* The boot parameter, read once (kernel: mm/pgmap_cmd.c; host: none). */
-void pgmap_mode_from_cmdline(void);
-__attribute__((weak)) void pgmap_mode_from_cmdline(void)
-{
-}
-
-void zone_device_get_hook(struct page *page)
-{
-	if (is_zone_device_page(page) && page->pgmap)
-		percpu_ref_get(page->pgmap->ref);
-}
-
-void zone_device_put_hook(struct page *page)
-{
-	if (is_zone_device_page(page) && page->pgmap)
-		percpu_ref_put(page->pgmap->ref);
 }
 
 /* --- the graveyard: memmaps of torn-down pgmaps, for late accesses ------------ */
@@ -129,9 +85,14 @@ bool memremap_late_put(const struct page *page, unsigned long caller)
 	char name[16] = "";
 	bool found = false;
 
+	/*
+	 * Newest grave first: a memmap freed and allocated again at the same
+	 * address lies in several graves, and the latest burial is the one a
+	 * pin can still belong to.
+	 */
 	spin_lock(&pgmap_lock);
-	for (int i = 0; i < GRAVES && !found; i++) {
-		struct grave *g = &graves[i];
+	for (unsigned int k = 1; k <= GRAVES && !found; k++) {
+		struct grave *g = &graves[(next_grave - k) % GRAVES];
 
 		if (g->base && page >= g->base && page < g->base + g->nr) {
 			found = true;
@@ -167,6 +128,17 @@ static void set_state(struct dev_pagemap *pgmap, int state)
 
 /* --- the lookup ----------------------------------------------------------- */
 
+static DEFINE_PER_CPU(unsigned long, lookups);	/* this CPU's, this_cpu_inc */
+
+unsigned long get_dev_pagemap_lookups(void)
+{
+	unsigned long sum = 0;
+
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
+		sum += per_cpu(lookups, cpu);
+	return sum;
+}
+
 struct dev_pagemap *get_dev_pagemap(unsigned long pfn, struct dev_pagemap *cached)
 {
 	struct dev_pagemap *pgmap = NULL;
@@ -176,6 +148,7 @@ struct dev_pagemap *get_dev_pagemap(unsigned long pfn, struct dev_pagemap *cache
 			return cached;		/* the caller's reference covers it */
 		put_dev_pagemap(cached);
 	}
+	this_cpu_inc(lookups);
 	rcu_read_lock();
 	for (int i = 0; i < MAX_PGMAPS; i++) {
 		/* acquire: pairs with the release store in publish() */
@@ -233,16 +206,19 @@ static void pgmap_kill_confirmed(struct percpu_ref *ref)
 {
 	struct dev_pagemap *pgmap = container_of(ref, struct dev_pagemap, internal_ref);
 
-	/* release: pairs with the acquire in wait_for_zero() */
+	/* release: for the flag's readers (`pgmap`); the teardown waits
+	 * on the completion, whose lock orders it */
 	__atomic_store_n(&pgmap->kill_confirmed, true, __ATOMIC_RELEASE);
+	complete_all(&pgmap->confirmed);
 }
 
 static void pgmap_ref_release(struct percpu_ref *ref)
 {
 	struct dev_pagemap *pgmap = container_of(ref, struct dev_pagemap, internal_ref);
 
-	/* release: pairs with the acquire in wait_for_zero() */
+	/* release: pairs with the acquire in wait_for_zero() and readers */
 	__atomic_store_n(&pgmap->released, true, __ATOMIC_RELEASE);
+	complete_all(&pgmap->zero);	/* wakes the teardown */
 }
 
 /* --- setup and teardown ---------------------------------------------------- */
@@ -361,18 +337,15 @@ void *devm_memremap_pages(struct device *dev, struct dev_pagemap *pgmap)
 		       (unsigned long long)pgmap->start, (unsigned long long)pgmap->end);
 		return ERR_PTR(-EEXIST);
 	}
-	static bool mode_read;
-
-	if (!mode_read) {
-		mode_read = true;
-		pgmap_mode_from_cmdline();
-	}
-	pgmap->mode = pgmap_mode;
+	memremap_modes_init();		/* the boot parameters, read once */
+	pgmap->modes = memremap_modes;
 	pgmap->dev = dev;
 	pgmap->slot = -1;
 	pgmap->released = false;
 	pgmap->kill_confirmed = false;
 	pgmap->count_at_kill = 0;
+	init_completion(&pgmap->confirmed);
+	init_completion(&pgmap->zero);
 	pgmap->ref = &pgmap->internal_ref;
 	err = percpu_ref_init(&pgmap->internal_ref, pgmap_ref_release, 0);
 	if (err)
@@ -455,7 +428,7 @@ void *devm_memremap_pages(struct device *dev, struct dev_pagemap *pgmap)
 		set_page_count(page, 1);
 	}
 	/* the hooked modes take pgmap references in get/put instead */
-	if (pgmap->mode != PGMAP_MODE_LEGACY && pgmap->mode != PGMAP_MODE_REGRESSION)
+	if (!memremap_refs_hooked(&pgmap->modes))
 		percpu_ref_get_many(pgmap->ref, pgmap->nr_pages);
 
 	set_state(pgmap, PGMAP_LIVE);
@@ -481,29 +454,41 @@ fail:
 	return ERR_PTR(err);
 }
 
-/* Step 3: until the ref's release ran (the last pinned page was put). */
+/*
+ * Step 3: sleep until the ref's release ran (the last pinned page was
+ * put), however long that takes. The sleep is cut in 10 ms slices only
+ * to notice a count gone below zero (the seed bug's teaching mode, where
+ * the release may never come) and to say every 5 s what it waits for.
+ */
 static void wait_for_zero(struct dev_pagemap *pgmap)
 {
-	uint64_t start = ktime_get_ns(), next = start + NSEC_PER_SEC;
+	uint64_t next = ktime_get_ns() + NSEC_PER_SEC;
 
+	/*
+	 * The count the wait starts from (the pins still held after step 2),
+	 * for `pgmap` and the tests: exact once the kill's switch to atomic
+	 * mode has landed, which comes before any release.
+	 */
+	wait_for_completion(&pgmap->confirmed);
 	/* acquire: pairs with the release store in pgmap_ref_release() */
-	while (!__atomic_load_n(&pgmap->released, __ATOMIC_ACQUIRE)) {
-		if (__atomic_load_n(&pgmap->kill_confirmed, __ATOMIC_ACQUIRE) &&
-		    percpu_ref_atomic_count(pgmap->ref) < 0) {
+	if (__atomic_load_n(&pgmap->released, __ATOMIC_ACQUIRE))
+		return;			/* count_at_kill stays 0 */
+	pgmap->count_at_kill = percpu_ref_atomic_count(pgmap->ref);
+	set_state(pgmap, PGMAP_WAITING);
+	while (!wait_for_completion_timeout(&pgmap->zero, 10)) {
+		long now = percpu_ref_atomic_count(pgmap->ref);
+
+		if (now < 0) {
 			pr_err("memremap: %s: pgmap refs went below zero (%ld): more puts than "
 			       "gets; the teardown does not wait for pinned pages",
-			       pgmap_name(pgmap), percpu_ref_atomic_count(pgmap->ref));
+			       pgmap_name(pgmap), now);
 			break;
 		}
-		if (__atomic_load_n(&pgmap->state, __ATOMIC_RELAXED) != PGMAP_WAITING)
-			set_state(pgmap, PGMAP_WAITING);
 		if (ktime_get_ns() > next) {
 			pr_info("memremap: %s: teardown waiting for %ld pinned page(s)",
-				pgmap_name(pgmap), percpu_ref_atomic_count(pgmap->ref));
+				pgmap_name(pgmap), now);
 			next += 5 * NSEC_PER_SEC;
 		}
-		rcu_quiescent_state();
-		cpu_relax();
 	}
 }
 
@@ -521,7 +506,8 @@ static void remove_range(struct dev_pagemap *pgmap, bool waiting)
 
 void memunmap_pages(struct dev_pagemap *pgmap)
 {
-	bool hooked = pgmap->mode == PGMAP_MODE_LEGACY || pgmap->mode == PGMAP_MODE_REGRESSION;
+	bool hooked = memremap_refs_hooked(&pgmap->modes);
+	bool v4_12 = pgmap->modes.teardown == MEMREMAP_TEARDOWN_V4_12;
 	unsigned long end = end_pfn(pgmap);
 
 	/* 1. no new get_dev_pagemap(), no new users (the owner may have
@@ -533,6 +519,7 @@ void memunmap_pages(struct dev_pagemap *pgmap)
 		 * count read by wait_for_zero() is the real one */
 		percpu_ref_switch_to_atomic_sync(pgmap->ref);
 		__atomic_store_n(&pgmap->kill_confirmed, true, __ATOMIC_RELEASE);
+		complete_all(&pgmap->confirmed);
 	}
 	set_state(pgmap, PGMAP_DYING);
 	/* 2. drop the device's hold on every usable page (the hooked modes
@@ -543,13 +530,13 @@ void memunmap_pages(struct dev_pagemap *pgmap)
 	/* the owner's mappings of the range (DAX) stop reaching the pages */
 	if (pgmap->kill_mappings)
 		pgmap->kill_mappings(pgmap);
-	if (pgmap->mode == PGMAP_MODE_V4_12)
+	if (v4_12)
 		remove_range(pgmap, true);	/* the v4.12 hole: before the wait */
 	/* 3. wait for the pinned pages' final puts */
 	wait_for_zero(pgmap);
 	graves_stop_waiting(pgmap);
 	/* 4. nothing can reach the pages any more: remove them */
-	if (pgmap->mode != PGMAP_MODE_V4_12)
+	if (!v4_12)
 		remove_range(pgmap, false);
 	unclaim(pgmap);				/* + synchronize_rcu() */
 	percpu_ref_exit(&pgmap->internal_ref);

@@ -41,14 +41,18 @@
  *   (o) set by the owner before devm_memremap_pages(), read-only after;
  *   (i) set by devm_memremap_pages() before publication, read-only after;
  *   (a) atomic;
- *   (L) under pgmap_lock.
+ *   (L) under pgmap_lock;
+ *   (t) written by the teardown only, read once it is over (or racily,
+ *       for display).
  */
 #ifndef MM_MEMREMAP_H
 #define MM_MEMREMAP_H
 
 #include <lib/compiler.h>
+#include <kernel/completion.h>
 #include <lib/percpu_ref.h>
 #include <mm/memmap.h>
+#include <mm/memremap_modes.h>
 #include <mm/vmap.h>
 
 struct device;
@@ -81,8 +85,12 @@ struct dev_pagemap {
 	int state;			/* (a) enum pgmap_state */
 	bool released;			/* (a) the ref reached zero */
 	bool kill_confirmed;		/* (a) the kill's switch is complete */
-	int mode;			/* (i) pgmap_mode at setup */
-	long count_at_kill;		/* (L) the ref's count after step 2 */
+	struct completion confirmed;	/* (i) completed with kill_confirmed */
+	struct completion zero;		/* (i) completed by the release: the
+					 * teardown sleeps on it */
+	struct memremap_modes modes;	/* (i) the teaching modes at setup */
+	long count_at_kill;		/* (t) pins left after step 2: written by
+					 * the teardown, read after it */
 	int slot;			/* (L) lookup slot, -1 if none */
 };
 
@@ -108,6 +116,8 @@ void memunmap_pages(struct dev_pagemap *pgmap);
  * across a range and drops it once at the end.
  */
 struct dev_pagemap *get_dev_pagemap(unsigned long pfn, struct dev_pagemap *cached);
+/* Lookups get_dev_pagemap() ran since boot (cache misses), all CPUs. */
+unsigned long get_dev_pagemap_lookups(void);
 
 static inline void put_dev_pagemap(struct dev_pagemap *pgmap)
 {
@@ -144,27 +154,6 @@ struct vm_operations_struct;
 unsigned long zap_vmas_of(struct mm_struct *mm, unsigned long start, unsigned long end,
 			  const struct vm_operations_struct *ops, void *priv);
 
-/*
- * Teaching modes (boot parameter pgmap.mode=, read at the first
- * devm_memremap_pages(); off by default). See docs/zone-device.md.
- *   single      the fix: one reference per live page (the default);
- *   legacy      pre-regression: get/put hooks take/drop a pgmap ref for
- *               device pages, fast GUP's get is hooked too; no per-page
- *               refs at setup, no put loop at teardown. Correct, slower;
- *   regression  the seed bug: the hooks, but fast GUP's speculative get
- *               is unhooked: each fast pin costs the pgmap one reference;
- *   v4_12       the single reference, but the teardown waits for zero
- *               only after the memmap and the range are removed.
- */
-enum pgmap_mode { PGMAP_MODE_SINGLE, PGMAP_MODE_LEGACY, PGMAP_MODE_REGRESSION,
-		  PGMAP_MODE_V4_12 };
-extern int pgmap_mode;
-const char *pgmap_mode_name(int mode);
-/* 0, or -EINVAL for an unknown name (the mode is unchanged). */
-int pgmap_set_mode(const char *name);
-/* The get/put hooks of legacy and regression (mm/page_ref.h calls them). */
-void zone_device_get_hook(struct page *page);
-void zone_device_put_hook(struct page *page);
 /*
  * A put on a removed (poisoned) memmap entry: if page lies in the memmap
  * of a torn-down pgmap (kept in a small graveyard), report it with the

@@ -107,9 +107,9 @@ static inline bool get_page_unless_zero(struct page *page)
 }
 
 /*
- * The teaching modes' get/put hooks (mm/memremap.h): off (false) unless
- * pgmap.mode=legacy or =regression. This is the only place they are
- * called from.
+ * The teaching modes' get/put hooks (mm/memremap_modes.h): off (false)
+ * unless zone_device.refs=legacy or =regression. This is the only place
+ * they are called from.
  */
 extern bool zone_device_hooks;
 void zone_device_get_hook(struct page *page);
@@ -134,16 +134,19 @@ static __always_inline void get_page(struct page *page)
 /* Drop a reference; the last one frees the page (device pages: see above). */
 static __always_inline void put_page(struct page *page)
 {
-	int now;
-
-	if (unlikely(zone_device_hooks))
-		zone_device_put_hook(page);
-	now = page_ref_dec_return(page);
+	int now = page_ref_dec_return(page);
 
 	if (now == 0)
 		__put_page(page);
 	else if (unlikely(now < 0))
 		put_page_underflow(page, now);
+	/*
+	 * The hooked modes' pgmap reference goes last: until it is dropped
+	 * it keeps the memmap the decrement above touched (dropped first, the
+	 * teardown could free the memmap under that decrement).
+	 */
+	if (unlikely(zone_device_hooks))
+		zone_device_put_hook(page);
 }
 
 #endif /* MM_PAGE_REF_H */

@@ -1,13 +1,14 @@
 /*
  * Shell commands of ZONE_DEVICE (mm/memremap.h):
- *   pgmap        each dev_pagemap: range, memmap placement and size,
- *                usable pages, state (live / dying / waiting / dead) and
- *                the reference count once it is exact (after the kill:
- *                what the teardown still waits for), live pages otherwise;
+ *   pgmap        the teaching modes in force (zone_device.refs=,
+ *                memremap.teardown=), then each dev_pagemap: range, memmap
+ *                placement and size, usable pages, state (live / dying /
+ *                waiting / dead) and the reference count once it is exact
+ *                (after the kill: what the teardown still waits for), live
+ *                pages otherwise;
  *   page PFN     one struct page decoded: flags, zone, refcount, pgmap.
  */
 #include <drivers/base/device.h>
-#include <kernel/main.h>
 #include <kernel/shell.h>
 #include <lib/cmdline.h>
 #include <lib/printk.h>
@@ -21,6 +22,10 @@ static int cmd_pgmap(int argc, char **argv)
 
 	if (argc > 1)
 		return shell_usage_error(argv, "takes no arguments");
+	memremap_modes_init();
+	kprintf("teaching modes: zone_device.refs=%s memremap.teardown=%s\n",
+		zone_device_refs_name(memremap_modes.refs),
+		memremap_teardown_name(memremap_modes.teardown));
 	kprintf("%d device page(s) released to their pgmap so far\n",
 		(int)__atomic_load_n(&zone_device_page_frees, __ATOMIC_RELAXED));
 	if (!n) {
@@ -39,7 +44,10 @@ static int cmd_pgmap(int argc, char **argv)
 			(p->flags & MEMREMAP_ALTMAP) ? "device" : "RAM",
 			(unsigned long long)(p->memmap_bytes >> 10), p->nr_pages,
 			pgmap_state_name(state));
-		if (state == PGMAP_LIVE)
+		if (state == PGMAP_LIVE && memremap_refs_hooked(&p->modes))
+			kprintf("per-CPU; %lu pages in use (refs=%s: a ref per get, not per page)\n",
+				pgmap_live_pages(p), zone_device_refs_name(p->modes.refs));
+		else if (state == PGMAP_LIVE)
 			kprintf("per-CPU; %lu pages in use (refs = 1 + that)\n",
 				pgmap_live_pages(p));
 		else
@@ -49,7 +57,8 @@ static int cmd_pgmap(int argc, char **argv)
 	}
 	return 0;
 }
-SHELL_COMMAND(pgmap, "", "device page maps (ZONE_DEVICE): state and references", cmd_pgmap);
+SHELL_COMMAND(pgmap, "", "device page maps (ZONE_DEVICE): teaching modes, state, references",
+	      cmd_pgmap);
 
 static int cmd_page(int argc, char **argv)
 {
@@ -79,13 +88,3 @@ static int cmd_page(int argc, char **argv)
 	return 0;
 }
 SHELL_COMMAND(page, "PFN", "decode the struct page of PFN", cmd_page);
-
-/* pgmap.mode= (mm/memremap.h), read at the first devm_memremap_pages(). */
-void pgmap_mode_from_cmdline(void);
-void pgmap_mode_from_cmdline(void)
-{
-	const char *v = cmdline_get(kernel_cmdline(), "pgmap.mode");
-
-	if (v)
-		pgmap_set_mode(v);
-}

@@ -8,17 +8,32 @@
  * devmap leaf holds no page reference (the device does, at refcount 1);
  * GUP pins pages through it with get_dev_pagemap() (mm/gup*.c).
  *
- * Every pmem_dax_mmap() is recorded (mm held with mmgrab, range) on the
- * device. At unbind the pgmap teardown calls pmem_dax_kill() between
- * dropping the device's holds and waiting for the pins: it marks the
- * device gone (faults now fail, reported) and zaps every recorded range
- * (zap_vmas_of: only this device's regions, TLB shootdown). Records live
- * until that teardown (an address space destroyed earlier is skipped).
+ * Every pmem_dax_mmap() makes a record (struct pmem_dax_map) that is the
+ * region's vm_private_data: which device, which binding of it (the probe
+ * bumps pmem->dax_gen), which address space and range. At unbind the
+ * pgmap teardown calls pmem_dax_kill() between dropping the device's
+ * holds and waiting for the pins: it marks the device gone (faults now
+ * fail, reported) and zaps every recorded range of this binding
+ * (zap_vmas_of: only this record's regions, TLB shootdown).
  *
- * Ordering: dax_gone is set under dax_lock and read under it by the
- * fault; the zap then takes each mm's mmap_lock for writing, so a fault
- * that saw "alive" (it holds the lock for reading) has installed its leaf
- * before the zap clears it, and a later fault sees "gone".
+ * A mapping belongs to one binding for good: after an unbind and a new
+ * bind, a fault in a region mapped before still fails, because its
+ * record's generation is old. (If it could fault again it would install
+ * leaves the next unbind does not know about, and they would outlive
+ * that teardown.)
+ *
+ * The record's life: created by pmem_dax_mmap() with one reference, the
+ * first region's; a split region's new piece takes one (.open), every
+ * region freed drops one (.close); pmem_dax_kill() takes the record off
+ * the binding's list and holds one while it zaps. The last put frees it
+ * (mmdrop, put_device, kfree), so neither the address space nor the
+ * device goes away under a zap.
+ *
+ * Ordering: dax_gone and dax_gen are written under dax_lock and read
+ * under it by the fault; the zap then takes each mm's mmap_lock for
+ * writing, so a fault that saw "alive" (it holds the lock for reading)
+ * has installed its leaf before the zap clears it, and a later fault sees
+ * "gone".
  */
 #include <drivers/pmem/pmem.h>
 #include <lib/errno.h>
@@ -27,24 +42,62 @@
 #include <mm/slab.h>
 
 struct pmem_dax_map {
-	struct list_head node;		/* on pmem->dax_maps (dax_lock) */
-	struct mm_struct *mm;		/* mmgrab'd */
-	unsigned long start, end;
+	struct list_head node;		/* (L) on pmem->dax_maps until the
+					 * binding's teardown takes it off */
+	struct pmem_device *pmem;	/* (i) with a device reference */
+	struct mm_struct *mm;		/* (i) mmgrab'd */
+	unsigned long start, end;	/* (i) the range mapped */
+	unsigned int gen;		/* (i) pmem->dax_gen at the mmap */
+	int refs;			/* (L) regions + a zap at work */
 };
+
+/* Drop a reference; the last one frees the record (no lock held). */
+static void dax_map_put(struct pmem_dax_map *m)
+{
+	struct pmem_device *pmem = m->pmem;
+	bool last;
+
+	spin_lock(&pmem->dax_lock);
+	last = --m->refs == 0;
+	if (last && !list_empty(&m->node))
+		list_del_init(&m->node);
+	spin_unlock(&pmem->dax_lock);
+	if (!last)
+		return;
+	mmdrop(m->mm);
+	put_device(&pmem->dev);
+	kfree(m);
+}
+
+static void pmem_dax_open(struct vm_area_struct *vma)
+{
+	struct pmem_dax_map *m = vma->vm_private_data;
+
+	spin_lock(&m->pmem->dax_lock);
+	m->refs++;
+	spin_unlock(&m->pmem->dax_lock);
+}
+
+static void pmem_dax_close(struct vm_area_struct *vma)
+{
+	dax_map_put(vma->vm_private_data);
+}
 
 static int pmem_dax_fault(struct vm_fault *vmf)
 {
-	struct pmem_device *pmem = vmf->vma->vm_private_data;
+	struct pmem_dax_map *m = vmf->vma->vm_private_data;
+	struct pmem_device *pmem = m->pmem;
 	unsigned long pfn, base;
 	bool gone;
 	long n;
 
 	spin_lock(&pmem->dax_lock);
-	gone = pmem->dax_gone || !pmem->has_pages;
+	gone = pmem->dax_gone || !pmem->has_pages || m->gen != pmem->dax_gen;
 	spin_unlock(&pmem->dax_lock);
 	if (gone) {
-		pr_warn("%s: DAX fault at 0x%lx (page %lu): the device is unbound: no page",
-			pmem->dev.name, vmf->address, vmf->pgoff);
+		pr_warn("%s: DAX fault at 0x%lx (page %lu): %s: no page", pmem->dev.name,
+			vmf->address, vmf->pgoff, m->gen != pmem->dax_gen ?
+			"mapped under an earlier binding" : "the device is unbound");
 		__atomic_fetch_add(&pmem->nr_dax_gone_faults, 1, __ATOMIC_RELAXED);
 		return -EFAULT;
 	}
@@ -69,6 +122,8 @@ static int pmem_dax_fault(struct vm_fault *vmf)
 const struct vm_operations_struct pmem_dax_ops = {
 	.name = "pmem_dax",
 	.fault = pmem_dax_fault,
+	.open = pmem_dax_open,
+	.close = pmem_dax_close,
 };
 
 long pmem_dax_mmap(struct pmem_device *pmem, struct mm_struct *mm, unsigned long addr,
@@ -84,17 +139,27 @@ long pmem_dax_mmap(struct pmem_device *pmem, struct mm_struct *mm, unsigned long
 	m = kzalloc(sizeof(*m));
 	if (!m)
 		return -ENOMEM;
-	ret = mmap_with_ops(mm, addr, len, prot, &pmem_dax_ops, pmem);
+	INIT_LIST_HEAD(&m->node);
+	get_device(&pmem->dev);
+	mmgrab(mm);
+	m->pmem = pmem;
+	m->mm = mm;
+	m->refs = 1;			/* the region mmap_with_ops makes */
+	spin_lock(&pmem->dax_lock);
+	m->gen = pmem->dax_gen;
+	spin_unlock(&pmem->dax_lock);
+	ret = mmap_with_ops(mm, addr, len, prot, &pmem_dax_ops, m);
 	if (ret < 0) {
+		mmdrop(mm);
+		put_device(&pmem->dev);
 		kfree(m);
 		return ret;
 	}
-	mmgrab(mm);
-	m->mm = mm;
 	m->start = (unsigned long)ret;
 	m->end = m->start + ((len + PAGE_SIZE - 1) & PAGE_MASK);
 	spin_lock(&pmem->dax_lock);
-	list_add_tail(&m->node, &pmem->dax_maps);
+	if (m->gen == pmem->dax_gen && !pmem->dax_gone)
+		list_add_tail(&m->node, &pmem->dax_maps);
 	spin_unlock(&pmem->dax_lock);
 	return ret;
 }
@@ -112,17 +177,18 @@ void pmem_dax_kill(struct dev_pagemap *pgmap)
 		spin_lock(&pmem->dax_lock);
 		m = list_empty(&pmem->dax_maps) ? NULL :
 			list_first_entry(&pmem->dax_maps, struct pmem_dax_map, node);
-		if (m)
-			list_del(&m->node);
+		if (m) {
+			list_del_init(&m->node);
+			m->refs++;		/* held across the zap */
+		}
 		spin_unlock(&pmem->dax_lock);
 		if (!m)
 			break;
 		if (mmget_not_zero(m->mm)) {
-			zapped += zap_vmas_of(m->mm, m->start, m->end, &pmem_dax_ops, pmem);
+			zapped += zap_vmas_of(m->mm, m->start, m->end, &pmem_dax_ops, m);
 			mmput(m->mm);
 		}
-		mmdrop(m->mm);
-		kfree(m);
+		dax_map_put(m);
 	}
 	pmem->dax_zapped_bytes = zapped;
 	if (zapped)

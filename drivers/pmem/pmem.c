@@ -29,8 +29,7 @@ static struct bus_type nvdimm_bus = {
 	.autoprobe = true,
 };
 
-static unsigned int npmem;
-static bool pmem_altmap;		/* memmap on the device (not yet a boot parameter) */		/* devices made by pmem_init() */
+static unsigned int npmem;		/* devices made by pmem_init() */
 
 static void record_event(struct pmem_device *pmem, enum pmem_event ev)
 {
@@ -131,12 +130,13 @@ static int pmem_probe(struct device *dev)
 	memset(&pmem->pgmap, 0, sizeof(pmem->pgmap));
 	pmem->pgmap.start = pmem->phys;
 	pmem->pgmap.end = pmem->phys + pmem->size - 1;
-	pmem->pgmap.flags = pmem_altmap ? MEMREMAP_ALTMAP : 0;
+	pmem->pgmap.flags = 0;		/* memmap in RAM: the device's bytes are all data */
 	pmem->pgmap.altmap_reserve = 0;
 	pmem->pgmap.kill_mappings = pmem_dax_kill;
-	spin_lock_init(&pmem->dax_lock);
-	INIT_LIST_HEAD(&pmem->dax_maps);
+	spin_lock(&pmem->dax_lock);
+	pmem->dax_gen++;		/* a new binding: older DAX mappings stay dead */
 	pmem->dax_gone = false;
+	spin_unlock(&pmem->dax_lock);
 	pmem->virt = devm_memremap_pages(dev, &pmem->pgmap);
 	pmem->has_pages = !IS_ERR(pmem->virt);
 	if (!pmem->has_pages && PTR_ERR(pmem->virt) != -EEXIST)
@@ -224,6 +224,9 @@ struct pmem_device *pmem_device_create(const struct nfit_region *r, const char *
 	pmem->phys = r->base;
 	pmem->size = r->size;
 	pmem->nr_sectors = r->size >> PMEM_SECTOR_SHIFT;
+	spin_lock_init(&pmem->dax_lock);	/* once: DAX records outlive bindings */
+	INIT_LIST_HEAD(&pmem->dax_maps);
+	pmem->dax_gone = true;			/* no binding yet */
 	if (device_add(&pmem->dev)) {
 		put_device(&pmem->dev);
 		return NULL;

@@ -96,8 +96,9 @@ struct pmem_device {
 	struct dev_pagemap pgmap;		/* (b) struct pages, if has_pages */
 	bool has_pages;				/* (b) the range has a pgmap (DAX) */
 	/* DAX mappings (drivers/pmem/dax.c), under dax_lock */
-	spinlock_t dax_lock;
-	struct list_head dax_maps;		/* pmem_dax_mmap() records */
+	spinlock_t dax_lock;			/* (i) initialised at creation */
+	struct list_head dax_maps;		/* this binding's mmap records */
+	unsigned int dax_gen;			/* bumped by each probe: the binding */
 	bool dax_gone;				/* set at unbind: faults fail */
 	unsigned long nr_dax_gone_faults;	/* (a) faults refused since */
 	unsigned long dax_zapped_bytes;		/* the last unbind's zap */

@@ -1,6 +1,7 @@
 /*
- * The kernel threads of suite pgmap.dax (drivers/pmem/tests/dax_test.c):
- * its generic code runs on the host too, where these weak hooks skip.
+ * The kernel thread on CPU 1 of suite pgmap.modes
+ * (drivers/pmem/tests/dax_modes_test.c); the weak defaults in
+ * drivers/pmem/tests/zone_device_test.c make the host build skip.
  */
 #include <kernel/kthread.h>
 #include <lib/err.h>

@@ -9,6 +9,12 @@
  * "RAM". No struct device: these cases run the teardown themselves
  * (memunmap_pages(), what devres runs at unbind).
  *
+ * The altmap case puts the memmap on the range itself: struct pages, and
+ * their poison at teardown, over pmem0's data. It saves the bytes it can
+ * touch first (mm/tests/range_backup.h) and writes them back after the
+ * teardown, or skips if it cannot save them: the boot self-tests run at
+ * every `make run` and must not destroy what a user keeps on the NVDIMM.
+ *
  * Every case checks the page-allocator free count is back to its
  * baseline (MM_TEST) and leaves no pgmap behind.
  */
@@ -22,9 +28,11 @@
 #include <mm/page_alloc.h>
 #include <mm/page_ref.h>
 #include <mm/tests/mm_test.h>
+#include <mm/tests/range_backup.h>
 
 #define TEST_OFFSET	(64ULL << 20)
 #define TEST_SIZE	(16ULL << 20)
+#define TEST_RESERVE	2		/* altmap: pages kept out, like labels */
 
 int pgmap_test_range(uint64_t size, phys_addr_t *phys);
 void pgmap_test_range_done(void);
@@ -77,19 +85,36 @@ static void borrow(struct ktest *t)
 	}								\
 	MM_TEST(name##_mm)
 
+/* devm_memremap_pages() of the test range: its address or an ERR_PTR. */
+static void *map_test_range(struct dev_pagemap *pgmap, unsigned int flags)
+{
+	memset(pgmap, 0, sizeof(*pgmap));
+	pgmap->start = test_phys;
+	pgmap->end = test_phys + TEST_SIZE - 1;
+	pgmap->flags = flags;
+	pgmap->altmap_reserve = flags & MEMREMAP_ALTMAP ? TEST_RESERVE : 0;
+	pgmap->name = "pgmap-test";
+	return devm_memremap_pages(NULL, pgmap);
+}
+
 static void setup(struct ktest *t, struct dev_pagemap *pgmap, unsigned int flags)
 {
-	phys_addr_t phys = test_phys;
-	void *virt;
+	ASSERT_FALSE(t, IS_ERR(map_test_range(pgmap, flags)));
+}
 
-	memset(pgmap, 0, sizeof(*pgmap));
-	pgmap->start = phys;
-	pgmap->end = phys + TEST_SIZE - 1;
-	pgmap->flags = flags;
-	pgmap->altmap_reserve = flags & MEMREMAP_ALTMAP ? 2 : 0;
-	pgmap->name = "pgmap-test";
-	virt = devm_memremap_pages(NULL, pgmap);
-	ASSERT_FALSE(t, IS_ERR(virt));
+/*
+ * Bytes of the range an altmap memmap may write, from its start: the
+ * reserve, the memmap of TEST_SIZE (struct pages rounded up to pages),
+ * and one page per section the range touches (each section's piece of
+ * the memmap is rounded up on its own).
+ */
+static size_t altmap_span(void)
+{
+	unsigned long pages = TEST_SIZE >> PAGE_SHIFT;
+	unsigned long sections = pfn_to_section_nr(PHYS_PFN(test_phys + TEST_SIZE - 1)) -
+				 pfn_to_section_nr(PHYS_PFN(test_phys)) + 1;
+
+	return PFN_PHYS(TEST_RESERVE + PFN_UP(pages * sizeof(struct page)) + sections);
 }
 
 static unsigned int nr_pgmaps(void)
@@ -104,45 +129,80 @@ static struct page *dpage(struct dev_pagemap *pgmap, unsigned long i)
 	return __pfn_to_page(pgmap->pfn_first + i);
 }
 
-/* Scenario 1 (both placements). */
-static void check_mapped(struct ktest *t, unsigned int flags)
+/* Scenario 1 on a mapped range: refs = 1 + pages, every page at 1. */
+static void expect_mapped(struct ktest *t, struct dev_pagemap *pgmap, unsigned int before)
 {
-	struct dev_pagemap pgmap;
 	unsigned long live, bad = 0, total = TEST_SIZE >> PAGE_SHIFT;
-	unsigned int before = nr_pgmaps();
 	long refs;
 
-	setup(t, &pgmap, flags);
 	EXPECT_EQ(t, nr_pgmaps(), before + 1);
-	EXPECT_EQ(t, memremap_check_invariant(&pgmap, &refs, &live), 0);
-	EXPECT_EQ(t, refs, 1 + (long)pgmap.nr_pages);
-	EXPECT_EQ(t, live, pgmap.nr_pages);
-	for (unsigned long i = 0; i < pgmap.nr_pages; i++) {
-		struct page *p = dpage(&pgmap, i);
+	EXPECT_EQ(t, memremap_check_invariant(pgmap, &refs, &live), 0);
+	EXPECT_EQ(t, refs, 1 + (long)pgmap->nr_pages);
+	EXPECT_EQ(t, live, pgmap->nr_pages);
+	for (unsigned long i = 0; i < pgmap->nr_pages; i++) {
+		struct page *p = dpage(pgmap, i);
 
-		bad += page_ref_count(p) != 1 || p->pgmap != &pgmap ||
+		bad += page_ref_count(p) != 1 || p->pgmap != pgmap ||
 		       !is_zone_device_page(p) || PageReserved(p);
 	}
 	EXPECT_EQ(t, bad, 0);
-	if (flags & MEMREMAP_ALTMAP) {
-		EXPECT_EQ(t, pgmap.nr_pages, total - 2 - pgmap.altmap.free);
-		EXPECT_TRUE(t, pgmap.altmap.alloc > 0);
-		EXPECT_TRUE(t, pgmap.altmap.alloc <= pgmap.altmap.free);
+	if (pgmap->flags & MEMREMAP_ALTMAP) {
+		EXPECT_EQ(t, pgmap->nr_pages, total - TEST_RESERVE - pgmap->altmap.free);
+		EXPECT_TRUE(t, pgmap->altmap.alloc > 0);
+		EXPECT_TRUE(t, pgmap->altmap.alloc <= pgmap->altmap.free);
 	} else {
-		EXPECT_EQ(t, pgmap.nr_pages, total);
+		EXPECT_EQ(t, pgmap->nr_pages, total);
 	}
-	ktest_log(t, "%lu pages, memmap %llu KiB in %s", pgmap.nr_pages,
-		  (unsigned long long)(pgmap.memmap_bytes >> 10),
-		  flags & MEMREMAP_ALTMAP ? "the device (altmap)" : "RAM");
-	memunmap_pages(&pgmap);
-	EXPECT_EQ(t, pgmap.state, PGMAP_DEAD);
-	EXPECT_EQ(t, pgmap.altmap.alloc, 0);
+	ktest_log(t, "%lu pages, memmap %llu KiB in %s", pgmap->nr_pages,
+		  (unsigned long long)(pgmap->memmap_bytes >> 10),
+		  pgmap->flags & MEMREMAP_ALTMAP ? "the device (altmap)" : "RAM");
+}
+
+/* ... and after memunmap_pages(): dead, the altmap given back, no pgmap. */
+static void expect_removed(struct ktest *t, struct dev_pagemap *pgmap, unsigned int before)
+{
+	EXPECT_EQ(t, pgmap->state, PGMAP_DEAD);
+	EXPECT_EQ(t, pgmap->altmap.alloc, 0);
 	EXPECT_EQ(t, nr_pgmaps(), before);
 	EXPECT_EQ(t, ktest_warnings(t), 0);
 }
 
-PG_TEST(map_ram_memmap_one_ref_per_page) { check_mapped(t, 0); }
-PG_TEST(map_altmap_memmap_one_ref_per_page) { check_mapped(t, MEMREMAP_ALTMAP); }
+PG_TEST(map_ram_memmap_one_ref_per_page)
+{
+	struct dev_pagemap pgmap;
+	unsigned int before = nr_pgmaps();
+
+	setup(t, &pgmap, 0);
+	expect_mapped(t, &pgmap, before);
+	memunmap_pages(&pgmap);
+	expect_removed(t, &pgmap, before);
+}
+
+PG_TEST(map_altmap_memmap_one_ref_per_page)
+{
+	struct dev_pagemap pgmap;
+	struct range_backup saved;
+	unsigned int before = nr_pgmaps();
+	void *virt;
+
+	if (range_backup_save(&saved, test_phys, altmap_span())) {
+		pgmap_test_range_done();
+		ktest_skip(t, "no copy of the %zu KiB of pmem0 the altmap memmap would overwrite "
+			   "(no memory, or no mapping): skipped rather than clobber them",
+			   altmap_span() >> 10);
+	}
+	/* no ASSERT from here until the bytes are back */
+	virt = map_test_range(&pgmap, MEMREMAP_ALTMAP);
+	EXPECT_FALSE(t, IS_ERR(virt));
+	if (!IS_ERR(virt)) {
+		expect_mapped(t, &pgmap, before);
+		/* everything the memmap may write was saved */
+		EXPECT_LE(t, PFN_PHYS(pgmap.altmap.reserve + pgmap.altmap.free), saved.bytes);
+		memunmap_pages(&pgmap);
+		expect_removed(t, &pgmap, before);
+	}
+	range_backup_restore(t, &saved);
+}
 
 /* Scenario 2: every page 1 -> 0, release once, no warning, gone. */
 PG_TEST(idle_teardown_releases_every_page)
@@ -290,7 +350,7 @@ PG_TEST(invariant_check_catches_a_drift)
 
 static const struct ktest_case pgmap_cases[] = {
 	KTEST_CASE(map_ram_memmap_one_ref_per_page, "RAM memmap: refs = 1 + pages, each page at 1 with its pgmap"),
-	KTEST_CASE(map_altmap_memmap_one_ref_per_page, "altmap: memmap on the device, accounted, given back"),
+	KTEST_CASE(map_altmap_memmap_one_ref_per_page, "altmap: memmap on the device, given back, the device's bytes restored"),
 	KTEST_CASE(idle_teardown_releases_every_page, "idle teardown: every page 1 -> 0 drops its ref, release runs"),
 	KTEST_CASE(get_put_cycles_keep_the_count, "1000 get/put cycles leave exactly 1 + pages refs"),
 	KTEST_CASE(lookup_reuses_cache_and_fails_once_dying, "cached lookup; tryget_live fails after the kill"),

@@ -1,6 +1,7 @@
 /*
  * Suite pgmap.modes (explicit: booted once per teaching mode by make
- * test, pgmap.mode=legacy|regression|v4_12, and once in the default mode):
+ * test, zone_device.refs=legacy|regression and memremap.teardown=v4.12,
+ * and once in the default modes; mm/memremap_modes.h):
  * the same scenario in every mode, each mode's outcome asserted, so a
  * case passes only if the mode's failure was DETECTED (or, for single and
  * legacy, did not happen). Needs the NVDIMM and 2 CPUs.
@@ -108,75 +109,82 @@ static void run_scenario(struct ktest *t, struct outcome *o)
 	put_device(&p->dev);
 }
 
-static void need_mode(struct ktest *t, int mode)
+/* The case's modes must be the boot's, or it skips saying how to boot. */
+static void need_modes(struct ktest *t, int refs, int teardown)
 {
-	if (pgmap_mode != mode)
-		ktest_skip(t, "boot with pgmap.mode=%s (now %s)", pgmap_mode_name(mode),
-			   pgmap_mode_name(pgmap_mode));
+	memremap_modes_init();
+	if (memremap_modes.refs != refs || memremap_modes.teardown != teardown)
+		ktest_skip(t, "boot with zone_device.refs=%s memremap.teardown=%s (now refs=%s "
+			   "teardown=%s)", zone_device_refs_name(refs),
+			   memremap_teardown_name(teardown),
+			   zone_device_refs_name(memremap_modes.refs),
+			   memremap_teardown_name(memremap_modes.teardown));
 }
 
-static void single_mode_waits_for_the_pin(struct ktest *t)
+static void refs_single_waits_for_the_pin(struct ktest *t)
 {
 	struct outcome o;
 
-	need_mode(t, PGMAP_MODE_SINGLE);
+	need_modes(t, ZONE_DEVICE_REFS_SINGLE, MEMREMAP_TEARDOWN_FIXED);
 	run_scenario(t, &o);
 	EXPECT_EQ(t, o.warnings, 0);
 	EXPECT_EQ(t, o.late, 0);
 	EXPECT_EQ(t, o.dead_at_unpin, 0);
 	EXPECT_EQ(t, o.valid_at_unpin, 1);
-	pr_info("pgmap.modes: single: unbind waited for the pinned page; memmap intact until "
+	pr_info("pgmap.modes: refs=single: unbind waited for the pinned page; memmap intact until "
 		"the unpin; no warning");
 }
 
-static void legacy_mode_waits_for_the_pin(struct ktest *t)
+static void refs_legacy_waits_for_the_pin(struct ktest *t)
 {
 	struct outcome o;
 
-	need_mode(t, PGMAP_MODE_LEGACY);
+	need_modes(t, ZONE_DEVICE_REFS_LEGACY, MEMREMAP_TEARDOWN_FIXED);
 	run_scenario(t, &o);
 	EXPECT_EQ(t, o.warnings, 0);
 	EXPECT_EQ(t, o.late, 0);
 	EXPECT_EQ(t, o.dead_at_unpin, 0);
 	EXPECT_EQ(t, o.valid_at_unpin, 1);
-	pr_info("pgmap.modes: legacy: correct (hooked gets and puts), unbind waited; it costs "
+	pr_info("pgmap.modes: refs=legacy: correct (hooked gets and puts), unbind waited; it costs "
 		"a percpu_ref operation per get/put (page_ref.getput.device)");
 }
 
-static void regression_mode_underflow_detected(struct ktest *t)
+static void refs_regression_underflow_detected(struct ktest *t)
 {
 	struct outcome o;
 
-	need_mode(t, PGMAP_MODE_REGRESSION);
+	need_modes(t, ZONE_DEVICE_REFS_REGRESSION, MEMREMAP_TEARDOWN_FIXED);
 	run_scenario(t, &o);
 	EXPECT_GE(t, o.warnings, 2);		/* percpu_ref underflow + late access */
 	EXPECT_EQ(t, o.late, 1);		/* the unpin hit the removed memmap */
 	EXPECT_EQ(t, o.dead_at_unpin, 1);	/* the teardown did not wait */
 	EXPECT_EQ(t, o.valid_at_unpin, 0);
-	pr_info("pgmap.modes: regression: DETECTED: percpu_ref underflow at kill, teardown did "
+	pr_info("pgmap.modes: refs=regression: DETECTED: percpu_ref underflow at kill, teardown did "
 		"not wait for the pin, late put on the poisoned memmap caught (%lu warnings)",
 		o.warnings);
 }
 
-static void v4_12_mode_unmap_under_pin_detected(struct ktest *t)
+static void teardown_v4_12_unmap_under_pin_detected(struct ktest *t)
 {
 	struct outcome o;
 
-	need_mode(t, PGMAP_MODE_V4_12);
+	need_modes(t, ZONE_DEVICE_REFS_SINGLE, MEMREMAP_TEARDOWN_V4_12);
 	run_scenario(t, &o);
 	EXPECT_EQ(t, o.late, 1);		/* the unpin hit the removed memmap */
 	EXPECT_EQ(t, o.dead_at_unpin, 0);	/* it was still waiting... */
 	EXPECT_EQ(t, o.valid_at_unpin, 0);	/* ...with the memmap already gone */
 	EXPECT_EQ(t, o.warnings, 1);
-	pr_info("pgmap.modes: v4_12: DETECTED: the range was removed under the pin (memmap "
+	pr_info("pgmap.modes: teardown=v4.12: DETECTED: the range was removed under the pin (memmap "
 		"gone while the teardown waited); the late put was caught");
 }
 
 static const struct ktest_case modes_cases[] = {
-	KTEST_CASE(single_mode_waits_for_the_pin, "default: unbind waits for a fast-GUP pin"),
-	KTEST_CASE(legacy_mode_waits_for_the_pin, "legacy hooks: correct, unbind waits"),
-	KTEST_CASE(regression_mode_underflow_detected, "seed bug: underflow and late access detected"),
-	KTEST_CASE(v4_12_mode_unmap_under_pin_detected, "v4.12 order: removal under the pin detected"),
+	KTEST_CASE(refs_single_waits_for_the_pin, "default: unbind waits for a fast-GUP pin"),
+	KTEST_CASE(refs_legacy_waits_for_the_pin, "legacy hooks: correct, unbind waits"),
+	KTEST_CASE(refs_regression_underflow_detected,
+		   "seed bug: underflow and late access detected"),
+	KTEST_CASE(teardown_v4_12_unmap_under_pin_detected,
+		   "v4.12 order: removal under the pin detected"),
 	{ 0 },
 };
 KTEST_SUITE_EXPLICIT(modes_suite, "pgmap.modes", modes_cases);

@@ -573,26 +573,6 @@ static void rebind_after_cycles_keeps_data(struct ktest *t)
 	put_device(&p->dev);
 }
 
-static void count_inuse(struct kmem_cache *c, void *arg)
-{
-	*(unsigned long *)arg += c->nr_inuse;
-}
-
-struct mem_sample {
-	unsigned long free_pages, kmalloc_inuse;
-	size_t percpu_free;
-};
-
-static void mem_sample(struct mem_sample *m)
-{
-	rcu_barrier();
-	kmem_cache_shrink_all();
-	m->free_pages = nr_free_pages();
-	m->kmalloc_inuse = 0;
-	kmem_cache_for_each(count_inuse, &m->kmalloc_inuse);
-	m->percpu_free = percpu_dynamic_free();
-}
-
 static void no_leak_after_cycles(struct ktest *t)
 {
 	struct pmem_device *p = stress_get(t);

@@ -7,11 +7,13 @@
  * CPU 0 starts the freeze, checks that the counter cannot reach zero
  * while the write is held, lets it go, and waits for the freeze: the wait
  * must return only after the write has exited the queue. The same with
- * an unbind: the mapping must outlive the write.
+ * an unbind (suite zone_device's scenario 14): the mapping must outlive
+ * the write.
  *
  * Needs a second online CPU; skipped with the reason otherwise.
  */
 #include <drivers/pmem/tests/pmem_test.h>
+#include <drivers/pmem/tests/zone_device_test.h>
 #include <kernel/smp.h>
 #include <lib/errno.h>
 #include <lib/ktime.h>
@@ -106,7 +108,8 @@ static void freeze_waits_for_inflight_io(struct ktest *t)
 	put_device(&p->dev);
 }
 
-static void unbind_waits_for_inflight_io(struct ktest *t)
+/* Suite zone_device's scenario 14 (zone_device_test.c lists it). */
+void zd_s14_unbind_during_inflight_io(struct ktest *t)
 {
 	struct pmem_device *p = pmem_test_get(t, "pmem0");
 
@@ -124,7 +127,6 @@ static void unbind_waits_for_inflight_io(struct ktest *t)
 
 static const struct ktest_case pmem_smp_cases[] = {
 	KTEST_CASE(freeze_waits_for_inflight_io, "a freeze waits for a write in flight on CPU 1"),
-	KTEST_CASE(unbind_waits_for_inflight_io, "unbind unmaps only after CPU 1's write exits"),
 	{}
 };
 KTEST_SUITE(pmem_smp_suite, "pmem.smp", pmem_smp_cases);

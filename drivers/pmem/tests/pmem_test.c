@@ -17,6 +17,9 @@
 #include <lib/errno.h>
 #include <lib/string.h>
 #include <lib/vsprintf.h>
+#include <kernel/rcu.h>
+#include <mm/page_alloc.h>
+#include <mm/percpu.h>
 #include <mm/slab.h>
 #include <asm/page.h>
 
@@ -35,6 +38,21 @@ struct pmem_device *pmem_test_get(struct ktest *t, const char *name)
 		ASSERT_TRUE(t, !"pmem device bound");
 	}
 	return p;
+}
+
+static void count_inuse(struct kmem_cache *c, void *arg)
+{
+	*(unsigned long *)arg += c->nr_inuse;
+}
+
+void mem_sample(struct mem_sample *m)
+{
+	rcu_barrier();
+	kmem_cache_shrink_all();
+	m->free_pages = nr_free_pages();
+	m->kmalloc_inuse = 0;
+	kmem_cache_for_each(count_inuse, &m->kmalloc_inuse);
+	m->percpu_free = percpu_dynamic_free();
 }
 
 /* The sectors a case is about to overwrite, to put back at its end. */

@@ -33,4 +33,16 @@ static inline void pmem_test_pattern(void *buf, size_t len, uint64_t seed)
  */
 struct pmem_device *pmem_test_get(struct ktest *t, const char *name);
 
+/*
+ * The memory books a no-leak check compares (pmem_test.c): page-allocator
+ * free pages, kmalloc objects in use, free dynamic per-CPU bytes, taken
+ * after an RCU barrier and a shrink of the kmalloc caches, so deferred
+ * frees have landed and empty slabs are given back.
+ */
+struct mem_sample {
+	unsigned long free_pages, kmalloc_inuse;
+	size_t percpu_free;
+};
+void mem_sample(struct mem_sample *m);
+
 #endif /* DRIVERS_PMEM_TESTS_PMEM_TEST_H */

@@ -1,0 +1,306 @@
+/*
+ * Suite zone_device, the races with other CPUs (LIFETIMES.md 3, 6, 8),
+ * with kernel threads bound to CPUs 1.. (the host's kthread shim runs
+ * them as threads; without an NVDIMM every case skips first).
+ *
+ *  3  a pin held on CPU 1 across an unbind on CPU 0: the teardown waits
+ *     (state WAITING) until CPU 1 unpins, and the memmap is still there
+ *     at the unpin; removed only afterwards.
+ *  6  CPU 1 zaps and refaults a 2 MiB devmap leaf while CPU 0 pins it
+ *     with fast GUP: each attempt takes all 512 subpages or none, and no
+ *     reference is left. How often the walk saw the PMD change between
+ *     its gets and its re-read (and undid them) is printed: chance
+ *     decides it; zone_device_gup_test.c makes it happen on demand.
+ *  8  pinners on every other CPU race the unbind's put loop: each pin
+ *     either holds (and then the memmap is valid and the pgmap not DEAD
+ *     while it is held: the teardown waits) or fails without touching a
+ *     refcount; never a held pin on a dead range.
+ */
+#include <drivers/pmem/tests/zone_device_test.h>
+#include <kernel/kthread.h>
+#include <kernel/rcu.h>
+#include <kernel/smp.h>
+#include <lib/err.h>
+#include <lib/ktime.h>
+#include <mm/gup.h>
+#include <mm/mm.h>
+#include <mm/mmap_lock.h>
+#include <mm/page_ref.h>
+#include <mm/tests/vm_test.h>
+#include <asm/cpu.h>
+
+#define MAX_HELPERS	8
+
+static void need_cpus(struct ktest *t, struct pmem_device *p, unsigned int n)
+{
+	if (num_online_cpus() < n || !cpu_online(1)) {
+		put_device(&p->dev);
+		ktest_skip(t, "needs %u online CPUs (%u online)", n, num_online_cpus());
+	}
+}
+
+/* Spin for ms milliseconds, letting RCU go on (this CPU is not idle). */
+static void spin_ms(unsigned int ms)
+{
+	uint64_t start = ktime_get_ns();
+
+	while (ktime_get_ns() - start < ms * 1000000ULL) {
+		rcu_quiescent_state();
+		cpu_relax();
+	}
+}
+
+/* --- scenario 3 ---------------------------------------------------------------- */
+
+struct holder {
+	struct pmem_device *p;
+	struct page *page;
+	int saw_waiting;		/* the teardown was waiting for us */
+	int memmap_valid;		/* ... with the memmap still there */
+};
+
+/* CPU 1: hold the pin until the teardown waits, 20 ms more, then put it. */
+static int hold_then_unpin(void *arg)
+{
+	struct holder *h = arg;
+	uint64_t start = ktime_get_ns();
+
+	/* acquire: pairs with the teardown's release store of the state */
+	while (__atomic_load_n(&h->p->pgmap.state, __ATOMIC_ACQUIRE) != PGMAP_WAITING &&
+	       ktime_get_ns() - start < 10 * NSEC_PER_SEC) {
+		rcu_quiescent_state();
+		cpu_relax();
+	}
+	h->saw_waiting = h->p->pgmap.state == PGMAP_WAITING;
+	spin_ms(20);
+	h->memmap_valid = pfn_valid(page_to_pfn(h->page)) &&
+			  h->p->pgmap.state == PGMAP_WAITING;
+	put_page(h->page);
+	return 0;
+}
+
+void zd_s03_unbind_waits_for_pin_on_other_cpu(struct ktest *t)
+{
+	struct pmem_device *p = zd_get(t);
+	struct holder h = { .p = p };
+	struct task_struct *th;
+	struct mm_struct *mm;
+	unsigned long pfn;
+
+	need_cpus(t, p, 2);
+	mm = zd_map(t, p, ZD_ADDR, PROT_READ | PROT_WRITE);
+	test_fault_range(t, mm, ZD_ADDR, 1, FAULT_FLAG_WRITE);
+	ASSERT_EQ(t, gup_fast_only(ZD_ADDR + 5 * PAGE_SIZE, 1, FOLL_GET, &h.page), 1);
+	pfn = page_to_pfn(h.page);
+	zd_unmap(mm);			/* the pin outlives the address space */
+	th = kthread_run_on(1, hold_then_unpin, &h);
+	if (IS_ERR(th)) {
+		put_page(h.page);
+		put_device(&p->dev);
+		ktest_skip(t, "no thread on CPU 1: %ld", PTR_ERR(th));
+	}
+	ASSERT_EQ(t, device_unbind(&p->dev), 0);	/* returns after CPU 1's put */
+	EXPECT_EQ(t, kthread_join(th), 0);
+	EXPECT_EQ(t, h.saw_waiting, 1);
+	EXPECT_EQ(t, h.memmap_valid, 1);		/* intact at the unpin */
+	EXPECT_FALSE(t, pfn_valid(pfn));		/* removed only afterwards */
+	EXPECT_EQ(t, p->pgmap.count_at_kill, 1);	/* the one pin */
+	EXPECT_EQ(t, p->pgmap.state, PGMAP_DEAD);
+	EXPECT_EQ(t, ktest_warnings(t), 0);
+	zd_rebind(t, p);
+	put_device(&p->dev);
+}
+
+/* --- scenario 6, by chance ------------------------------------------------------- */
+
+struct flipper {
+	struct mm_struct *mm;
+	unsigned long flips, errors;
+};
+
+/* CPU 1: zap the first 2 MiB leaf and fault it back, until stopped. */
+static int zap_and_refault(void *arg)
+{
+	struct flipper *f = arg;
+
+	const struct vm_operations_struct *ops;
+	struct vm_area_struct *vma;
+	void *priv;
+
+	mmap_read_lock(f->mm);
+	vma = find_vma(f->mm, ZD_ADDR);
+	ops = vma->vm_ops;
+	priv = vma->vm_private_data;
+	mmap_read_unlock(f->mm);
+	while (!kthread_should_stop()) {
+		int err;
+
+		/* clear the leaf, shoot the TLBs down (mm/memremap.h) */
+		zap_vmas_of(f->mm, ZD_ADDR, ZD_ADDR + (2UL << 20), ops, priv);
+		mmap_read_lock(f->mm);
+		err = handle_mm_fault(f->mm, ZD_ADDR, FAULT_FLAG_WRITE);
+		mmap_read_unlock(f->mm);
+		f->errors += err != 0;
+		f->flips++;
+		rcu_quiescent_state();
+	}
+	return 0;
+}
+
+void zd_s06_pmd_changes_on_other_cpu(struct ktest *t)
+{
+	static struct page *pages[512];
+	struct pmem_device *p = zd_get(t);
+	unsigned long undone = gup_fast_pmd_undone(), all = 0, none = 0, partial = 0;
+	struct flipper f = { 0 };
+	struct task_struct *th;
+	uint64_t start;
+
+	need_cpus(t, p, 2);
+	f.mm = zd_map(t, p, ZD_ADDR, PROT_READ | PROT_WRITE);
+	test_fault_range(t, f.mm, ZD_ADDR, 1, FAULT_FLAG_WRITE);
+	mmget(f.mm);			/* the thread's user reference */
+	th = kthread_run_on(1, zap_and_refault, &f);
+	if (IS_ERR(th)) {
+		mmput(f.mm);
+		zd_unmap(f.mm);
+		put_device(&p->dev);
+		ktest_skip(t, "no thread on CPU 1: %ld", PTR_ERR(th));
+	}
+	/*
+	 * Walk for 500 ms, or up to 3 s until 100 walks found the leaf. A walk
+	 * that found nothing pauses 20 us with interrupts on, so CPU 1's
+	 * shootdown (which waits for this CPU) and its refault get through.
+	 */
+	start = ktime_get_ns();
+	for (uint64_t ms = 0; ms < 500 || (all < 100 && ms < 3000);
+	     ms = (ktime_get_ns() - start) / 1000000) {
+		unsigned long n = gup_fast_only(ZD_ADDR, 512, FOLL_GET, pages);
+
+		all += n == 512;
+		none += n == 0;
+		partial += n != 0 && n != 512;
+		unpin_user_pages(pages, n);
+		if (!n)
+			udelay(20);
+		rcu_quiescent_state();
+	}
+	EXPECT_EQ(t, kthread_stop(th), 0);
+	mmput(f.mm);
+	ktest_log(t, "%lu walks took all 512, %lu none; the PMD changed under %lu walks "
+		  "(all undone); CPU 1 zapped and refaulted %lu times",
+		  all, none, gup_fast_pmd_undone() - undone, f.flips);
+	EXPECT_EQ(t, partial, 0);		/* all or nothing */
+	EXPECT_TRUE(t, all > 0);		/* and the leaf was really there */
+	EXPECT_EQ(t, f.errors, 0);
+	EXPECT_TRUE(t, f.flips > 0);
+	EXPECT_EQ(t, zd_pages_not_idle(p), 0);
+	zd_expect_invariant(t, p);
+	EXPECT_EQ(t, ktest_warnings(t), 0);
+	zd_unmap(f.mm);
+	put_device(&p->dev);
+}
+
+/* --- scenario 8 ------------------------------------------------------------------ */
+
+struct racer {
+	struct mm_struct *mm;
+	struct pmem_device *p;
+	unsigned int cpu;
+	/* written by the thread only, read after kthread_stop() */
+	unsigned long pins, fails, bad, bad_pfn, bad_dead, bad_ref;
+	int last_state, last_count;
+};
+
+/* One CPU's pinner: pin, check what a held pin must see, unpin; or fail. */
+static int race_pinner(void *arg)
+{
+	struct racer *r = arg;
+	unsigned long i = r->cpu;
+
+	use_mm(r->mm);
+	while (!kthread_should_stop()) {
+		unsigned long a = ZD_ADDR + (i++ % 512) * PAGE_SIZE;
+		struct page *pg;
+
+		if (gup_fast_only(a, 1, FOLL_GET, &pg) == 1) {
+			/*
+			 * The refcount first: the put loop may have put this page's
+			 * seed already (1 is then the pin alone), which it does only
+			 * after the state left LIVE (acquire: pairs with the
+			 * teardown's release store of the state).
+			 */
+			int rc = page_ref_count(pg);
+			int st = __atomic_load_n(&r->p->pgmap.state, __ATOMIC_ACQUIRE);
+			bool pv = pfn_valid(page_to_pfn(pg));
+			bool low = rc < 1 || (rc < 2 && st == PGMAP_LIVE);
+
+			r->pins++;
+			if (!pv || st == PGMAP_DEAD || low) {
+				r->bad++;
+				r->bad_pfn += !pv;
+				r->bad_dead += st == PGMAP_DEAD;
+				r->bad_ref += low;
+				r->last_state = st;
+				r->last_count = rc;
+			}
+			put_page(pg);
+		} else {
+			r->fails++;
+		}
+		rcu_quiescent_state();
+		cpu_relax();
+	}
+	unuse_mm(r->mm);
+	return 0;
+}
+
+void zd_s08_pin_races_teardown_put_loop(struct ktest *t)
+{
+	struct pmem_device *p = zd_get(t);
+	struct racer r[MAX_HELPERS];
+	struct task_struct *th[MAX_HELPERS];
+	unsigned long pins = 0, fails = 0, bad = 0;
+	unsigned int n = 0;
+	struct mm_struct *mm;
+
+	need_cpus(t, p, 2);
+	mm = zd_map(t, p, ZD_ADDR, PROT_READ | PROT_WRITE);
+	test_fault_range(t, mm, ZD_ADDR, 1, FAULT_FLAG_WRITE);
+	for (unsigned int c = 1; c < nr_cpu_ids && n < MAX_HELPERS; c++) {
+		if (!cpu_online(c))
+			continue;
+		r[n] = (struct racer){ .mm = mm, .p = p, .cpu = c };
+		th[n] = kthread_run_on(c, race_pinner, &r[n]);
+		if (IS_ERR(th[n]))
+			break;
+		n++;
+	}
+	if (n == 0) {
+		zd_unmap(mm);
+		put_device(&p->dev);
+		ktest_skip(t, "no thread on another CPU");
+	}
+	spin_ms(5);			/* let the pinners get going */
+	EXPECT_EQ(t, device_unbind(&p->dev), 0);
+	EXPECT_EQ(t, p->pgmap.state, PGMAP_DEAD);
+	for (unsigned int i = 0; i < n; i++) {
+		EXPECT_EQ(t, kthread_stop(th[i]), 0);
+		pins += r[i].pins;
+		fails += r[i].fails;
+		bad += r[i].bad;
+		if (r[i].bad)
+			ktest_log(t, "cpu %u: %lu bad pins: %lu memmap gone, %lu pgmap DEAD, "
+				  "%lu refcount too low; last state %s refcount %d", r[i].cpu,
+				  r[i].bad, r[i].bad_pfn, r[i].bad_dead, r[i].bad_ref,
+				  pgmap_state_name(r[i].last_state), r[i].last_count);
+	}
+	ktest_log(t, "%u pinners: %lu pins, %lu clean failures; %ld pin(s) held at the kill",
+		  n, pins, fails, p->pgmap.count_at_kill);
+	EXPECT_EQ(t, bad, 0);
+	EXPECT_TRUE(t, fails > 0);		/* after the unbind every pin fails */
+	EXPECT_EQ(t, ktest_warnings(t), 0);
+	zd_unmap(mm);
+	zd_rebind(t, p);
+	put_device(&p->dev);
+}

@@ -1,0 +1,123 @@
+/*
+ * The teaching modes' boot parameters (mm/memremap_modes.h): parsing with
+ * a clear refusal for every bad value or combination, applying them once,
+ * and the get/put hooks of the hooked modes.
+ *
+ * Parsing is separate from applying so that it can be tested on any
+ * command line without touching the kernel's state: a refused value
+ * leaves the default and says so with one pr_err; the kernel goes on.
+ */
+#include <lib/cmdline.h>
+#include <lib/errno.h>
+#include <lib/printk.h>
+#include <lib/spinlock.h>
+#include <lib/string.h>
+#include <mm/memremap.h>
+#include <mm/memremap_modes.h>
+#include <mm/page_ref.h>
+#include <asm/platform.h>
+
+#define REFS_PARAM	"zone_device.refs"
+#define TEARDOWN_PARAM	"memremap.teardown"
+
+struct memremap_modes memremap_modes;	/* written once, under modes_lock */
+bool zone_device_hooks;			/* refs=legacy or refs=regression */
+
+static const char *const refs_names[] = { "single", "legacy", "regression" };
+static const char *const teardown_names[] = { "fixed", "v4.12" };
+
+const char *zone_device_refs_name(int refs)
+{
+	return refs >= 0 && refs < (int)ARRAY_SIZE(refs_names) ? refs_names[refs] : "?";
+}
+
+const char *memremap_teardown_name(int teardown)
+{
+	return teardown >= 0 && teardown < (int)ARRAY_SIZE(teardown_names) ?
+	       teardown_names[teardown] : "?";
+}
+
+/*
+ * The index of key's value in names[], 0 (the default) if key is absent,
+ * -EINVAL after a pr_err if the value is none of them or missing (a bare
+ * flag).
+ */
+static int parse_one(const struct cmdline *cl, const char *key,
+		     const char *const names[], unsigned int n, const char *accepted)
+{
+	const char *v = cmdline_get(cl, key);
+
+	if (!v && !cmdline_has_flag(cl, key))
+		return 0;
+	for (unsigned int i = 0; v && i < n; i++)
+		if (!strcmp(v, names[i]))
+			return (int)i;
+	pr_err("memremap: %s=%s: unknown value; accepted: %s (keeping %s)", key,
+	       v ? v : "", accepted, names[0]);
+	return -EINVAL;
+}
+
+int memremap_modes_parse(const struct cmdline *cl, struct memremap_modes *m)
+{
+	int refs = parse_one(cl, REFS_PARAM, refs_names, ARRAY_SIZE(refs_names),
+			     "single, legacy, regression");
+	int teardown = parse_one(cl, TEARDOWN_PARAM, teardown_names,
+				 ARRAY_SIZE(teardown_names), "fixed, v4.12");
+	int err = refs < 0 || teardown < 0 ? -EINVAL : 0;
+
+	m->refs = refs < 0 ? ZONE_DEVICE_REFS_SINGLE : refs;
+	m->teardown = teardown < 0 ? MEMREMAP_TEARDOWN_FIXED : teardown;
+	if (m->teardown == MEMREMAP_TEARDOWN_V4_12 && m->refs != ZONE_DEVICE_REFS_SINGLE) {
+		pr_err("memremap: " TEARDOWN_PARAM "=v4.12 with " REFS_PARAM "=%s: refused, "
+		       "the v4.12 teardown is taught with " REFS_PARAM "=single only "
+		       "(keeping " TEARDOWN_PARAM "=fixed)", zone_device_refs_name(m->refs));
+		m->teardown = MEMREMAP_TEARDOWN_FIXED;
+		err = -EINVAL;
+	}
+	return err;
+}
+
+static void apply(const struct memremap_modes *m)
+{
+	memremap_modes = *m;
+	zone_device_hooks = memremap_refs_hooked(m);
+	if (m->refs == ZONE_DEVICE_REFS_LEGACY)
+		pr_warn("memremap: teaching mode " REFS_PARAM "=legacy: get/put hooks take and "
+			"drop pgmap references (pre-regression, slower)");
+	if (m->refs == ZONE_DEVICE_REFS_REGRESSION)
+		pr_warn("memremap: teaching mode " REFS_PARAM "=regression: the seed bug: fast "
+			"GUP pins without a pgmap reference");
+	if (m->teardown == MEMREMAP_TEARDOWN_V4_12)
+		pr_warn("memremap: teaching mode " TEARDOWN_PARAM "=v4.12: the teardown waits "
+			"for pinned pages only after the range is removed");
+}
+
+void memremap_modes_init(void)
+{
+	static DEFINE_SPINLOCK(modes_lock);
+	static struct cmdline cl;	/* 3 KiB: not on the stack; modes_lock */
+	static bool done;		/* modes_lock */
+	struct memremap_modes m;
+
+	spin_lock(&modes_lock);
+	if (!done) {
+		done = true;
+		/* a broken command line was reported at boot; use what parsed */
+		cmdline_parse(&cl, arch_cmdline());
+		memremap_modes_parse(&cl, &m);
+		apply(&m);
+	}
+	spin_unlock(&modes_lock);
+}
+
+void zone_device_get_hook(struct page *page)
+{
+	if (is_zone_device_page(page) && page->pgmap)
+		percpu_ref_get(page->pgmap->ref);
+}
+
+void zone_device_put_hook(struct page *page)
+{
+	if (is_zone_device_page(page) && page->pgmap)
+		percpu_ref_put(page->pgmap->ref);
+}
