@@ -5,6 +5,9 @@
  * The median, not the mean: under emulation a host hiccup makes single
  * samples many times slower, and one such sample must not move the
  * figure. The number of samples is printed so a reader can judge.
+ *
+ * A selection runs in two passes over the registry: first every benchmark
+ * without runs_last, then those with it, each pass in registry order.
  */
 #include <lib/bench.h>
 #include <lib/errno.h>
@@ -65,12 +68,15 @@ static void sort_values(long long *v, unsigned int n)
 	}
 }
 
-int bench_run_one(const struct bench *b, long long *median, bool report)
+#define BENCH_SKIP_DEFAULT	"not possible on this machine (e.g. too few CPUs)"
+
+int bench_run_one(const struct bench *b, struct bench_result *res, bool report)
 {
 	long long values[BENCH_MAX_SAMPLES];
 	unsigned int n = b->samples ? b->samples : BENCH_DEFAULT_SAMPLES;
 	struct bench_run r = { .bench = b, .cpus = 1 };
-	long long v = 0, med;
+	struct bench_result out = { 0 };
+	long long v = 0;
 	int err = 0;
 
 	if (n > BENCH_MAX_SAMPLES)
@@ -88,24 +94,28 @@ int bench_run_one(const struct bench *b, long long *median, bool report)
 		goto failed;
 	}
 	sort_values(values, n);
-	med = values[n / 2];
-	if (median)
-		*median = med;
+	out = (struct bench_result){ .median = values[n / 2], .samples = n, .cpus = r.cpus };
+	if (res)
+		*res = out;
 	if (!report)
 		return 0;
 	kprintf("bench: %-32s %lld.%03lld %s  (median of %u, %u CPU%s)\n", b->name,
-		med / 1000, med % 1000, b->unit, n, r.cpus, r.cpus == 1 ? "" : "s");
+		out.median / 1000, out.median % 1000, b->unit, n, r.cpus, r.cpus == 1 ? "" : "s");
 	kprintf("BENCH {\"name\": \"%s\", \"value\": %lld.%03lld, \"unit\": \"%s\", "
 		"\"median_of\": %u, \"cpus\": %u}\n",
-		b->name, med / 1000, med % 1000, b->unit, n, r.cpus);
+		b->name, out.median / 1000, out.median % 1000, b->unit, n, r.cpus);
 	return 0;
 failed:
+	if (err == BENCH_SKIP)
+		out.skip_reason = r.skip_reason ? r.skip_reason : BENCH_SKIP_DEFAULT;
+	if (res)
+		*res = out;
 	if (!report)
 		return err;
 	if (err == BENCH_SKIP) {
-		kprintf("bench: %s skipped: not possible on this machine (e.g. too few CPUs)\n",
-			b->name);
-		kprintf("BENCH {\"name\": \"%s\", \"skipped\": \"ENODEV\"}\n", b->name);
+		kprintf("bench: %s skipped: %s\n", b->name, out.skip_reason);
+		kprintf("BENCH {\"name\": \"%s\", \"skipped\": \"%s\"}\n", b->name,
+			out.skip_reason);
 		return err;
 	}
 	kprintf("bench: %s could not run: %s\n", b->name, errno_name(err));
@@ -113,19 +123,26 @@ failed:
 	return err;
 }
 
-int bench_run_all(const char *globs, unsigned int *ran)
+int bench_run_list(const struct bench *const *first, const struct bench *const *end,
+		   const char *globs, bool report, unsigned int *ran)
 {
 	int failed = 0, err;
 	unsigned int count = 0;
 
-	for (const struct bench *const *p = __start_bench_list; p < __stop_bench_list; p++) {
-		if (!bench_selected(*p, globs))
-			continue;
-		count++;
-		err = bench_run_one(*p, NULL, true);
-		failed += err < 0 && err != BENCH_SKIP;
-	}
+	for (int last = 0; last <= 1; last++)
+		for (const struct bench *const *p = first; p < end; p++) {
+			if ((*p)->runs_last != last || !bench_selected(*p, globs))
+				continue;
+			count++;
+			err = bench_run_one(*p, NULL, report);
+			failed += err < 0 && err != BENCH_SKIP;
+		}
 	if (ran)
 		*ran = count;
 	return failed;
+}
+
+int bench_run_all(const char *globs, unsigned int *ran)
+{
+	return bench_run_list(__start_bench_list, __stop_bench_list, globs, true, ran);
 }

@@ -13,7 +13,14 @@
  * The second line is for machines (tests/bench-report turns a log into
  * build/bench.json and the ratio table). Figures are printed, never
  * asserted: a benchmark fails only if it cannot run (sample() returns
- * a negative errno), never because it is slow.
+ * a negative errno), never because it is slow. One that cannot run on
+ * this machine returns bench_skip(r, "why") and is reported as skipped.
+ *
+ * Order: registry order, except that benchmarks marked runs_last go after
+ * every other selected one. Mark those that change the machine under the
+ * others' feet: remapping a device range flushes whole TLBs, and QEMU
+ * resizes its software TLB at such flushes, which can make a later copy
+ * benchmark many times slower (docs/testing.md, "Benchmarks").
  *
  * Values are fixed-point thousandths (the kernel has no floating point):
  * a sample of 12.5 cycles returns 12500. bench_per_op() and bench_rate()
@@ -31,6 +38,15 @@ struct bench_run {
 	const struct bench *bench;
 	void *priv;			/* for setup/sample/teardown */
 	unsigned int cpus;		/* CPUs the sample used (default 1) */
+	const char *skip_reason;	/* set by bench_skip(): why not here */
+};
+
+/* What one run gave (bench_run_one). */
+struct bench_result {
+	long long median;		/* thousandths of the unit, if it ran */
+	unsigned int samples;		/* how many the median is of */
+	unsigned int cpus;
+	const char *skip_reason;	/* after BENCH_SKIP: why (never NULL) */
 };
 
 struct bench {
@@ -43,6 +59,7 @@ struct bench {
 	 * too few CPUs: reported as skipped, not as a failure to run. */
 	long long (*sample)(struct bench_run *r);
 	void (*teardown)(struct bench_run *r);	/* optional */
+	bool runs_last;			/* disturbs others: after all of them */
 };
 
 #define BENCH_SKIP		(-19)	/* -ENODEV */
@@ -55,13 +72,26 @@ struct bench {
 	static const struct bench *const __bench_ptr_##var		\
 		__used __section("bench_list") = &var
 
-/* Run every benchmark matched by globs; returns how many failed to run. */
+/* Run every registered benchmark matched by globs (runs_last ones last);
+ * returns how many failed to run, skips not counted. */
 int bench_run_all(const char *globs, unsigned int *ran);
+/* The same over the array [first, end) (tests), printing only if `report`. */
+int bench_run_list(const struct bench *const *first, const struct bench *const *end,
+		   const char *globs, bool report, unsigned int *ran);
 bool bench_globs_match_any(const char *globs);
 /* Run one benchmark, registered or not, printing its lines if `report`;
- * 0 and the median (in thousandths), or the negative errno that stopped it. */
-int bench_run_one(const struct bench *b, long long *median, bool report);
+ * 0 (res->median in thousandths), BENCH_SKIP (res->skip_reason says why)
+ * or the negative errno that stopped it. res may be NULL. */
+int bench_run_one(const struct bench *b, struct bench_result *res, bool report);
 void bench_list(void);
+
+/* From setup() or sample(): not possible here, and why (a literal: it
+ * must outlive the run, and goes into a JSON string, so no quotes). */
+static inline int bench_skip(struct bench_run *r, const char *why)
+{
+	r->skip_reason = why;
+	return BENCH_SKIP;
+}
 
 /* Thousandths of a unit per operation: cost / ops. */
 static inline long long bench_per_op(uint64_t cost, uint64_t ops)

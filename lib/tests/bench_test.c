@@ -1,8 +1,9 @@
 /*
  * "lib.bench": the benchmark harness reports the median of its samples,
- * counts warm-up runs apart, and turns a sample's error into a failure
- * to run. The benchmarks here are not registered, so `make bench` never
- * sees them.
+ * counts warm-up runs apart, turns a sample's error into a failure to
+ * run, says why a benchmark was skipped, and runs the runs_last ones
+ * after the others. The benchmarks here are not registered, so `make
+ * bench` never sees them.
  */
 #include <lib/bench.h>
 #include <lib/errno.h>
@@ -32,11 +33,12 @@ static void reports_the_median(struct ktest *t)
 	 * = all nine values once, whose median is 50. */
 	const struct bench b = { .name = "test.median", .unit = "cycles",
 				 .samples = 9, .sample = shuffled_sample };
-	long long med = -1;
+	struct bench_result res = { .median = -1 };
 
 	calls = 0;
-	ASSERT_EQ(t, bench_run_one(&b, &med, false), 0);
-	EXPECT_EQ(t, med, 50);
+	ASSERT_EQ(t, bench_run_one(&b, &res, false), 0);
+	EXPECT_EQ(t, res.median, 50);
+	EXPECT_EQ(t, res.samples, 9);
 	EXPECT_EQ(t, calls, BENCH_WARMUP + 9);
 }
 
@@ -74,8 +76,72 @@ static void skip_is_reported_as_skip(struct ktest *t)
 {
 	const struct bench b = { .name = "test.skip", .unit = "ns",
 				 .sample = skipping_sample };
+	struct bench_result res = { 0 };
 
-	EXPECT_EQ(t, bench_run_one(&b, NULL, false), BENCH_SKIP);
+	EXPECT_EQ(t, bench_run_one(&b, &res, false), BENCH_SKIP);
+	EXPECT_NOT_NULL(t, res.skip_reason);	/* the generic reason */
+}
+
+static int skip_setup(struct bench_run *r)
+{
+	return bench_skip(r, "no widget");
+}
+
+static void skip_says_why(struct ktest *t)
+{
+	const struct bench b = { .name = "test.skip_why", .unit = "ns",
+				 .setup = skip_setup, .sample = shuffled_sample };
+	struct bench_result res = { 0 };
+
+	EXPECT_EQ(t, bench_run_one(&b, &res, false), BENCH_SKIP);
+	EXPECT_STREQ(t, res.skip_reason, "no widget");
+}
+
+/* --- order: runs_last after the others ------------------------------------- */
+
+static const char *order[4];
+static unsigned int ordered;
+
+static int recording_setup(struct bench_run *r)
+{
+	if (ordered < ARRAY_SIZE(order))
+		order[ordered++] = r->bench->name;
+	return 0;
+}
+
+static const struct bench order_last = { .name = "order.last", .unit = "ns", .samples = 1,
+	.setup = recording_setup, .sample = shuffled_sample, .runs_last = true };
+static const struct bench order_a = { .name = "order.a", .unit = "ns", .samples = 1,
+	.setup = recording_setup, .sample = shuffled_sample };
+static const struct bench order_b = { .name = "order.b", .unit = "ns", .samples = 1,
+	.setup = recording_setup, .sample = shuffled_sample };
+static const struct bench *const order_list[] = { &order_last, &order_a, &order_b };
+
+static void runs_last_goes_after_the_others(struct ktest *t)
+{
+	unsigned int ran = 0;
+
+	ordered = 0;
+	EXPECT_EQ(t, bench_run_list(order_list, order_list + ARRAY_SIZE(order_list), "order.*",
+				    false, &ran), 0);
+	ASSERT_EQ(t, ran, 3);
+	ASSERT_EQ(t, ordered, 3);
+	EXPECT_STREQ(t, order[0], "order.a");
+	EXPECT_STREQ(t, order[1], "order.b");
+	EXPECT_STREQ(t, order[2], "order.last");
+}
+
+static void order_keeps_the_glob_selection(struct ktest *t)
+{
+	unsigned int ran = 0;
+
+	ordered = 0;
+	EXPECT_EQ(t, bench_run_list(order_list, order_list + ARRAY_SIZE(order_list),
+				    "order.last,order.b", false, &ran), 0);
+	ASSERT_EQ(t, ran, 2);
+	ASSERT_EQ(t, ordered, 2);
+	EXPECT_STREQ(t, order[0], "order.b");
+	EXPECT_STREQ(t, order[1], "order.last");
 }
 
 static void conversions_are_exact(struct ktest *t)
@@ -93,6 +159,10 @@ static const struct ktest_case bench_cases[] = {
 	KTEST_CASE(sample_error_fails_the_run, "a sample's errno is the run's result"),
 	KTEST_CASE(setup_error_fails_the_run, "a setup that refuses stops the run"),
 	KTEST_CASE(skip_is_reported_as_skip, "BENCH_SKIP is passed through as a skip"),
+	KTEST_CASE(skip_says_why, "bench_skip()'s reason reaches the result"),
+	KTEST_CASE(runs_last_goes_after_the_others,
+		   "runs_last benchmarks run after every other selected one"),
+	KTEST_CASE(order_keeps_the_glob_selection, "the two passes run only what the globs select"),
 	KTEST_CASE(conversions_are_exact, "per-op and MB/s helpers in thousandths"),
 	{}
 };
