@@ -1,9 +1,10 @@
 /*
  * Benchmarks of ZONE_DEVICE on pmem0 (skipped without an NVDIMM or
- * struct pages, so the host build runs none of them):
+ * struct pages; the host build runs only the first two):
  *   page_ref.getput.device       get_page()+put_page() on a device page
  *                                (cycles per pair; compare .normal in
  *                                mm/gup_bench.c: the same code path);
+ *                                on the host, on a pgmap of its own;
  *   page_ref.getput.device_legacy  the same with legacy's get/put hooks;
  *   gup_fast.dax_4k.get / .put   fast GUP per page of a 4 KiB-leaf DAX
  *   gup_fast.dax_2m.get / .put   mapping / of 2 MiB devmap leaves (ns);
@@ -49,6 +50,7 @@
 #include <mm/memremap.h>
 #include <mm/mm.h>
 #include <mm/page_ref.h>
+#include <mm/tests/pgmap_range.h>
 #include <mm/slab.h>
 #include <asm/cpu.h>
 
@@ -68,26 +70,75 @@ static struct pmem_device *bench_pmem(void)
 	return p;
 }
 
+/*
+ * The device pages of the get/put pairs: pmem0's, or where there is no
+ * pmem0 (the host benchmark program) a pgmap of their own over the range
+ * the pgmap tests use (mm/tests/pgmap_range.h: ordinary memory on the
+ * host), so that the host's real CPU measures the pairs too.
+ */
+#define PAIR_RANGE	(16ULL << 20)
+
+static struct dev_pagemap own_pgmap;
+static struct dev_pagemap *pair_pgmap;	/* for the samples */
+static struct pmem_device *pair_pmem;	/* with a reference, or NULL */
+
+static int pair_setup(struct bench_run *r)
+{
+	phys_addr_t phys;
+
+	pair_pmem = bench_pmem();
+	if (pair_pmem) {
+		pair_pgmap = &pair_pmem->pgmap;
+		return 0;
+	}
+	if (pgmap_test_range(PAIR_RANGE, &phys))
+		return bench_skip(r, NO_PMEM);
+	own_pgmap = (struct dev_pagemap){ .start = phys, .end = phys + PAIR_RANGE - 1,
+					  .name = "bench-pairs" };
+	if (IS_ERR(devm_memremap_pages(NULL, &own_pgmap))) {
+		pgmap_test_range_done();
+		return -ENOMEM;
+	}
+	pair_pgmap = &own_pgmap;
+	return 0;
+}
+
+static void pair_teardown(struct bench_run *r)
+{
+	if (pair_pmem) {
+		put_device(&pair_pmem->dev);
+		pair_pmem = NULL;
+	} else {
+		memunmap_pages(&own_pgmap);
+		pgmap_test_range_done();
+	}
+	pair_pgmap = NULL;
+}
+
+/* The next of the spread device pages (mm/gup_bench.c says why). */
+static struct page *spread_device_page(void)
+{
+	static unsigned int turn;
+
+	return __pfn_to_page(pair_pgmap->pfn_first +
+			     (turn++ % PAGE_REF_SPREAD) * PAGE_REF_STRIDE);
+}
+
 static long long getput_device_sample(struct bench_run *r)
 {
-	struct pmem_device *p = bench_pmem();
-	struct page *page;
+	struct page *page = spread_device_page();
 	uint64_t t0;
 
-	if (!p)
-		return bench_skip(r, NO_PMEM);
-	page = __pfn_to_page(p->pgmap.pfn_first + 17);
 	t0 = arch_cycles();
 	for (unsigned int i = 0; i < PAIRS; i++) {
 		get_page(page);
 		put_page(page);
 	}
 	t0 = arch_cycles() - t0;
-	put_device(&p->dev);
 	return bench_per_op(t0, PAIRS);
 }
 BENCH(page_ref_getput_device, .name = "page_ref.getput.device", .unit = ARCH_CYCLES_UNIT,
-      .sample = getput_device_sample);
+      .setup = pair_setup, .sample = getput_device_sample, .teardown = pair_teardown);
 
 /*
  * The pre-regression design's pair: the same get/put plus the hooks that
@@ -96,13 +147,9 @@ BENCH(page_ref_getput_device, .name = "page_ref.getput.device", .unit = ARCH_CYC
  */
 static long long getput_device_legacy_sample(struct bench_run *r)
 {
-	struct pmem_device *p = bench_pmem();
-	struct page *page;
+	struct page *page = spread_device_page();
 	uint64_t t0;
 
-	if (!p)
-		return bench_skip(r, NO_PMEM);
-	page = __pfn_to_page(p->pgmap.pfn_first + 17);
 	t0 = arch_cycles();
 	for (unsigned int i = 0; i < PAIRS; i++) {
 		get_page(page);
@@ -111,11 +158,11 @@ static long long getput_device_legacy_sample(struct bench_run *r)
 		put_page(page);
 	}
 	t0 = arch_cycles() - t0;
-	put_device(&p->dev);
 	return bench_per_op(t0, PAIRS);
 }
 BENCH(page_ref_getput_device_legacy, .name = "page_ref.getput.device_legacy",
-      .unit = ARCH_CYCLES_UNIT, .sample = getput_device_legacy_sample);
+      .unit = ARCH_CYCLES_UNIT, .setup = pair_setup, .sample = getput_device_legacy_sample,
+      .teardown = pair_teardown);
 
 /* --- fast GUP of DAX mappings ------------------------------------------------ */
 

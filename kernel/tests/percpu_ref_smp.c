@@ -180,7 +180,9 @@ static int bench_thread(void *arg)
 }
 
 /* Mean cycles per pair with `ncpus` CPUs (this one included) at once. */
-static long long sample_on_cpus(unsigned int ncpus, bool use_ref)
+/* `fewer`: the skip reason when fewer than ncpus CPUs are online. */
+static long long sample_on_cpus(struct bench_run *r, unsigned int ncpus, const char *fewer,
+				bool use_ref)
 {
 	struct task_struct *threads[NR_CPUS] = { 0 };
 	unsigned int self = smp_processor_id(), cpu, used = 1;
@@ -188,7 +190,7 @@ static long long sample_on_cpus(unsigned int ncpus, bool use_ref)
 	long long err = 0;
 
 	if (num_online_cpus() < ncpus)
-		return BENCH_SKIP;
+		return bench_skip(r, fewer);
 	share.use_ref = use_ref;
 	share.ref = &nref;
 	share.shared = &nshared;
@@ -231,16 +233,17 @@ static void nref_teardown(struct bench_run *r)
 	percpu_ref_exit(&nref);
 }
 
+#define NEEDS(n)	"needs " #n " online CPUs"
 #define DEFINE_NCPU_BENCH(n)						\
 static long long ref_cpu##n(struct bench_run *r)			\
 {									\
 	r->cpus = n;							\
-	return sample_on_cpus(n, true);					\
+	return sample_on_cpus(r, n, NEEDS(n), true);			\
 }									\
 static long long atomic_cpu##n(struct bench_run *r)			\
 {									\
 	r->cpus = n;							\
-	return sample_on_cpus(n, false);				\
+	return sample_on_cpus(r, n, NEEDS(n), false);		\
 }									\
 BENCH(percpu_ref_getput_cpu##n, .name = "percpu_ref.getput.cpu" #n,	\
       .unit = "cycles", .samples = 7, .setup = nref_setup_any,		\

@@ -28,14 +28,13 @@
 #include <mm/page_alloc.h>
 #include <mm/page_ref.h>
 #include <mm/tests/mm_test.h>
+#include <mm/tests/pgmap_range.h>
 #include <mm/tests/range_backup.h>
 
 #define TEST_OFFSET	(64ULL << 20)
 #define TEST_SIZE	(16ULL << 20)
 #define TEST_RESERVE	2		/* altmap: pages kept out, like labels */
 
-int pgmap_test_range(uint64_t size, phys_addr_t *phys);
-void pgmap_test_range_done(void);
 
 static struct pmem_device *borrowed;	/* pmem0, unbound while a case runs */
 

@@ -1,8 +1,8 @@
 /*
- * Host build: the "device" range of suite pgmap (mm/tests/pgmap_test.c).
- * Ordinary anonymous memory, reserved once: 256 MiB of address space
- * (touched only where used) so that a 128 MiB-aligned section inside it
- * belongs to no one else's memmap. A host physical address is the
+ * Host build: the "device" ranges of suite pgmap (mm/tests/pgmap_test.c)
+ * and of suite zone_device's stand-in device (drivers/pmem/tests/
+ * zone_device_test.c). Ordinary anonymous memory in 128 MiB-aligned
+ * sections that belong to no one else's memmap. A host physical address is the
  * pointer itself (tests/host/include/asm/page.h).
  */
 #include <sys/mman.h>
@@ -10,33 +10,66 @@
 #include <lib/errno.h>
 #include <mm/memblock.h>
 #include <mm/memmap.h>
+#include <mm/tests/pgmap_range.h>
 
-int pgmap_test_range(uint64_t size, phys_addr_t *phys);
-void pgmap_test_range_done(void);
 
 void pgmap_test_range_done(void)
 {
 }
 
-int pgmap_test_range(uint64_t size, phys_addr_t *phys)
+/*
+ * Two sections of address space, reserved once (touched only where
+ * used): the first's second half for pgmap_test_range(), the second for
+ * the zone_device suite's stand-in device (zd_standin_range()), so the
+ * two never share a section.
+ */
+static uintptr_t reserve_sections(void)
 {
 	static uintptr_t base;
 	uint64_t sec = 1ULL << SECTION_SIZE_BITS;
 
-	if (size > sec / 2)
-		return -EINVAL;
 	if (!base) {
-		void *p = mmap(NULL, 2 * sec, PROT_READ | PROT_WRITE,
+		void *p = mmap(NULL, 3 * sec, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 		if (p == MAP_FAILED)
-			return -ENOMEM;
+			return 0;
 		base = ((uintptr_t)p + sec - 1) & ~(uintptr_t)(sec - 1);
-		/* the section table's root page for this range, allocated
+		/* the section table's root pages for these ranges, allocated
 		 * once here, outside the cases' free-page baselines */
-		if (!sparse_add_section(PHYS_PFN(base), 1, NULL))
-			sparse_remove_section(PHYS_PFN(base), 1, NULL);
+		for (unsigned int i = 0; i < 2; i++)
+			if (!sparse_add_section(PHYS_PFN(base + i * sec), 1, NULL))
+				sparse_remove_section(PHYS_PFN(base + i * sec), 1, NULL);
 	}
+	return base;
+}
+
+int pgmap_test_range(uint64_t size, phys_addr_t *phys)
+{
+	uint64_t sec = 1ULL << SECTION_SIZE_BITS;
+	uintptr_t base;
+
+	if (size > sec / 2)
+		return -EINVAL;
+	base = reserve_sections();
+	if (!base)
+		return -ENOMEM;
 	*phys = base + (sec / 2);
+	return 0;
+}
+
+int zd_standin_range(uint64_t size, phys_addr_t *phys);
+
+int zd_standin_range(uint64_t size, phys_addr_t *phys)
+{
+	uint64_t sec = 1ULL << SECTION_SIZE_BITS;
+	uintptr_t base;
+
+	if (size > sec)
+		return -EINVAL;
+	base = reserve_sections();
+	if (!base)
+		return -ENOMEM;
+	*phys = base + sec;
 	return 0;
 }
