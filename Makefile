@@ -152,7 +152,13 @@ HOST_GENERIC := $(filter-out $(HOST_EXCLUDE),$(sort $(shell find lib mm drivers 
 HOST_C       := $(HOST_GENERIC) $(sort $(wildcard tests/host/*.c))
 HOST_OBJS    := $(HOST_C:%.c=$(B)/host/%.o)
 
-override HOST_CFLAGS := -std=gnu11 -I. -Itests/host/include -g -O1 \
+# zdk's munmap(mm, addr, len) and mprotect(mm, ...) would otherwise stand
+# in for the C library's munmap(addr, len) and mprotect(addr, len, prot)
+# in the host programs, where glibc and the sanitizer runtimes call them
+# (thread stacks, guard pages): the host builds give zdk's another name.
+HOST_RENAMES := -Dmunmap=zdk_munmap -Dmprotect=zdk_mprotect
+
+override HOST_CFLAGS := -std=gnu11 -I. -Itests/host/include -g -O1 $(HOST_RENAMES) \
 	-fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined -Wall -Wextra -Werror -Wno-unused-parameter \
 	-MMD -MP
@@ -183,7 +189,7 @@ $(B)/host/string_under_test.o: lib/string.c tests/host/string_prefix.h
 
 TSAN_OBJS := $(HOST_C:%.c=$(B)/tsan/%.o)
 
-override TSAN_CFLAGS := -std=gnu11 -I. -Itests/host/include -g -O1 \
+override TSAN_CFLAGS := -std=gnu11 -I. -Itests/host/include -g -O1 $(HOST_RENAMES) \
 	-fno-omit-frame-pointer -fsanitize=thread -Wall -Wextra -Werror \
 	-Wno-unused-parameter -MMD -MP
 override TSAN_LDFLAGS := -fsanitize=thread -pthread
@@ -214,7 +220,7 @@ BENCH_C    := $(HOST_GENERIC) \
 	$(sort $(wildcard tests/host/bench/*.c))
 BENCH_OBJS := $(BENCH_C:%.c=$(B)/bench/%.o)
 
-override BENCH_CFLAGS := -std=gnu11 -I. -Itests/host/include -g -O2 \
+override BENCH_CFLAGS := -std=gnu11 -I. -Itests/host/include -g -O2 $(HOST_RENAMES) \
 	-fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
 
 $(B)/bench/%.o: %.c

@@ -30,8 +30,10 @@
  * device goes away under a zap.
  *
  * Ordering: dax_gone and dax_gen are written under dax_lock and read
- * under it by the fault; the zap then takes each mm's mmap_lock for
- * writing, so a fault that saw "alive" (it holds the lock for reading)
+ * under it by pmem_dax_mmap() and the fault (dax_gone is false only
+ * while a binding with struct pages lasts, so neither reads the device's
+ * state or has_pages, which a concurrent bind or unbind is writing); the
+ * zap then takes each mm's mmap_lock for writing, so a fault that saw "alive" (it holds the lock for reading)
  * has installed its leaf before the zap clears it, and a later fault sees
  * "gone".
  */
@@ -88,16 +90,17 @@ static int pmem_dax_fault(struct vm_fault *vmf)
 	struct pmem_dax_map *m = vmf->vma->vm_private_data;
 	struct pmem_device *pmem = m->pmem;
 	unsigned long pfn, base;
-	bool gone;
+	bool gone, stale;
 	long n;
 
 	spin_lock(&pmem->dax_lock);
-	gone = pmem->dax_gone || !pmem->has_pages || m->gen != pmem->dax_gen;
+	stale = m->gen != pmem->dax_gen;
+	gone = pmem->dax_gone || stale;
 	spin_unlock(&pmem->dax_lock);
 	if (gone) {
 		pr_warn("%s: DAX fault at 0x%lx (page %lu): %s: no page", pmem->dev.name,
-			vmf->address, vmf->pgoff, m->gen != pmem->dax_gen ?
-			"mapped under an earlier binding" : "the device is unbound");
+			vmf->address, vmf->pgoff, stale ? "mapped under an earlier binding" :
+			"the device is unbound");
 		__atomic_fetch_add(&pmem->nr_dax_gone_faults, 1, __ATOMIC_RELAXED);
 		return -EFAULT;
 	}
@@ -132,22 +135,25 @@ long pmem_dax_mmap(struct pmem_device *pmem, struct mm_struct *mm, unsigned long
 	struct pmem_dax_map *m;
 	long ret;
 
-	if (!pmem->has_pages || pmem->dev.state != DEVICE_BOUND)
-		return -ENODEV;
 	if (len > pmem->size)
 		return -EINVAL;
 	m = kzalloc(sizeof(*m));
 	if (!m)
 		return -ENOMEM;
+	spin_lock(&pmem->dax_lock);
+	m->gen = pmem->dax_gen;
+	ret = pmem->dax_gone ? -ENODEV : 0;	/* unbound, or no struct pages */
+	spin_unlock(&pmem->dax_lock);
+	if (ret) {
+		kfree(m);
+		return ret;
+	}
 	INIT_LIST_HEAD(&m->node);
 	get_device(&pmem->dev);
 	mmgrab(mm);
 	m->pmem = pmem;
 	m->mm = mm;
 	m->refs = 1;			/* the region mmap_with_ops makes */
-	spin_lock(&pmem->dax_lock);
-	m->gen = pmem->dax_gen;
-	spin_unlock(&pmem->dax_lock);
 	ret = mmap_with_ops(mm, addr, len, prot, &pmem_dax_ops, m);
 	if (ret < 0) {
 		mmdrop(mm);

@@ -135,7 +135,6 @@ static int pmem_probe(struct device *dev)
 	pmem->pgmap.kill_mappings = pmem_dax_kill;
 	spin_lock(&pmem->dax_lock);
 	pmem->dax_gen++;		/* a new binding: older DAX mappings stay dead */
-	pmem->dax_gone = false;
 	spin_unlock(&pmem->dax_lock);
 	pmem->virt = devm_memremap_pages(dev, &pmem->pgmap);
 	pmem->has_pages = !IS_ERR(pmem->virt);
@@ -165,6 +164,11 @@ static int pmem_probe(struct device *dev)
 		return err;
 
 	dev_set_drvdata(dev, pmem);
+	if (pmem->has_pages) {		/* DAX mappings may be made from now on */
+		spin_lock(&pmem->dax_lock);
+		pmem->dax_gone = false;
+		spin_unlock(&pmem->dax_lock);
+	}
 	dev_info(dev, "0x%llx-0x%llx (%llu MiB) mapped write-back at %p, flush %s, %s",
 		 (unsigned long long)pmem->phys,
 		 (unsigned long long)(pmem->phys + pmem->size - 1),

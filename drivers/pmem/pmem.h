@@ -99,7 +99,10 @@ struct pmem_device {
 	spinlock_t dax_lock;			/* (i) initialised at creation */
 	struct list_head dax_maps;		/* this binding's mmap records */
 	unsigned int dax_gen;			/* bumped by each probe: the binding */
-	bool dax_gone;				/* set at unbind: faults fail */
+	bool dax_gone;				/* false only from the end of a probe
+						 * that gave struct pages to the start
+						 * of its unbind: DAX maps and faults
+						 * work only then */
 	unsigned long nr_dax_gone_faults;	/* (a) faults refused since */
 	unsigned long dax_zapped_bytes;		/* the last unbind's zap */
 	/* (a) */
