@@ -17,13 +17,12 @@
  */
 #include <drivers/base/devres.h>
 #include <drivers/base/internal.h>
+#include <kernel/wait.h>
 #include <lib/bug.h>
 #include <lib/errno.h>
-#include <lib/ktime.h>
 #include <lib/printk.h>
 #include <lib/string.h>
 #include <mm/slab.h>
-#include <asm/cpu.h>
 
 static bool driver_matches(struct device *dev, struct device_driver *drv)
 {
@@ -115,6 +114,13 @@ static struct device_driver *claim_for_probe(struct device *dev, const char *drv
 	return NULL;
 }
 
+/*
+ * Those waiting for some device's bind or unbind to end (a release of
+ * its driver that found it PROBING or REMOVING); woken whenever any
+ * device leaves those states.
+ */
+static DECLARE_WAIT_QUEUE_HEAD(binding_settled_wq);
+
 /* The owner of a PROBING or REMOVING state ends it: back to UNBOUND. */
 static void finish_unbound(struct device *dev, struct device_driver *drv, int err)
 {
@@ -127,6 +133,7 @@ static void finish_unbound(struct device *dev, struct device_driver *drv, int er
 	dev->last_probe_err = err;
 	drv->nbound--;
 	spin_unlock_irqrestore(&devices_lock, flags);
+	wake_up_all(&binding_settled_wq);
 }
 
 static int bind_claimed(struct device *dev, struct device_driver *drv)
@@ -149,6 +156,7 @@ static int bind_claimed(struct device *dev, struct device_driver *drv)
 	dev->last_probe_err = 0;
 	dev->nprobes++;
 	spin_unlock_irqrestore(&devices_lock, flags);
+	wake_up_all(&binding_settled_wq);
 	pr_info("%s: bound to driver %s", dev->name, drv->name);
 	return 0;
 }
@@ -218,26 +226,25 @@ int device_unbind(struct device *dev)
 	return err;
 }
 
+static bool binding_settled(struct device *dev)
+{
+	/* A hint only: the caller re-reads the state under devices_lock,
+	 * whose acquire pairs with the owner's unlock. */
+	int state = __atomic_load_n(&dev->state, __ATOMIC_RELAXED);
+
+	return state != DEVICE_PROBING && state != DEVICE_REMOVING;
+}
+
 /*
- * TEMPORARY WAIT: a bind or unbind in progress on another CPU ends by
- * itself (probe and remove do not wait for us). Until kernel/wait.h
- * brings wait queues this polls, with a generous limit and a WARN.
+ * A bind or unbind in progress on another CPU ends by itself (probe and
+ * remove do not wait for us): sleep until it has, with a generous limit
+ * and a WARN.
  */
 static void wait_binding_settled(struct device *dev)
 {
-	uint64_t start = ktime_get_ns();
-
-	/* A hint only: the caller re-reads the state under devices_lock,
-	 * whose acquire pairs with the owner's unlock. */
-	while (__atomic_load_n(&dev->state, __ATOMIC_RELAXED) == DEVICE_PROBING ||
-	       __atomic_load_n(&dev->state, __ATOMIC_RELAXED) == DEVICE_REMOVING) {
-		if (ktime_get_ns() - start > 30 * NSEC_PER_SEC) {
-			WARN(1, "%s: a bind/unbind has been running for 30 s; giving up the wait",
-			     dev->name);
-			return;
-		}
-		cpu_relax();
-	}
+	if (!wait_event_timeout(binding_settled_wq, binding_settled(dev), 30 * 1000))
+		WARN(1, "%s: a bind/unbind has been running for 30 s; giving up the wait",
+		     dev->name);
 }
 
 void device_release_driver(struct device *dev)

@@ -231,6 +231,7 @@ struct pmem_device *pmem_device_create(const struct nfit_region *r, const char *
 	spin_lock_init(&pmem->dax_lock);	/* once: DAX records outlive bindings */
 	INIT_LIST_HEAD(&pmem->dax_maps);
 	pmem->dax_gone = true;			/* no binding yet */
+	blk_queue_setup(&pmem->queue);
 	if (device_add(&pmem->dev)) {
 		put_device(&pmem->dev);
 		return NULL;

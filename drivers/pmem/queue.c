@@ -3,10 +3,9 @@
  * teardown drain (drivers/pmem/queue.h tells the life story).
  *
  * The freeze depth is changed, and the counter killed or resurrected,
- * under the freeze lock, a flag taken by polling (no sleeping lock yet):
- * percpu_ref_kill/resurrect may wait for a mode switch in flight, so a
- * spinlock cannot be held across them. The waits for zero and for an
- * unfreeze are done *outside* it, as Linux does with mq_freeze_lock.
+ * under the freeze lock (an rwsem taken for writing). The waits for zero
+ * and for an unfreeze sleep on freeze_wq *outside* it, as Linux does
+ * with mq_freeze_lock and mq_freeze_wq.
  */
 #include <drivers/pmem/queue.h>
 #include <lib/bug.h>
@@ -16,56 +15,26 @@
 #include <mm/percpu.h>
 #include <asm/cpu.h>
 
-#define FREEZE_WAIT_NS	(60 * NSEC_PER_SEC)	/* generous: TCG is slow */
-#define ENTER_WAIT_NS	(60 * NSEC_PER_SEC)
-#define LOCK_WAIT_NS	(60 * NSEC_PER_SEC)
+#define FREEZE_WAIT_MS	(60 * 1000)	/* generous: TCG is slow */
+#define ENTER_WAIT_MS	(60 * 1000)
 
-/*
- * TEMPORARY WAIT. Replace with wait_event_timeout() on a wait queue when
- * kernel/wait.h exists: the release callback below and blk_unfreeze_queue
- * will wake it. Until then: poll. While polling, this CPU is outside any
- * RCU reader, which it reports, so that the kill's grace period (and its
- * callback, which may be what brings the count to zero) can complete on
- * a single CPU.
- */
-int blk_poll_wait(struct request_queue *q, bool (*cond)(void *arg), void *arg,
-		  uint64_t timeout_ns, const char *what)
+/* A wait gave up: say on what, with the counts that explain it. */
+static int wait_timed_out(struct request_queue *q, const char *what, unsigned long ms)
 {
-	uint64_t start = ktime_get_ns();
-
-	while (!cond(arg)) {
-		if (ktime_get_ns() - start > timeout_ns) {
-			WARN(1, "%s: gave up waiting for %s after %llu s (usage count %ld, "
-			     "in flight %ld)", q->name, what,
-			     (unsigned long long)(timeout_ns / NSEC_PER_SEC),
-			     percpu_ref_atomic_count(&q->q_usage_counter),
-			     blk_queue_in_flight(q));
-			return -ETIMEDOUT;
-		}
-		rcu_quiescent_state();
-		cpu_relax();
-	}
-	return 0;
-}
-
-static bool freeze_lock_try(void *arg)
-{
-	struct request_queue *q = arg;
-	int free = 0;
-
-	/* acquire: pairs with the release in freeze_unlock() */
-	return __atomic_compare_exchange_n(&q->freeze_busy, &free, 1, false,
-					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+	WARN(1, "%s: gave up waiting for %s after %lu s (usage count %ld, in flight %ld)",
+	     q->name, what, ms / 1000, percpu_ref_atomic_count(&q->q_usage_counter),
+	     blk_queue_in_flight(q));
+	return -ETIMEDOUT;
 }
 
 static void freeze_lock(struct request_queue *q)
 {
-	blk_poll_wait(q, freeze_lock_try, q, LOCK_WAIT_NS, "the freeze lock");
+	down_write(&q->freeze_lock);
 }
 
 static void freeze_unlock(struct request_queue *q)
 {
-	__atomic_store_n(&q->freeze_busy, 0, __ATOMIC_RELEASE);
+	up_write(&q->freeze_lock);
 }
 
 /* The counter reached zero: every I/O of a freeze has exited. */
@@ -74,7 +43,13 @@ static void blk_queue_usage_counter_release(struct percpu_ref *ref)
 	struct request_queue *q = container_of(ref, struct request_queue, q_usage_counter);
 
 	__atomic_fetch_add(&q->nr_zero, 1, __ATOMIC_RELAXED);
-	/* with wait queues: wake_up_all(&q->freeze_wq) */
+	wake_up_all(&q->freeze_wq);	/* blk_mq_freeze_queue_wait() */
+}
+
+void blk_queue_setup(struct request_queue *q)
+{
+	init_rwsem(&q->freeze_lock);
+	init_waitqueue_head(&q->freeze_wq);
 }
 
 int blk_queue_init(struct request_queue *q, const char *name)
@@ -100,10 +75,8 @@ int blk_queue_init(struct request_queue *q, const char *name)
 	return 0;
 }
 
-static bool queue_unfrozen_or_dying(void *arg)
+static bool queue_unfrozen_or_dying(struct request_queue *q)
 {
-	struct request_queue *q = arg;
-
 	return !percpu_ref_is_dying(&q->q_usage_counter) ||
 	       __atomic_load_n(&q->dying, __ATOMIC_RELAXED);
 }
@@ -125,9 +98,8 @@ int blk_queue_enter(struct request_queue *q, bool nowait)
 		}
 		if (nowait)
 			return -EAGAIN;
-		if (blk_poll_wait(q, queue_unfrozen_or_dying, q, ENTER_WAIT_NS,
-				  "the queue to be unfrozen"))
-			return -ETIMEDOUT;
+		if (!wait_event_timeout(q->freeze_wq, queue_unfrozen_or_dying(q), ENTER_WAIT_MS))
+			return wait_timed_out(q, "the queue to be unfrozen", ENTER_WAIT_MS);
 	}
 }
 
@@ -146,17 +118,13 @@ void blk_freeze_queue_start(struct request_queue *q)
 	freeze_unlock(q);
 }
 
-static bool usage_is_zero(void *arg)
-{
-	struct request_queue *q = arg;
-
-	return percpu_ref_is_zero(&q->q_usage_counter);
-}
-
 int blk_mq_freeze_queue_wait(struct request_queue *q)
 {
-	int err = blk_poll_wait(q, usage_is_zero, q, FREEZE_WAIT_NS,
-				"the I/O in flight to drain");
+	int err = 0;
+
+	if (!wait_event_timeout(q->freeze_wq, percpu_ref_is_zero(&q->q_usage_counter),
+				FREEZE_WAIT_MS))
+		err = wait_timed_out(q, "the I/O in flight to drain", FREEZE_WAIT_MS);
 
 	/*
 	 * The put that reached zero may still be running on another CPU:
@@ -183,6 +151,7 @@ void blk_unfreeze_queue(struct request_queue *q)
 	if (--q->freeze_depth == 0)
 		percpu_ref_resurrect(&q->q_usage_counter);
 	freeze_unlock(q);
+	wake_up_all(&q->freeze_wq);	/* blk_queue_enter() waiters */
 }
 
 void blk_cleanup_queue(struct request_queue *q)
@@ -190,6 +159,7 @@ void blk_cleanup_queue(struct request_queue *q)
 	freeze_lock(q);
 	__atomic_store_n(&q->dying, true, __ATOMIC_RELAXED);
 	freeze_unlock(q);
+	wake_up_all(&q->freeze_wq);	/* enter waiters: -ENODEV now */
 
 	blk_freeze_queue(q);	/* new I/O fails from here; in-flight I/O drains */
 

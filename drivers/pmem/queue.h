@@ -24,23 +24,27 @@
  *     -ENODEV instead of waiting), freeze, wait for zero, free the
  *     per-CPU counters ("dead"); blk_queue_init() may start again at 2.
  *
- * Waiting. Until kernel/ has wait queues (kernel/wait.h), the waits here
- * (for zero, for an unfreeze, for the freeze lock) poll in one helper,
- * blk_poll_wait() in queue.c, with cpu_relax() and a generous timeout
- * that WARNs. When wait queues land, the release callback of the counter
- * wakes the freeze waiters and unfreeze wakes the enter waiters, as in
- * Linux; the conditions stay the same.
+ * Waiting. The waits here (for zero, for an unfreeze) sleep on the
+ * queue's wait queue, as in Linux: the counter's release callback wakes
+ * the freeze waiters, an unfreeze or the start of the teardown wakes the
+ * enter waiters; each wait gives up after a generous time with a WARN
+ * naming the counts. The freeze lock is a sleeping lock (an rwsem taken
+ * for writing): percpu_ref_kill/resurrect may wait for a mode switch in
+ * flight, so a spinlock could not be held across them.
  *
  * Fields of struct request_queue:
+ *   (s) set up once by blk_queue_setup() with the device's memory
  *   (i) set by blk_queue_init(), read-only until blk_cleanup_queue()
  *   (a) atomic
- *   (f) under the freeze lock (freeze_busy)
+ *   (f) under the freeze lock (freeze_lock, for writing)
  *   (p) per-CPU counters: this_cpu ops by I/O, summed for display
  *   q_usage_counter: see lib/percpu_ref.h
  */
 #ifndef DRIVERS_PMEM_QUEUE_H
 #define DRIVERS_PMEM_QUEUE_H
 
+#include <kernel/rwsem.h>
+#include <kernel/wait.h>
 #include <lib/percpu_ref.h>
 
 struct request_queue {
@@ -52,12 +56,15 @@ struct request_queue {
 	bool initialized;			/* (a) */
 	bool dying;				/* (a) written under (f) */
 	bool dead;				/* (a) written under (f) */
-	int freeze_busy;			/* (a) the freeze lock: 0 free, 1 held */
+	struct rw_semaphore freeze_lock;	/* (s) the freeze lock */
+	wait_queue_head_t freeze_wq;		/* (s) waiters for zero, for an unfreeze */
 	unsigned int freeze_depth;		/* (f) freezes not yet undone */
 	unsigned long nr_zero;			/* (a) times the counter reached zero */
 	unsigned long nr_enter_refused;		/* (a) enters refused (dying/dead) */
 };
 
+/* Once, when the memory holding q is set up (before any other call). */
+void blk_queue_setup(struct request_queue *q);
 /* At probe: a live counter. 0, or -ENOMEM. */
 int blk_queue_init(struct request_queue *q, const char *name);
 /* At unbind: dying, frozen, drained, counters freed. May wait. */
@@ -87,12 +94,5 @@ void blk_unfreeze_queue(struct request_queue *q);
 const char *blk_queue_state(struct request_queue *q);
 /* I/Os between enter and exit now (a racy sum; 0 when not initialised). */
 long blk_queue_in_flight(struct request_queue *q);
-
-/*
- * TEMPORARY WAIT (see above): poll until cond(arg) or timeout_ns; WARN
- * naming `what` and the queue on timeout. 0 or -ETIMEDOUT.
- */
-int blk_poll_wait(struct request_queue *q, bool (*cond)(void *arg), void *arg,
-		  uint64_t timeout_ns, const char *what);
 
 #endif /* DRIVERS_PMEM_QUEUE_H */

@@ -14,12 +14,6 @@ void init_completion(struct completion *c)
 	init_waitqueue_head(&c->wait);
 }
 
-void init_waitqueue_head(wait_queue_head_t *wq)
-{
-	spin_lock_init(&wq->lock);
-	INIT_LIST_HEAD(&wq->list);
-}
-
 void reinit_completion(struct completion *c)
 {
 	spin_lock(&c->wait.lock);

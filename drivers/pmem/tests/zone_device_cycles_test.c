@@ -9,8 +9,9 @@
  * then until its pins start failing (the binding is going away): pin 1-8
  * pages at a random place, with fast GUP or (stress) slow GUP, keep them
  * for a random number of rounds in a small table, put the oldest when the
- * table is full. When its pins fail it keeps what it holds 2-20 ms more,
- * so that most teardowns find pins outstanding and must wait. Each held page is checked before its put: its memmap is
+ * table is full. When its pins fail it keeps what it holds until the
+ * teardown is WAITING for them, so that every unbind that finds pins
+ * outstanding must wait, whatever the relative speed of the CPUs. Each held page is checked before its put: its memmap is
  * still there and its count is at least 1 (a late access would be
  * caught here, or by the teardown's poisoned memmap). Once pins fail it
  * puts everything it holds and drops the address space.
@@ -26,6 +27,7 @@
 #include <kernel/kthread.h>
 #include <kernel/rcu.h>
 #include <kernel/smp.h>
+#include <kernel/timer.h>
 #include <lib/err.h>
 #include <lib/ktime.h>
 #include <mm/gup.h>
@@ -45,6 +47,7 @@ struct pinner {
 	uint64_t seed;			/* (i) then the thread's */
 	/* written by the thread only, read after kthread_stop() */
 	unsigned long pins, pages, fails, maps, map_retries, bad;
+	unsigned long held_at_wait;	/* teardowns that waited for our pins */
 	unsigned long max_held;
 	struct {
 		struct page *pages[PIN_MAX];
@@ -86,6 +89,34 @@ static unsigned int slots_in_use(const struct pinner *w)
 	return n;
 }
 
+/*
+ * The pins fail: the binding is going away. If we hold any, keep them
+ * until the teardown says it waits for them (WAITING; acquire: pairs
+ * with its release store of the state), then 0-2 ms more: so every
+ * unbind that finds pins outstanding really waits, however slow this
+ * CPU or that one. The teardown cannot end while we hold pins, so the
+ * state cannot move past WAITING meanwhile; 30 s is only a watchdog.
+ */
+static void hold_until_waited_for(struct pinner *w)
+{
+	uint64_t t0 = ktime_get_ns(), more = next_rand(&w->seed) % 2000;
+
+	if (!slots_in_use(w))
+		return;
+	while (__atomic_load_n(&w->p->pgmap.state, __ATOMIC_ACQUIRE) != PGMAP_WAITING) {
+		if (kthread_should_stop())
+			return;			/* the test is over: no unbind comes */
+		if (ktime_get_ns() - t0 > 30 * NSEC_PER_SEC) {
+			w->bad++;		/* reported with the counts */
+			return;
+		}
+		msleep(1);		/* leave this CPU to the teardown's work */
+	}
+	w->held_at_wait++;
+	for (t0 = ktime_get_ns(); ktime_get_ns() - t0 < more * 1000;)
+		rcu_quiescent_state();
+}
+
 /* Pin until the binding goes away (or we are stopped); keep some pins. */
 static void pin_while_bound(struct pinner *w, struct mm_struct *mm)
 {
@@ -117,10 +148,8 @@ static void pin_while_bound(struct pinner *w, struct mm_struct *mm)
 			drop_all(w);
 		rcu_quiescent_state();
 	}
-	/* hold what we have a little longer: the teardown has to wait for it */
-	for (uint64_t hold = 2000 + next_rand(&w->seed) % 18000, t0 = ktime_get_ns();
-	     ktime_get_ns() - t0 < hold * 1000 && !kthread_should_stop();)
-		rcu_quiescent_state();
+	if (failures >= 4)
+		hold_until_waited_for(w);
 	drop_all(w);
 }
 
@@ -220,8 +249,9 @@ static void bind_unbind_cycles(struct ktest *t, unsigned int cycles, bool slow_t
 		  done);
 	for (unsigned int i = 0; i < n; i++) {
 		ktest_log(t, "cpu %u: %lu maps, %lu pins (%lu pages), %lu failed, "
-			  "up to %lu held, %lu bad", w[i].cpu, w[i].maps, w[i].pins, w[i].pages,
-			  w[i].fails, w[i].max_held, w[i].bad);
+			  "up to %lu held, waited for %lu times, %lu bad", w[i].cpu, w[i].maps,
+			  w[i].pins, w[i].pages, w[i].fails, w[i].max_held, w[i].held_at_wait,
+			  w[i].bad);
 		bad += w[i].bad;
 	}
 	EXPECT_EQ(t, done, cycles);
