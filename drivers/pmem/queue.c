@@ -84,8 +84,11 @@ static bool queue_unfrozen_or_dying(struct request_queue *q)
 int blk_queue_enter(struct request_queue *q, bool nowait)
 {
 	/* acquire: pairs with the release in blk_queue_init() */
-	if (!__atomic_load_n(&q->initialized, __ATOMIC_ACQUIRE))
+	if (!__atomic_load_n(&q->initialized, __ATOMIC_ACQUIRE)) {
+		if (__atomic_load_n(&q->dead, __ATOMIC_RELAXED))	/* torn down */
+			__atomic_fetch_add(&q->nr_enter_refused, 1, __ATOMIC_RELAXED);
 		return -ENODEV;
+	}
 	for (;;) {
 		if (percpu_ref_tryget_live(&q->q_usage_counter)) {
 			this_cpu_inc(*q->in_flight);
@@ -165,6 +168,12 @@ void blk_cleanup_queue(struct request_queue *q)
 
 	freeze_lock(q);
 	__atomic_store_n(&q->dead, true, __ATOMIC_RELAXED);
+	/*
+	 * Until the next blk_queue_init() publishes a whole new counter and
+	 * in_flight, enters stop before touching either (an enter that
+	 * passed this check earlier finds the counter dead and fails).
+	 */
+	__atomic_store_n(&q->initialized, false, __ATOMIC_RELAXED);
 	percpu_ref_exit(&q->q_usage_counter);	/* stays dead, count readable */
 	free_percpu(q->in_flight);
 	freeze_unlock(q);
@@ -172,10 +181,10 @@ void blk_cleanup_queue(struct request_queue *q)
 
 const char *blk_queue_state(struct request_queue *q)
 {
-	if (!__atomic_load_n(&q->initialized, __ATOMIC_ACQUIRE))
-		return "unused";
 	if (__atomic_load_n(&q->dead, __ATOMIC_RELAXED))
 		return "dead";
+	if (!__atomic_load_n(&q->initialized, __ATOMIC_ACQUIRE))
+		return "unused";
 	if (__atomic_load_n(&q->dying, __ATOMIC_RELAXED))
 		return "dying";
 	if (percpu_ref_is_dying(&q->q_usage_counter))

@@ -51,8 +51,9 @@ struct request_queue {
 	const char *name;			/* (i) the device's, for messages */
 	struct percpu_ref q_usage_counter;	/* one reference per I/O in flight */
 	unsigned long __percpu *in_flight;	/* (p) enters - exits, per CPU */
-	/* set (release) once the counter exists; pairs with the acquire in
-	 * blk_queue_enter(): an enter that sees it sees an initialised counter */
+	/* set (release) once the counter and in_flight exist, cleared when
+	 * the teardown frees them; pairs with the acquire in
+	 * blk_queue_enter(): an enter that sees it sees both initialised */
 	bool initialized;			/* (a) */
 	bool dying;				/* (a) written under (f) */
 	bool dead;				/* (a) written under (f) */

@@ -1,7 +1,7 @@
 /*
  * Host build: the "device" ranges of suite pgmap (mm/tests/pgmap_test.c)
- * and of suite zone_device's stand-in device (drivers/pmem/tests/
- * zone_device_test.c). Ordinary anonymous memory in 128 MiB-aligned
+ * and of the stand-in pmem device of suites zone_device and pmem.stress
+ * (drivers/pmem/tests/pmem_test.h). Ordinary anonymous memory in 128 MiB-aligned
  * sections that belong to no one else's memmap. A host physical address is the
  * pointer itself (tests/host/include/asm/page.h).
  */
@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <lib/errno.h>
 #include <mm/memblock.h>
+#include <drivers/pmem/tests/pmem_test.h>
 #include <mm/memmap.h>
 #include <mm/tests/pgmap_range.h>
 
@@ -20,7 +21,7 @@ void pgmap_test_range_done(void)
 /*
  * Two sections of address space, reserved once (touched only where
  * used): the first's second half for pgmap_test_range(), the second for
- * the zone_device suite's stand-in device (zd_standin_range()), so the
+ * the pmem suites' stand-in device (pmem_test_standin_range()), so the
  * two never share a section.
  */
 static uintptr_t reserve_sections(void)
@@ -58,9 +59,7 @@ int pgmap_test_range(uint64_t size, phys_addr_t *phys)
 	return 0;
 }
 
-int zd_standin_range(uint64_t size, phys_addr_t *phys);
-
-int zd_standin_range(uint64_t size, phys_addr_t *phys)
+int pmem_test_standin_range(uint64_t size, phys_addr_t *phys)
 {
 	uint64_t sec = 1ULL << SECTION_SIZE_BITS;
 	uintptr_t base;

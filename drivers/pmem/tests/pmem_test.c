@@ -40,6 +40,50 @@ struct pmem_device *pmem_test_get(struct ktest *t, const char *name)
 	return p;
 }
 
+/*
+ * Without an NVDIMM: a stand-in device over a range that is no RAM, where
+ * the platform has one (the host: ordinary memory in a memmap section of
+ * its own, tests/host/pgmap_range.c), so the suites that need a device
+ * with struct pages run under the sanitizers with real threads too. The
+ * kernel has none: "no NVDIMM".
+ */
+#define PMEM_STANDIN_SIZE	(32ULL << 20)
+
+__attribute__((weak)) int pmem_test_standin_range(uint64_t size, phys_addr_t *phys)
+{
+	return -ENODEV;
+}
+
+static struct pmem_device *standin_device(struct ktest *t)
+{
+	static struct nfit_region region;
+	struct pmem_device *p = pmem_find(PMEM_TEST_STANDIN);
+	phys_addr_t phys;
+
+	if (!p) {
+		if (pmem_test_standin_range(PMEM_STANDIN_SIZE, &phys))
+			ktest_skip(t, "no NVDIMM");
+		region.base = phys;
+		region.size = PMEM_STANDIN_SIZE;
+		region.attributes = EFI_MEMORY_WB | EFI_MEMORY_NV;
+		p = pmem_device_create(&region, PMEM_TEST_STANDIN);
+		ASSERT_NOT_NULL(t, p);
+		get_device(&p->dev);		/* as pmem_find() would */
+	}
+	if (p->dev.state != DEVICE_BOUND)
+		device_bind(&p->dev, "pmem");
+	if (p->dev.state != DEVICE_BOUND) {
+		put_device(&p->dev);
+		ASSERT_TRUE(t, !"stand-in device bound");
+	}
+	return p;
+}
+
+struct pmem_device *pmem_test_device(struct ktest *t)
+{
+	return pmem_device_count() ? pmem_test_get(t, "pmem0") : standin_device(t);
+}
+
 static void count_inuse(struct kmem_cache *c, void *arg)
 {
 	*(unsigned long *)arg += c->nr_inuse;

@@ -34,6 +34,18 @@ static inline void pmem_test_pattern(void *buf, size_t len, uint64_t seed)
 struct pmem_device *pmem_test_get(struct ktest *t, const char *name);
 
 /*
+ * The device the suites that need struct pages and several CPUs run on:
+ * pmem0 with an NVDIMM; without one, where the platform offers a range
+ * that is no RAM (the host), a stand-in called PMEM_TEST_STANDIN over
+ * 32 MiB of it; otherwise the case skips with "no NVDIMM". Bound, with a
+ * reference the caller puts.
+ */
+#define PMEM_TEST_STANDIN	"pmem-standin"
+struct pmem_device *pmem_test_device(struct ktest *t);
+/* The platform's range for the stand-in: 0, or -ENODEV (the kernel). */
+int pmem_test_standin_range(uint64_t size, phys_addr_t *phys);
+
+/*
  * The memory books a no-leak check compares (pmem_test.c): page-allocator
  * free pages, kmalloc objects in use, free dynamic per-CPU bytes, taken
  * after an RCU barrier and a shrink of the kmalloc caches, so deferred

@@ -5,7 +5,6 @@
  * each case lives and what every case leaves behind.
  */
 #include <drivers/pmem/tests/zone_device_test.h>
-#include <drivers/acpi/actbl_nfit.h>
 #include <lib/errno.h>
 #include <mm/gup.h>
 #include <mm/mm.h>
@@ -13,50 +12,9 @@
 #include <mm/page_ref.h>
 #include <mm/tests/vm_test.h>
 
-/*
- * Without an NVDIMM: a stand-in device over a range that is no RAM, where
- * the platform has one (the host: ordinary memory in a memmap section of
- * its own, tests/host/pgmap_range.c), so the suite runs under the
- * sanitizers with real threads too. The kernel has none: "no NVDIMM".
- */
-#define ZD_STANDIN		"pmem-zd"
-#define ZD_STANDIN_SIZE		(32ULL << 20)
-
-int zd_standin_range(uint64_t size, phys_addr_t *phys);
-
-__attribute__((weak)) int zd_standin_range(uint64_t size, phys_addr_t *phys)
-{
-	return -ENODEV;
-}
-
-static struct pmem_device *zd_standin(struct ktest *t)
-{
-	static struct nfit_region region;
-	struct pmem_device *p = pmem_find(ZD_STANDIN);
-	phys_addr_t phys;
-
-	if (!p) {
-		if (zd_standin_range(ZD_STANDIN_SIZE, &phys))
-			ktest_skip(t, "no NVDIMM");
-		region.base = phys;
-		region.size = ZD_STANDIN_SIZE;
-		region.attributes = EFI_MEMORY_WB | EFI_MEMORY_NV;
-		p = pmem_device_create(&region, ZD_STANDIN);
-		ASSERT_NOT_NULL(t, p);
-		get_device(&p->dev);		/* as pmem_find() would */
-	}
-	if (p->dev.state != DEVICE_BOUND)
-		device_bind(&p->dev, "pmem");
-	if (p->dev.state != DEVICE_BOUND) {
-		put_device(&p->dev);
-		ASSERT_TRUE(t, !"stand-in device bound");
-	}
-	return p;
-}
-
 struct pmem_device *zd_get(struct ktest *t)
 {
-	struct pmem_device *p = pmem_device_count() ? pmem_test_get(t, "pmem0") : zd_standin(t);
+	struct pmem_device *p = pmem_test_device(t);
 
 	if (!p->has_pages) {
 		put_device(&p->dev);
