@@ -38,8 +38,12 @@
  * and CPU 0 asserts after the join. Nothing between starting and joining
  * the writers may end the case early (no ASSERT there). The sectors used
  * are saved before and restored after each case.
+ *
+ * The writer threads and the sector format are in pmem_stress_writers.c
+ * (pmem_stress.h); this file is CPU 0's side: setup, the cycles, the
+ * verdicts and the cases.
  */
-#include <drivers/pmem/tests/pmem_test.h>
+#include <drivers/pmem/tests/pmem_stress.h>
 #include <drivers/base/devres.h>
 #include <kernel/kthread.h>
 #include <kernel/rcu.h>
@@ -54,179 +58,9 @@
 #include <mm/percpu.h>
 #include <mm/slab.h>
 
-#define STRESS_MAX_WRITERS	7		/* CPUs 1..7 */
-#define STRESS_SECTORS		32		/* per writer */
-#define STRESS_BASE		16384		/* first sector used: 8 MiB in */
-#define STRESS_MAGIC		0x5354524553534d50ULL	/* "PMSSERTS" */
-#define STRESS_WATCHDOG_MS	20000
-#define STRESS_WAIT_NS		(10 * NSEC_PER_SEC)
-
-/* The layout of a written sector; crc covers every byte before it. */
-struct stress_sector {
-	uint64_t magic;
-	uint64_t sector;
-	uint64_t gen;
-	uint32_t cpu;
-	uint8_t fill[PMEM_SECTOR_SIZE - 32];
-	uint32_t crc;
-} __packed;
-_Static_assert(sizeof(struct stress_sector) == PMEM_SECTOR_SIZE, "a sector");
-
-/*
- * One writer. (w) written by the writer thread only, read by CPU 0 after
- * kthread_stop() (the join orders them); (a) atomic, read by CPU 0 while
- * the writer runs; (i) set by CPU 0 before the thread starts.
- */
-struct stress_writer {
-	unsigned int cpu;			/* (i) */
-	uint64_t base;				/* (i) first sector */
-	struct task_struct *task;		/* (i) NULL: not started */
-	uint64_t latest[STRESS_SECTORS];	/* (w) last generation that succeeded */
-	unsigned long nr_ok, nr_refused;	/* (a) */
-	unsigned long nr_other;			/* (w) errors other than -ENODEV */
-	int first_other;			/* (w) the first of them */
-	unsigned long ok_after_unbind;		/* (w) successes seen after an unbind returned */
-	bool watchdog;				/* (w) the watchdog ended it */
-	uint64_t next_gen;			/* (w) never reused, across runs */
-	unsigned long nr_checked, nr_bad;	/* (w) read-backs before a write, wrong ones */
-	const char *bad_why;			/* (w) the first wrong one */
-	uint64_t bad_sector, bad_gen, bad_expected;
-	struct stress_sector buf, rbuf;		/* (w) */
-	struct pmem_request rq;			/* (w) */
-};
-
-static struct stress_writer writers[STRESS_MAX_WRITERS];
-static unsigned int nr_writers;
-static struct pmem_device *stress_pmem;
-/*
- * 1 from the return of a device_unbind() until just before the next
- * device_bind(): a write completing with status 0 while it is 1 ran on an
- * unmapped range. Release store by CPU 0 after device_unbind() returned,
- * acquire load in the writer's end_io: since end_io runs inside the
- * usage reference, which unbind waits for, a correct driver never lets
- * the writer see 1 there.
- */
-static int stress_unbound;
-static uint8_t saved[STRESS_MAX_WRITERS * STRESS_SECTORS * PMEM_SECTOR_SIZE];
-
-static void fill_sector(struct stress_sector *s, uint64_t sector, uint64_t gen,
-			unsigned int cpu)
-{
-	s->magic = STRESS_MAGIC;
-	s->sector = sector;
-	s->gen = gen;
-	s->cpu = cpu;
-	pmem_test_pattern(s->fill, sizeof(s->fill), (sector << 32) ^ gen ^ 0x51);
-	s->crc = crc32(0, s, offsetof(struct stress_sector, crc));
-}
-
-/* NULL if s is an intact sector `sector` of writer cpu, else what is wrong. */
-static const char *sector_problem(const struct stress_sector *s, uint64_t sector,
-				  unsigned int cpu)
-{
-	if (s->magic != STRESS_MAGIC)
-		return "no magic";
-	if (s->crc != crc32(0, s, offsetof(struct stress_sector, crc)))
-		return "bad CRC";
-	if (s->sector != sector)
-		return "wrong sector number";
-	if (s->cpu != cpu)
-		return "wrong writer";
-	return NULL;
-}
-
-/* In the writer, inside the queue's usage reference. */
-static void writer_end_io(struct pmem_request *rq)
-{
-	struct stress_writer *w = rq->private;
-
-	if (!rq->status && __atomic_load_n(&stress_unbound, __ATOMIC_ACQUIRE))
-		w->ok_after_unbind++;
-}
-
-/* Submit one request for sector idx of w: its status. */
-static int writer_io(struct stress_writer *w, unsigned int idx, void *buf, enum pmem_dir dir)
-{
-	w->rq = (struct pmem_request){
-		.sector = w->base + idx, .count = 1, .buf = buf, .dir = dir,
-		.end_io = writer_end_io, .private = w,
-	};
-	pmem_submit(stress_pmem, &w->rq);
-	return w->rq.status;
-}
-
-/* Count an error (-ENODEV apart from the others), then back off. */
-static void writer_error(struct stress_writer *w, int err)
-{
-	if (err == -ENODEV) {
-		__atomic_fetch_add(&w->nr_refused, 1, __ATOMIC_RELAXED);
-	} else if (!w->nr_other++) {
-		w->first_other = err;
-	}
-	msleep(1);	/* retry after the rebind */
-}
-
-/*
- * Read sector idx back before overwriting it: it must hold the latest
- * generation that succeeded, even if the device was unbound and bound
- * again since. So every successful write is checked, not only the last.
- */
-static int writer_check(struct stress_writer *w, unsigned int idx)
-{
-	int err = writer_io(w, idx, &w->rbuf, PMEM_READ);
-	const char *why;
-
-	if (err)
-		return err;
-	w->nr_checked++;
-	why = sector_problem(&w->rbuf, w->base + idx, w->cpu);
-	if (!why && w->rbuf.gen != w->latest[idx])
-		why = w->rbuf.gen < w->latest[idx] ? "lost write (older generation)" :
-		      "a write that failed reached the device";
-	if (why && !w->nr_bad++) {
-		w->bad_why = why;
-		w->bad_sector = w->base + idx;
-		w->bad_gen = w->rbuf.gen;
-		w->bad_expected = w->latest[idx];
-	}
-	return 0;
-}
-
-static int writer_fn(void *arg)
-{
-	struct stress_writer *w = arg;
-	uint64_t deadline = ktime_get_ns() + (uint64_t)STRESS_WATCHDOG_MS * NSEC_PER_MSEC;
-	unsigned int i = 0;
-	int err;
-
-	while (!kthread_should_stop()) {
-		unsigned int idx = i % STRESS_SECTORS;
-		uint64_t gen;
-
-		if (ktime_get_ns() > deadline) {
-			w->watchdog = true;
-			return -ETIMEDOUT;
-		}
-		err = writer_check(w, idx);
-		if (err) {
-			writer_error(w, err);
-			continue;
-		}
-		gen = w->next_gen++;	/* never reused: a refused write cannot match */
-		fill_sector(&w->buf, w->base + idx, gen, w->cpu);
-		err = writer_io(w, idx, &w->buf, PMEM_WRITE);
-		if (err) {
-			writer_error(w, err);
-			continue;
-		}
-		w->latest[idx] = gen;
-		__atomic_fetch_add(&w->nr_ok, 1, __ATOMIC_RELAXED);
-		i++;
-	}
-	return 0;
-}
-
 /* --- setup and teardown of a case ------------------------------------------ */
+
+static uint8_t saved[STRESS_MAX_WRITERS * STRESS_SECTORS * PMEM_SECTOR_SIZE];
 
 struct stress_base {
 	unsigned long refused, q_refused, errors, writes;
@@ -253,24 +87,6 @@ static struct pmem_device *stress_get(struct ktest *t)
 	return p;
 }
 
-static void writers_init(void)
-{
-	unsigned int cpu;
-
-	nr_writers = 0;
-	memset(writers, 0, sizeof(writers));
-	for_each_online_cpu(cpu) {
-		struct stress_writer *w = &writers[nr_writers];
-
-		if (cpu == 0 || nr_writers == STRESS_MAX_WRITERS)
-			continue;
-		w->cpu = cpu;
-		w->base = STRESS_BASE + (uint64_t)nr_writers * STRESS_SECTORS;
-		w->next_gen = 1;
-		nr_writers++;
-	}
-}
-
 /* Save the sectors, then write generation 0 to every one (latest = 0). */
 static void stress_setup(struct ktest *t, struct pmem_device *p, struct stress_base *b)
 {
@@ -278,14 +94,14 @@ static void stress_setup(struct ktest *t, struct pmem_device *p, struct stress_b
 
 	stress_pmem = p;
 	__atomic_store_n(&stress_unbound, 0, __ATOMIC_RELAXED);
-	writers_init();
-	ASSERT_GT(t, nr_writers, 0);
-	ASSERT_EQ(t, pmem_rw(p, STRESS_BASE, saved, (uint64_t)nr_writers * STRESS_SECTORS,
+	stress_writers_init();
+	ASSERT_GT(t, nr_stress_writers, 0);
+	ASSERT_EQ(t, pmem_rw(p, STRESS_BASE, saved, (uint64_t)nr_stress_writers * STRESS_SECTORS,
 			     PMEM_READ), 0);
-	for (unsigned int n = 0; n < nr_writers; n++)
+	for (unsigned int n = 0; n < nr_stress_writers; n++)
 		for (unsigned int i = 0; i < STRESS_SECTORS; i++) {
-			fill_sector(&s, writers[n].base + i, 0, writers[n].cpu);
-			ASSERT_EQ(t, pmem_rw(p, writers[n].base + i, &s, 1, PMEM_WRITE), 0);
+			stress_fill_sector(&s, stress_writers[n].base + i, 0, stress_writers[n].cpu);
+			ASSERT_EQ(t, pmem_rw(p, stress_writers[n].base + i, &s, 1, PMEM_WRITE), 0);
 		}
 	b->refused = 0;
 	b->q_refused = READ_ONCE_A(p->queue.nr_enter_refused);
@@ -299,72 +115,8 @@ static void stress_restore(struct ktest *t, struct pmem_device *p)
 {
 	if (p->dev.state != DEVICE_BOUND)
 		EXPECT_EQ(t, device_bind(&p->dev, "pmem"), 0);
-	EXPECT_EQ(t, pmem_rw(p, STRESS_BASE, saved, (uint64_t)nr_writers * STRESS_SECTORS,
+	EXPECT_EQ(t, pmem_rw(p, STRESS_BASE, saved, (uint64_t)nr_stress_writers * STRESS_SECTORS,
 			     PMEM_WRITE), 0);
-}
-
-/* 0, or the error of the first thread that could not be started. */
-static int writers_start(void)
-{
-	for (unsigned int n = 0; n < nr_writers; n++) {
-		struct task_struct *task = kthread_run_on(writers[n].cpu, writer_fn, &writers[n]);
-
-		if (IS_ERR(task))
-			return (int)PTR_ERR(task);
-		writers[n].task = task;
-	}
-	return 0;
-}
-
-/* Stop and join every started writer; how many did not return 0. */
-static unsigned int writers_stop(void)
-{
-	unsigned int bad = 0;
-
-	for (unsigned int n = 0; n < nr_writers; n++) {
-		if (!writers[n].task)
-			continue;
-		if (kthread_stop(writers[n].task))
-			bad++;
-		writers[n].task = NULL;
-	}
-	return bad;
-}
-
-static unsigned long writers_sum(unsigned long *(*field)(struct stress_writer *w))
-{
-	unsigned long sum = 0;
-
-	for (unsigned int n = 0; n < nr_writers; n++)
-		sum += __atomic_load_n(field(&writers[n]), __ATOMIC_RELAXED);
-	return sum;
-}
-
-static unsigned long *f_ok(struct stress_writer *w) { return &w->nr_ok; }
-static unsigned long *f_refused(struct stress_writer *w) { return &w->nr_refused; }
-static unsigned long *f_other(struct stress_writer *w) { return &w->nr_other; }
-static unsigned long *f_after(struct stress_writer *w) { return &w->ok_after_unbind; }
-static unsigned long *f_checked(struct stress_writer *w) { return &w->nr_checked; }
-
-/* Wait until every writer's counter has grown past snap[]: true if it did. */
-static bool writers_wait_past(unsigned long *(*field)(struct stress_writer *w),
-			      const unsigned long *snap)
-{
-	uint64_t start = ktime_get_ns();
-
-	for (unsigned int n = 0; n < nr_writers; n++)
-		while (__atomic_load_n(field(&writers[n]), __ATOMIC_RELAXED) <= snap[n]) {
-			if (ktime_get_ns() - start > STRESS_WAIT_NS)
-				return false;
-			msleep(1);
-		}
-	return true;
-}
-
-static void writers_snap(unsigned long *(*field)(struct stress_writer *w), unsigned long *snap)
-{
-	for (unsigned int n = 0; n < nr_writers; n++)
-		snap[n] = __atomic_load_n(field(&writers[n]), __ATOMIC_RELAXED);
 }
 
 /* What went wrong in the unbind/rebind cycles (counted, checked after the join). */
@@ -399,13 +151,13 @@ static void run_cycles(struct pmem_device *p, struct cycle_result *r, unsigned i
 	memset(r, 0, sizeof(*r));
 	for (unsigned int c = 0; c < n; c++) {
 		if (strict) {
-			writers_snap(f_ok, snap);
-			if (!writers_wait_past(f_ok, snap))
+			stress_writers_snap(f_ok, snap);
+			if (!stress_writers_wait_past(f_ok, snap))
 				r->no_success++;
 		} else {
 			msleep(bound_ms);
 		}
-		writers_snap(f_refused, snap);
+		stress_writers_snap(f_refused, snap);
 		err = device_unbind(&p->dev);
 		if (err) {
 			r->unbind_err = err;
@@ -422,7 +174,7 @@ static void run_cycles(struct pmem_device *p, struct cycle_result *r, unsigned i
 		if (p->dev.devres_count || !list_empty(&p->dev.devres_head))
 			r->devres_left++;
 		if (strict) {
-			if (!writers_wait_past(f_refused, snap))
+			if (!stress_writers_wait_past(f_refused, snap))
 				r->no_refusal++;
 		} else {
 			msleep(unbound_ms);
@@ -449,18 +201,18 @@ static void stress_run(struct ktest *t, struct pmem_device *p, const struct stre
 	struct cycle_result r = { 0 };
 	uint64_t start = ktime_get_ns();
 	unsigned int bad_exit;
-	int err = writers_start();
+	int err = stress_writers_start();
 
 	if (!err)
 		run_cycles(p, &r, n, 10, 2, strict, b->devres_bound);
-	bad_exit = writers_stop();
+	bad_exit = stress_writers_stop();
 	if (p->dev.state != DEVICE_BOUND)
 		device_bind(&p->dev, "pmem");
 	ASSERT_EQ(t, err, 0);
 	ktest_log(t, "%u writers, %u cycles in %llu ms: %lu writes ok, %lu read back, "
-		  "%lu refused (-ENODEV)", nr_writers, r.cycles,
+		  "%lu refused (-ENODEV)", nr_stress_writers, r.cycles,
 		  (unsigned long long)((ktime_get_ns() - start) / NSEC_PER_MSEC),
-		  writers_sum(f_ok), writers_sum(f_checked), writers_sum(f_refused));
+		  stress_writers_sum(f_ok), stress_writers_sum(f_checked), stress_writers_sum(f_refused));
 	EXPECT_EQ(t, r.unbind_err, 0);
 	EXPECT_EQ(t, r.bind_err, 0);
 	EXPECT_EQ(t, r.cycles, n);
@@ -472,22 +224,22 @@ static void stress_run(struct ktest *t, struct pmem_device *p, const struct stre
 	EXPECT_EQ(t, r.devres_changed, 0);
 	EXPECT_EQ(t, r.no_refusal, 0);
 	EXPECT_EQ(t, r.no_success, 0);
-	EXPECT_EQ(t, writers_sum(f_after), 0);
-	EXPECT_EQ(t, writers_sum(f_other), 0);
-	for (unsigned int w = 0; w < nr_writers; w++) {
-		if (writers[w].nr_bad)
+	EXPECT_EQ(t, stress_writers_sum(f_after), 0);
+	EXPECT_EQ(t, stress_writers_sum(f_other), 0);
+	for (unsigned int w = 0; w < nr_stress_writers; w++) {
+		if (stress_writers[w].nr_bad)
 			ktest_log(t, "writer on CPU %u: %lu of %lu read-backs wrong, the first "
-				  "sector %llu: %s: generation %llu, expected %llu", writers[w].cpu,
-				  writers[w].nr_bad, writers[w].nr_checked,
-				  (unsigned long long)writers[w].bad_sector, writers[w].bad_why,
-				  (unsigned long long)writers[w].bad_gen,
-				  (unsigned long long)writers[w].bad_expected);
-		EXPECT_EQ(t, writers[w].nr_bad, 0);
-		if (writers[w].nr_other)
+				  "sector %llu: %s: generation %llu, expected %llu", stress_writers[w].cpu,
+				  stress_writers[w].nr_bad, stress_writers[w].nr_checked,
+				  (unsigned long long)stress_writers[w].bad_sector, stress_writers[w].bad_why,
+				  (unsigned long long)stress_writers[w].bad_gen,
+				  (unsigned long long)stress_writers[w].bad_expected);
+		EXPECT_EQ(t, stress_writers[w].nr_bad, 0);
+		if (stress_writers[w].nr_other)
 			ktest_log(t, "writer on CPU %u: %lu errors, the first %d (%s)",
-				  writers[w].cpu, writers[w].nr_other, writers[w].first_other,
-				  errno_name(writers[w].first_other));
-		EXPECT_GT(t, writers[w].nr_ok, 0);
+				  stress_writers[w].cpu, stress_writers[w].nr_other, stress_writers[w].first_other,
+				  errno_name(stress_writers[w].first_other));
+		EXPECT_GT(t, stress_writers[w].nr_ok, 0);
 	}
 	ASSERT_EQ(t, p->dev.state, DEVICE_BOUND);
 }
@@ -498,14 +250,14 @@ static void verify_sectors(struct ktest *t, struct pmem_device *p)
 	struct stress_sector s;
 	unsigned int bad = 0;
 
-	for (unsigned int n = 0; n < nr_writers; n++) {
-		struct stress_writer *w = &writers[n];
+	for (unsigned int n = 0; n < nr_stress_writers; n++) {
+		struct stress_writer *w = &stress_writers[n];
 
 		for (unsigned int i = 0; i < STRESS_SECTORS; i++) {
 			const char *why;
 
 			ASSERT_EQ(t, pmem_rw(p, w->base + i, &s, 1, PMEM_READ), 0);
-			why = sector_problem(&s, w->base + i, w->cpu);
+			why = stress_sector_problem(&s, w->base + i, w->cpu);
 			if (!why && s.gen < w->latest[i])
 				why = "lost write (older generation)";
 			else if (!why && s.gen > w->latest[i])
@@ -523,11 +275,11 @@ static void verify_sectors(struct ktest *t, struct pmem_device *p)
 /* The counters of the device and its queue agree with what the writers saw. */
 static void verify_counters(struct ktest *t, struct pmem_device *p, const struct stress_base *b)
 {
-	unsigned long refused = writers_sum(f_refused);
+	unsigned long refused = stress_writers_sum(f_refused);
 
 	EXPECT_EQ(t, READ_ONCE_A(p->queue.nr_enter_refused) - b->q_refused, refused);
 	EXPECT_EQ(t, READ_ONCE_A(p->nr_errors) - b->errors, refused);
-	EXPECT_EQ(t, READ_ONCE_A(p->nr_writes) - b->writes, writers_sum(f_ok));
+	EXPECT_EQ(t, READ_ONCE_A(p->nr_writes) - b->writes, stress_writers_sum(f_ok));
 }
 
 /* --- cases ---------------------------------------------------------------------------- */
@@ -551,7 +303,7 @@ static void io_during_unbind_fails_cleanly(struct ktest *t)
 
 	stress_setup(t, p, &b);
 	stress_run(t, p, &b, 5, true);
-	EXPECT_GE(t, writers_sum(f_refused), 5 * nr_writers);
+	EXPECT_GE(t, stress_writers_sum(f_refused), 5 * nr_stress_writers);
 	verify_counters(t, p, &b);
 	verify_sectors(t, p);	/* the refused writes touched nothing */
 	stress_restore(t, p);
