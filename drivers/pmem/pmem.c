@@ -17,12 +17,14 @@
 #include <drivers/base/devres.h>
 #include <drivers/pmem/pmem.h>
 #include <lib/bug.h>
+#include <lib/cmdline.h>
 #include <lib/errno.h>
 #include <lib/printk.h>
 #include <lib/string.h>
 #include <lib/vsprintf.h>
 #include <lib/err.h>
 #include <mm/slab.h>
+#include <asm/platform.h>
 
 static struct bus_type nvdimm_bus = {
 	.name = "nvdimm",
@@ -30,6 +32,34 @@ static struct bus_type nvdimm_bus = {
 };
 
 static unsigned int npmem;		/* devices made by pmem_init() */
+
+/*
+ * pmem.memmap=ram|dev (pmem_init() reads it once): where the struct pages
+ * of a bound device live. "ram" (the default): in RAM, and every byte of
+ * the device is data. "dev": on the device itself (an altmap), and data
+ * starts at the first 2 MiB boundary after that memmap, like a namespace
+ * made with --map=dev. Switching it on a device with data on it moves
+ * sector 0 and overwrites the first MiBs with struct pages: it is a
+ * reformat (nothing on the device records the choice).
+ */
+static bool memmap_on_device;
+
+static void pmem_memmap_param_init(void)
+{
+	static struct cmdline cl;	/* 3 KiB: not on the stack; pmem_init() only */
+	const char *v;
+
+	cmdline_parse(&cl, arch_cmdline());
+	v = cmdline_get(&cl, "pmem.memmap");
+	if (!v || !strcmp(v, "ram"))
+		return;
+	if (!strcmp(v, "dev")) {
+		memmap_on_device = true;
+		pr_info("pmem: pmem.memmap=dev: struct pages on the devices themselves");
+		return;
+	}
+	pr_err("pmem: pmem.memmap=%s: expected ram or dev; keeping ram", v);
+}
 
 static void record_event(struct pmem_device *pmem, enum pmem_event ev)
 {
@@ -89,6 +119,7 @@ static void pmem_unmap(void *arg)
 	pmem->in_flight_at_unmap = blk_queue_in_flight(&pmem->queue);
 	memunmap_range(pmem->virt, pmem->size);
 	pmem->virt = NULL;
+	pmem->data_virt = NULL;
 	record_event(pmem, PMEM_EV_UNMAPPED);
 }
 
@@ -97,6 +128,7 @@ static void pmem_pgmap_unmapped_event(struct pmem_device *pmem)
 {
 	pmem->in_flight_at_unmap = blk_queue_in_flight(&pmem->queue);
 	pmem->virt = NULL;	/* no I/O can use it; the pgmap unmaps it next */
+	pmem->data_virt = NULL;
 	record_event(pmem, PMEM_EV_UNMAPPED);
 }
 
@@ -109,6 +141,24 @@ static void pmem_kill_queue(void *arg)
 	record_event(pmem, PMEM_EV_QUEUE_DRAINED);
 	if (pmem->has_pages)	/* devm_memremap_pages' teardown runs next */
 		pmem_pgmap_unmapped_event(pmem);
+}
+
+/* Sector 0: past the memmap if it is on the device, 2 MiB aligned for DAX. */
+static void pmem_set_data_area(struct pmem_device *pmem)
+{
+	uint64_t off = 0;
+
+	if (pmem->has_pages && (pmem->pgmap.flags & MEMREMAP_ALTMAP))
+		off = ALIGN_UP(PFN_PHYS(pmem->pgmap.pfn_first) - pmem->phys, 2ULL << 20);
+	pmem->data_offset = off;
+	pmem->data_phys = pmem->phys + off;
+	pmem->data_virt = (char *)pmem->virt + off;
+	pmem->nr_sectors = (pmem->size - off) >> PMEM_SECTOR_SHIFT;
+	if (off)
+		dev_info(&pmem->dev, "memmap on the device: %llu KiB; data from offset %llu KiB, "
+			 "%llu MiB", (unsigned long long)(pmem->pgmap.memmap_bytes >> 10),
+			 (unsigned long long)(off >> 10),
+			 (unsigned long long)((pmem->size - off) >> 20));
 }
 
 static int pmem_probe(struct device *dev)
@@ -130,7 +180,7 @@ static int pmem_probe(struct device *dev)
 	memset(&pmem->pgmap, 0, sizeof(pmem->pgmap));
 	pmem->pgmap.start = pmem->phys;
 	pmem->pgmap.end = pmem->phys + pmem->size - 1;
-	pmem->pgmap.flags = 0;		/* memmap in RAM: the device's bytes are all data */
+	pmem->pgmap.flags = memmap_on_device ? MEMREMAP_ALTMAP : 0;
 	pmem->pgmap.altmap_reserve = 0;
 	pmem->pgmap.kill_mappings = pmem_dax_kill;
 	spin_lock(&pmem->dax_lock);
@@ -154,6 +204,7 @@ static int pmem_probe(struct device *dev)
 			return err;
 	}
 
+	pmem_set_data_area(pmem);
 	err = blk_queue_init(&pmem->queue, dev->name);
 	if (err) {
 		dev_err(dev, "cannot set up the request queue: %d (%s)", err, errno_name(err));
@@ -262,6 +313,7 @@ int pmem_init(void)
 
 	if (err)
 		return err;
+	pmem_memmap_param_init();
 	for (unsigned int i = 0; i < n; i++) {
 		char name[DEVICE_NAME_MAX];
 		struct pmem_device *pmem;

@@ -87,8 +87,16 @@ struct pmem_device {
 	const struct nfit_region *region;	/* (i) */
 	phys_addr_t phys;			/* (i) */
 	uint64_t size;				/* (i) bytes */
-	uint64_t nr_sectors;			/* (i) */
+	uint64_t nr_sectors;			/* (b) after data_offset */
 	void *virt;				/* (b) the write-back mapping */
+	/*
+	 * Where sector 0 and DAX page 0 are: the start of the range, or with
+	 * pmem.memmap=dev the first 2 MiB boundary after the memmap that
+	 * devm_memremap_pages() put on the device (altmap).
+	 */
+	uint64_t data_offset;			/* (b) bytes before sector 0 */
+	phys_addr_t data_phys;			/* (b) phys + data_offset */
+	void *data_virt;			/* (b) virt + data_offset */
 	enum arch_flush_insn flush;		/* (b) the write-back instruction */
 	bool durable;				/* (b) persistence is guaranteed */
 	const char *domain;			/* (b) what the platform says it covers */

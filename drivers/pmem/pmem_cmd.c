@@ -45,6 +45,10 @@ static void list_one(struct pmem_device *p)
 		kprintf("        %s; persistence domain: %s\n",
 			p->durable ? "writes are durable on completion" : "writes NOT durable",
 			p->domain);
+	if (bound && p->data_offset)
+		kprintf("        memmap on the device: sector 0 at offset %llu KiB, %llu sectors\n",
+			(unsigned long long)(p->data_offset >> 10),
+			(unsigned long long)p->nr_sectors);
 }
 
 static int cmd_list(void)

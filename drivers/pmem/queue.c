@@ -85,8 +85,8 @@ int blk_queue_enter(struct request_queue *q, bool nowait)
 {
 	/* acquire: pairs with the release in blk_queue_init() */
 	if (!__atomic_load_n(&q->initialized, __ATOMIC_ACQUIRE)) {
-		if (__atomic_load_n(&q->dead, __ATOMIC_RELAXED))	/* torn down */
-			__atomic_fetch_add(&q->nr_enter_refused, 1, __ATOMIC_RELAXED);
+		/* unused, torn down, or being set up again: refused, counted */
+		__atomic_fetch_add(&q->nr_enter_refused, 1, __ATOMIC_RELAXED);
 		return -ENODEV;
 	}
 	for (;;) {

@@ -61,7 +61,7 @@ struct request_queue {
 	wait_queue_head_t freeze_wq;		/* (s) waiters for zero, for an unfreeze */
 	unsigned int freeze_depth;		/* (f) freezes not yet undone */
 	unsigned long nr_zero;			/* (a) times the counter reached zero */
-	unsigned long nr_enter_refused;		/* (a) enters refused (dying/dead) */
+	unsigned long nr_enter_refused;		/* (a) enters refused (not live) */
 };
 
 /* Once, when the memory holding q is set up (before any other call). */
