@@ -49,6 +49,7 @@ static const char *pgmap_name(const struct dev_pagemap *pgmap)
 #define GRAVES	8
 static struct grave {
 	const struct page *base;	/* the removed memmap of pfn.. */
+	uintptr_t virt;			/* the removed mapping of pfn.. */
 	unsigned long pfn, nr;
 	struct dev_pagemap *waiting;	/* its pgmap while the teardown waits */
 	char name[16];
@@ -62,6 +63,7 @@ static void bury(struct dev_pagemap *pgmap, unsigned long pfn, unsigned long nr,
 	spin_lock(&pgmap_lock);
 	g = &graves[next_grave++ % GRAVES];
 	g->base = __pfn_to_page(pfn);
+	g->virt = (uintptr_t)pgmap->virt + (uintptr_t)(PFN_PHYS(pfn) - pgmap->start);
 	g->pfn = pfn;
 	g->nr = nr;
 	g->waiting = waiting ? pgmap : NULL;
@@ -113,6 +115,34 @@ bool memremap_late_put(const struct page *page, unsigned long caller)
 	return true;
 }
 
+
+bool memremap_explain_address(unsigned long addr)
+{
+	/*
+	 * No lock: the fault path calls this, maybe from under pgmap_lock,
+	 * and a torn read can only make the explanation wrong, not fault.
+	 */
+	for (unsigned int k = 1; k <= GRAVES; k++) {
+		const struct grave *g = &graves[(next_grave - k) % GRAVES];
+		uintptr_t memmap = (uintptr_t)g->base;
+
+		if (!g->base)
+			continue;
+		if (addr >= memmap && addr < memmap + g->nr * sizeof(struct page)) {
+			pr_emerg("late access: 0x%lx is in the struct page of pfn %#lx of %s, whose "
+				 "memmap was removed at its teardown", addr,
+				 g->pfn + (addr - memmap) / sizeof(struct page), g->name);
+			return true;
+		}
+		if (g->virt && addr >= g->virt && addr < g->virt + (g->nr << PAGE_SHIFT)) {
+			pr_emerg("late access: 0x%lx is pfn %#lx of %s, whose mapping was removed at "
+				 "its teardown (a stale kernel pointer into the device)", addr,
+				 g->pfn + ((addr - g->virt) >> PAGE_SHIFT), g->name);
+			return true;
+		}
+	}
+	return false;
+}
 
 const char *pgmap_state_name(int state)
 {

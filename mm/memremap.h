@@ -161,6 +161,12 @@ unsigned long zap_vmas_of(struct mm_struct *mm, unsigned long start, unsigned lo
  * its pgmap (so a waiting teardown ends) and return true.
  */
 bool memremap_late_put(const struct page *page, unsigned long caller);
+/*
+ * For the kernel's fault report: if addr lies in the memmap or the
+ * mapping of a torn-down pgmap (the graveyard), print which pfn of which
+ * device it was and return true. Any context; takes no lock.
+ */
+bool memremap_explain_address(unsigned long addr);
 extern unsigned long memremap_late_accesses;
 
 /* Device pages released to __put_page's device branch (a counter). */

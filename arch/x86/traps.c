@@ -20,6 +20,7 @@
 #include <lib/string.h>
 #include <kernel/panic.h>
 #include <kernel/verdict.h>
+#include <mm/memremap.h>
 #include <asm/ctrlregs.h>
 #include <asm/platform.h>
 #include "serial.h"
@@ -154,6 +155,8 @@ __noreturn void x86_fatal_exception(struct pt_regs *regs)
 		print_page_fault(regs->error_code, cr2);
 	if ((vec == X86_TRAP_PF || vec == X86_TRAP_DF) && stack_guard_page(cr2))
 		pr_emerg("CR2 0x%lx is a stack guard page: a kernel stack overflowed", cr2);
+	if (vec == X86_TRAP_PF)
+		memremap_explain_address(cr2);	/* a device range removed under a user */
 	print_registers(regs, cr2);
 	dump_stack_regs(regs);
 

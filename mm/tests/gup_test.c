@@ -245,7 +245,7 @@ MM_TEST(devmap_leaf_without_pgmap_is_refused)
 	use_mm(mm);
 	test_fault_range(t, mm, A, 4, FAULT_FLAG_WRITE);
 	/* no dev_pagemap covers these frames (no live device): both paths refuse
-	 * (suite pgmap.dax pins devmap leaves of a real pgmap) */
+	 * (suite zone_device pins devmap leaves of a real pgmap) */
 	EXPECT_EQ(t, gup_fast_only(A, 4, FOLL_GET, pages), 0);
 	EXPECT_EQ(t, get_user_pages_fast(A, 4, FOLL_WRITE, pages), -EFAULT);
 	for (unsigned int i = 0; i < 4; i++)
