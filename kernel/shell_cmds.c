@@ -5,6 +5,7 @@
 #include <kernel/main.h>
 #include <kernel/power.h>
 #include <kernel/shell.h>
+#include <kernel/timer.h>
 #include <kernel/version.h>
 #include <lib/bench.h>
 #include <lib/cmdline.h>
@@ -41,6 +42,19 @@ static int cmd_version(int argc, char **argv)
 	return 0;
 }
 SHELL_COMMAND(version, "", "print the kernel version", cmd_version);
+
+/* For scripts: let a background thread get on (e.g. bgunbind reach its wait). */
+static int cmd_sleep(int argc, char **argv)
+{
+	unsigned long ms;
+
+	if (argc != 2 || parse_ulong(argv[1], &ms) || ms < 1 || ms > 60000)
+		return shell_usage_error(argv, "needs one duration in ms, 1 to 60000");
+	msleep((unsigned int)ms);
+	return 0;
+}
+SHELL_COMMAND(sleep, "MS", "sleep MS milliseconds (the shell waits; other threads run)",
+	      cmd_sleep);
 
 static int cmd_cmdline(int argc, char **argv)
 {
