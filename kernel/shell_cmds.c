@@ -43,7 +43,7 @@ static int cmd_version(int argc, char **argv)
 }
 SHELL_COMMAND(version, "", "print the kernel version", cmd_version);
 
-/* For scripts: let a background thread get on (e.g. bgunbind reach its wait). */
+/* For scripts: let a background thread get on (e.g. `unbind DEV &` reach its wait). */
 static int cmd_sleep(int argc, char **argv)
 {
 	unsigned long ms;

@@ -7,12 +7,15 @@
  *                    (the order unbind will release them in)
  *   bind DEV [DRV]   probe DEV with driver DRV (default: the first that
  *                    matches on its bus)
- *   unbind DEV       remove DEV's driver, releasing its devres LIFO
+ *   unbind DEV [&]   remove DEV's driver, releasing its devres LIFO; with
+ *                    &, from a kernel thread while the shell goes on
  *
  * Kernel only (shell glue over drivers/base, which the host tests reach).
  */
 #include <drivers/base/devres.h>
+#include <kernel/kthread.h>
 #include <kernel/shell.h>
+#include <lib/err.h>
 #include <lib/errno.h>
 #include <lib/printk.h>
 #include <lib/string.h>
@@ -108,23 +111,84 @@ static int cmd_bind(int argc, char **argv)
 }
 SHELL_COMMAND(bind, "DEV [DRV]", "probe device DEV with driver DRV (default: the first match)", cmd_bind);
 
+/*
+ * `unbind DEV &`: the unbind runs in a kernel thread and the shell stays
+ * usable while the teardown waits (for pinned pages, say). One at a
+ * time; the thread says when it is done and is reaped by the next
+ * unbind command.
+ */
+static struct task_struct *bg_unbinder;	/* shell thread only */
+static int bg_unbind_done;		/* release by the thread, acquire here */
+
+static void reap_bg_unbind(void)
+{
+	/* acquire: pairs with the thread's release of bg_unbind_done */
+	if (bg_unbinder && __atomic_load_n(&bg_unbind_done, __ATOMIC_ACQUIRE)) {
+		kthread_join(bg_unbinder);
+		bg_unbinder = NULL;
+	}
+}
+
+static void report_unbind(const char *name, int err, const char *how)
+{
+	if (err)
+		kprintf("unbind: %s: failed%s: %d (%s): %s\n", name, how, err, errno_name(err),
+			err == -EINVAL ? "not bound" : "a bind or unbind is in progress");
+	else
+		kprintf("unbind: %s: unbound%s\n", name, how);
+}
+
+static int bg_unbind_thread(void *arg)
+{
+	struct device *dev = arg;
+	int err = device_unbind(dev);
+
+	report_unbind(dev->name, err, " (in the background)");
+	put_device(dev);
+	__atomic_store_n(&bg_unbind_done, 1, __ATOMIC_RELEASE);
+	return err;
+}
+
+static int unbind_in_background(char **argv, struct device *dev)
+{
+	struct task_struct *t;
+
+	if (bg_unbinder) {
+		put_device(dev);
+		return shell_usage_error(argv, "a background unbind is still running");
+	}
+	bg_unbind_done = 0;
+	t = kthread_run(bg_unbind_thread, dev);
+	if (IS_ERR(t)) {
+		kprintf("unbind: %s: no thread for the background: %ld (%s)\n", argv[1],
+			PTR_ERR(t), errno_name((int)PTR_ERR(t)));
+		put_device(dev);
+		return 1;
+	}
+	bg_unbinder = t;
+	kprintf("unbind: %s: unbinding in the background (`devices`, `pgmap` show it)\n",
+		argv[1]);
+	return 0;
+}
+
 static int cmd_unbind(int argc, char **argv)
 {
 	struct device *dev;
 	int err;
 
-	if (argc != 2)
-		return shell_usage_error(argv, "expected one device name");
+	reap_bg_unbind();
+	if (argc != 2 && !(argc == 3 && !strcmp(argv[2], "&")))
+		return shell_usage_error(argv, "expected one device name, then & to run it "
+					 "in the background");
 	dev = find_or_complain(argv, argv[1]);
 	if (!dev)
 		return 1;
+	if (argc == 3)
+		return unbind_in_background(argv, dev);
 	err = device_unbind(dev);
-	if (err)
-		kprintf("unbind: %s: failed: %d (%s): %s\n", argv[1], err, errno_name(err),
-			err == -EINVAL ? "not bound" : "a bind or unbind is in progress");
-	else
-		kprintf("unbind: %s: unbound\n", argv[1]);
+	report_unbind(argv[1], err, "");
 	put_device(dev);
 	return err ? 1 : 0;
 }
-SHELL_COMMAND(unbind, "DEV", "remove device DEV's driver, releasing its devres last-in-first-out", cmd_unbind);
+SHELL_COMMAND(unbind, "DEV [&]", "remove device DEV's driver, releasing its devres "
+	      "last-in-first-out; with &, from a kernel thread", cmd_unbind);

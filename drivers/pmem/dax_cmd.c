@@ -4,16 +4,13 @@
  *   pin DEV PGOFF N   map DEV with DAX in a shell-owned address space and
  *                     hold pages PGOFF..PGOFF+N-1 (N <= 512) through fast
  *                     GUP;
- *   unpin             put them and drop the address space;
- *   bgunbind DEV      unbind DEV from a kernel thread, so the shell stays
- *                     usable while the teardown waits (watch it with
- *                     `pgmap`); the thread reports when it is done and is
- *                     reaped by the next bgunbind or pin/unpin.
- * Example: pin pmem0 0 1; bgunbind pmem0; pgmap (waiting for 1 page);
- * unpin; pgmap (gone); bind pmem0.
+ *   unpin             put them and drop the address space.
+ * With `unbind DEV &` (drivers/base/devices_cmd.c), which unbinds from a
+ * kernel thread so the shell stays usable while the teardown waits:
+ * pin pmem0 0 1; unbind pmem0 &; pgmap (waiting for 1 page); unpin;
+ * pgmap (gone); bind pmem0.
  */
 #include <drivers/pmem/pmem.h>
-#include <kernel/kthread.h>
 #include <kernel/shell.h>
 #include <lib/cmdline.h>
 #include <lib/errno.h>
@@ -28,20 +25,9 @@
 static struct mm_struct *pin_mm;
 static struct page *pin_pages[PIN_MAX];
 static long pin_nr;
-static struct task_struct *unbinder;
-static int unbinder_done;
-
-static void reap_unbinder(void)
-{
-	if (unbinder && __atomic_load_n(&unbinder_done, __ATOMIC_ACQUIRE)) {
-		kthread_join(unbinder);
-		unbinder = NULL;
-	}
-}
 
 static int cmd_unpin(int argc, char **argv)
 {
-	reap_unbinder();
 	if (!pin_mm) {
 		kprintf("nothing pinned\n");
 		return 0;
@@ -61,7 +47,6 @@ static int cmd_pin(int argc, char **argv)
 	struct pmem_device *p;
 	long ret;
 
-	reap_unbinder();
 	if (argc != 4 || parse_ulong(argv[2], &pgoff) || parse_ulong(argv[3], &n) || !n ||
 	    n > PIN_MAX)
 		return shell_usage_error(argv, "needs DEV PGOFF N (1 <= N <= %d)", PIN_MAX);
@@ -99,40 +84,3 @@ static int cmd_pin(int argc, char **argv)
 }
 SHELL_COMMAND(pin, "DEV PGOFF N", "hold N DAX pages of DEV through fast GUP", cmd_pin);
 
-static int unbind_thread(void *arg)
-{
-	struct pmem_device *p = arg;
-	int err = device_unbind(&p->dev);
-
-	kprintf("bgunbind: %s: unbind %s (%d)\n", p->dev.name, err ? "failed" : "done", err);
-	put_device(&p->dev);
-	__atomic_store_n(&unbinder_done, 1, __ATOMIC_RELEASE);
-	return err;
-}
-
-static int cmd_bgunbind(int argc, char **argv)
-{
-	struct pmem_device *p;
-	struct task_struct *t;
-
-	reap_unbinder();
-	if (argc != 2)
-		return shell_usage_error(argv, "needs DEV");
-	if (unbinder)
-		return shell_usage_error(argv, "an unbind is still running");
-	p = pmem_find(argv[1]);
-	if (!p)
-		return shell_usage_error(argv, "no pmem device '%s'", argv[1]);
-	unbinder_done = 0;
-	t = kthread_run(unbind_thread, p);
-	if (IS_ERR(t)) {
-		put_device(&p->dev);
-		kprintf("bgunbind: no thread: %ld\n", PTR_ERR(t));
-		return 1;
-	}
-	unbinder = t;
-	kprintf("bgunbind: unbinding %s in the background (see `pgmap`)\n", argv[1]);
-	return 0;
-}
-SHELL_COMMAND(bgunbind, "DEV", "unbind DEV from a kernel thread (the shell stays usable)",
-	      cmd_bgunbind);
