@@ -23,6 +23,20 @@
 #include <mm/slab.h>
 #include <asm/page.h>
 
+/* p bound (bound now if need be), or the case ends; the caller's reference. */
+static struct pmem_device *ensure_bound(struct ktest *t, struct pmem_device *p)
+{
+	if (p->dev.state != DEVICE_BOUND)
+		device_bind(&p->dev, "pmem");
+	if (p->dev.state != DEVICE_BOUND) {
+		ktest_fail(t, "%s could not be bound (last probe error %d)", p->dev.name,
+			   p->dev.last_probe_err);
+		put_device(&p->dev);
+		ktest_abort(t);
+	}
+	return p;
+}
+
 struct pmem_device *pmem_test_get(struct ktest *t, const char *name)
 {
 	struct pmem_device *p;
@@ -31,13 +45,7 @@ struct pmem_device *pmem_test_get(struct ktest *t, const char *name)
 		ktest_skip(t, "no NVDIMM");
 	p = pmem_find(name);
 	ASSERT_NOT_NULL(t, p);
-	if (p->dev.state != DEVICE_BOUND)
-		device_bind(&p->dev, "pmem");
-	if (p->dev.state != DEVICE_BOUND) {
-		put_device(&p->dev);
-		ASSERT_TRUE(t, !"pmem device bound");
-	}
-	return p;
+	return ensure_bound(t, p);
 }
 
 /*
@@ -70,13 +78,7 @@ static struct pmem_device *standin_device(struct ktest *t)
 		ASSERT_NOT_NULL(t, p);
 		get_device(&p->dev);		/* as pmem_find() would */
 	}
-	if (p->dev.state != DEVICE_BOUND)
-		device_bind(&p->dev, "pmem");
-	if (p->dev.state != DEVICE_BOUND) {
-		put_device(&p->dev);
-		ASSERT_TRUE(t, !"stand-in device bound");
-	}
-	return p;
+	return ensure_bound(t, p);
 }
 
 struct pmem_device *pmem_test_device(struct ktest *t)
