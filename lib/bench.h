@@ -93,15 +93,6 @@ static inline int bench_skip(struct bench_run *r, const char *why)
 	return BENCH_SKIP;
 }
 
-/*
- * The get/put-pair benchmarks of struct pages (page_ref.getput.*) measure
- * sample after sample on PAGE_REF_SPREAD different pages, PAGE_REF_STRIDE
- * pages apart: far enough that their struct pages (64 bytes each) lie in
- * different memmap pages (mm/gup_bench.c says why).
- */
-#define PAGE_REF_SPREAD		15
-#define PAGE_REF_STRIDE		67
-
 /* Thousandths of a unit per operation: cost / ops. */
 static inline long long bench_per_op(uint64_t cost, uint64_t ops)
 {

@@ -30,6 +30,7 @@
 #include <mm/mm.h>
 #include <mm/page_alloc.h>
 #include <mm/page_ref.h>
+#include <mm/page_ref_bench.h>
 #include <asm/cpu.h>
 #include <asm/page.h>
 
@@ -183,16 +184,8 @@ GUP_BENCH(gs_2m1_put, "gup_slow.huge_2m_x1.put", false, true, 1, true);
  * ordinary page someone holds (so the put never frees it), in cycles.
  * The device-page variants join it with dev_pagemap (issue 7).
  *
- * Which page: each sample takes the next of PAGE_REF_SPREAD pages whose
- * struct pages lie in different memmap pages (PAGE_REF_STRIDE apart), and
- * the device variants do the same (drivers/pmem/dax_bench.c). Under QEMU
- * the cost of one fixed struct page depends on where its memmap page
- * falls in the emulator's direct-mapped software TLB (the same code
- * measured 73 or 114 cycles on two device pages); the median over spread
- * pages is what the code costs, not where one page happens to sit.
+ * Which page: the next of spread pages (mm/page_ref_bench.h says why).
  */
-#define PAIRS	1000
-
 static struct page *spread_block;	/* one order-10 block, split */
 
 static int getput_normal_setup(struct bench_run *r)
@@ -214,16 +207,8 @@ static void getput_normal_teardown(struct bench_run *r)
 static long long getput_normal_sample(struct bench_run *r)
 {
 	static unsigned int turn;
-	struct page *page = spread_block + (turn++ % PAGE_REF_SPREAD) * PAGE_REF_STRIDE;
-	uint64_t t0;
 
-	t0 = arch_cycles();
-	for (unsigned int i = 0; i < PAIRS; i++) {
-		get_page(page);
-		put_page(page);
-	}
-	t0 = arch_cycles() - t0;
-	return bench_per_op(t0, PAIRS);
+	return page_ref_pairs(spread_block + page_ref_spread_next(&turn), false);
 }
 
 BENCH(page_ref_getput_normal, .name = "page_ref.getput.normal", .unit = ARCH_CYCLES_UNIT,

@@ -50,11 +50,11 @@
 #include <mm/memremap.h>
 #include <mm/mm.h>
 #include <mm/page_ref.h>
+#include <mm/page_ref_bench.h>
 #include <mm/tests/pgmap_range.h>
 #include <mm/slab.h>
 #include <asm/cpu.h>
 
-#define PAIRS		1000
 #define DAX_BENCH_ADDR	0x40000000UL
 #define DAX_PAGES	1024UL		/* 4 MiB */
 #define NO_PMEM		"no pmem0 bound with struct pages"
@@ -115,27 +115,17 @@ static void pair_teardown(struct bench_run *r)
 	pair_pgmap = NULL;
 }
 
-/* The next of the spread device pages (mm/gup_bench.c says why). */
+/* The next of the spread device pages (mm/page_ref_bench.h says why). */
 static struct page *spread_device_page(void)
 {
 	static unsigned int turn;
 
-	return __pfn_to_page(pair_pgmap->pfn_first +
-			     (turn++ % PAGE_REF_SPREAD) * PAGE_REF_STRIDE);
+	return __pfn_to_page(pair_pgmap->pfn_first + page_ref_spread_next(&turn));
 }
 
 static long long getput_device_sample(struct bench_run *r)
 {
-	struct page *page = spread_device_page();
-	uint64_t t0;
-
-	t0 = arch_cycles();
-	for (unsigned int i = 0; i < PAIRS; i++) {
-		get_page(page);
-		put_page(page);
-	}
-	t0 = arch_cycles() - t0;
-	return bench_per_op(t0, PAIRS);
+	return page_ref_pairs(spread_device_page(), false);
 }
 BENCH(page_ref_getput_device, .name = "page_ref.getput.device", .unit = ARCH_CYCLES_UNIT,
       .setup = pair_setup, .sample = getput_device_sample, .teardown = pair_teardown);
@@ -147,18 +137,7 @@ BENCH(page_ref_getput_device, .name = "page_ref.getput.device", .unit = ARCH_CYC
  */
 static long long getput_device_legacy_sample(struct bench_run *r)
 {
-	struct page *page = spread_device_page();
-	uint64_t t0;
-
-	t0 = arch_cycles();
-	for (unsigned int i = 0; i < PAIRS; i++) {
-		get_page(page);
-		zone_device_get_hook(page);
-		zone_device_put_hook(page);
-		put_page(page);
-	}
-	t0 = arch_cycles() - t0;
-	return bench_per_op(t0, PAIRS);
+	return page_ref_pairs(spread_device_page(), true);
 }
 BENCH(page_ref_getput_device_legacy, .name = "page_ref.getput.device_legacy",
       .unit = ARCH_CYCLES_UNIT, .setup = pair_setup, .sample = getput_device_legacy_sample,
