@@ -119,7 +119,6 @@ static void pmem_unmap(void *arg)
 	pmem->in_flight_at_unmap = blk_queue_in_flight(&pmem->queue);
 	memunmap_range(pmem->virt, pmem->size);
 	pmem->virt = NULL;
-	pmem->data_virt = NULL;
 	record_event(pmem, PMEM_EV_UNMAPPED);
 }
 
@@ -128,7 +127,6 @@ static void pmem_pgmap_unmapped_event(struct pmem_device *pmem)
 {
 	pmem->in_flight_at_unmap = blk_queue_in_flight(&pmem->queue);
 	pmem->virt = NULL;	/* no I/O can use it; the pgmap unmaps it next */
-	pmem->data_virt = NULL;
 	record_event(pmem, PMEM_EV_UNMAPPED);
 }
 
@@ -151,8 +149,6 @@ static void pmem_set_data_area(struct pmem_device *pmem)
 	if (pmem->has_pages && (pmem->pgmap.flags & MEMREMAP_ALTMAP))
 		off = ALIGN_UP(PFN_PHYS(pmem->pgmap.pfn_first) - pmem->phys, 2ULL << 20);
 	pmem->data_offset = off;
-	pmem->data_phys = pmem->phys + off;
-	pmem->data_virt = (char *)pmem->virt + off;
 	pmem->nr_sectors = (pmem->size - off) >> PMEM_SECTOR_SHIFT;
 	if (off)
 		dev_info(&pmem->dev, "memmap on the device: %llu KiB; data from offset %llu KiB, "

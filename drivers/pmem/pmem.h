@@ -95,8 +95,6 @@ struct pmem_device {
 	 * devm_memremap_pages() put on the device (altmap).
 	 */
 	uint64_t data_offset;			/* (b) bytes before sector 0 */
-	phys_addr_t data_phys;			/* (b) phys + data_offset */
-	void *data_virt;			/* (b) virt + data_offset */
 	enum arch_flush_insn flush;		/* (b) the write-back instruction */
 	bool durable;				/* (b) persistence is guaranteed */
 	const char *domain;			/* (b) what the platform says it covers */
@@ -121,6 +119,17 @@ struct pmem_device {
 	unsigned int nevents;
 	long in_flight_at_unmap;
 };
+
+/* Where sector 0 / DAX page 0 is: physically, and in the mapping (NULL unmapped). */
+static inline phys_addr_t pmem_data_phys(const struct pmem_device *pmem)
+{
+	return pmem->phys + pmem->data_offset;
+}
+
+static inline void *pmem_data_virt(const struct pmem_device *pmem)
+{
+	return pmem->virt ? (char *)pmem->virt + pmem->data_offset : NULL;
+}
 
 /* Read an (a) field. */
 #define READ_ONCE_A(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)

@@ -84,7 +84,7 @@ static int pmem_do_request(struct pmem_device *pmem, struct pmem_request *rq)
 		return err;
 	off = (size_t)(rq->sector << PMEM_SECTOR_SHIFT);
 	len = (size_t)(rq->count << PMEM_SECTOR_SHIFT);
-	at = (char *)pmem->data_virt + off;
+	at = (char *)pmem_data_virt(pmem) + off;
 	if (rq->dir == PMEM_WRITE) {
 		pmem_write_durable(pmem, at, rq->buf, len);
 		__atomic_fetch_add(&pmem->nr_writes, 1, __ATOMIC_RELAXED);
@@ -159,9 +159,9 @@ long pmem_direct_access(struct pmem_device *pmem, unsigned long pgoff,
 	}
 	avail = (long)MIN(nr_pages, npages - pgoff);
 	if (kaddr)
-		*kaddr = (char *)pmem->data_virt + (pgoff << PAGE_SHIFT);
+		*kaddr = (char *)pmem_data_virt(pmem) + (pgoff << PAGE_SHIFT);
 	if (pfn)
-		*pfn = (unsigned long)(pmem->data_phys >> PAGE_SHIFT) + pgoff;
+		*pfn = (unsigned long)(pmem_data_phys(pmem) >> PAGE_SHIFT) + pgoff;
 	blk_queue_exit(&pmem->queue);
 	return avail;
 }

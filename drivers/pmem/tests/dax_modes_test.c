@@ -121,16 +121,22 @@ static void need_modes(struct ktest *t, int refs, int teardown)
 			   memremap_teardown_name(memremap_modes.teardown));
 }
 
+/* A correct mode: no warning, no late access, the teardown waited for the unpin. */
+static void expect_waited_cleanly(struct ktest *t, const struct outcome *o)
+{
+	EXPECT_EQ(t, o->warnings, 0);
+	EXPECT_EQ(t, o->late, 0);
+	EXPECT_EQ(t, o->dead_at_unpin, 0);
+	EXPECT_EQ(t, o->valid_at_unpin, 1);
+}
+
 static void refs_single_waits_for_the_pin(struct ktest *t)
 {
 	struct outcome o;
 
 	need_modes(t, ZONE_DEVICE_REFS_SINGLE, MEMREMAP_TEARDOWN_FIXED);
 	run_scenario(t, &o);
-	EXPECT_EQ(t, o.warnings, 0);
-	EXPECT_EQ(t, o.late, 0);
-	EXPECT_EQ(t, o.dead_at_unpin, 0);
-	EXPECT_EQ(t, o.valid_at_unpin, 1);
+	expect_waited_cleanly(t, &o);
 	pr_info("pgmap.modes: refs=single: unbind waited for the pinned page; memmap intact until "
 		"the unpin; no warning");
 }
@@ -141,10 +147,7 @@ static void refs_legacy_waits_for_the_pin(struct ktest *t)
 
 	need_modes(t, ZONE_DEVICE_REFS_LEGACY, MEMREMAP_TEARDOWN_FIXED);
 	run_scenario(t, &o);
-	EXPECT_EQ(t, o.warnings, 0);
-	EXPECT_EQ(t, o.late, 0);
-	EXPECT_EQ(t, o.dead_at_unpin, 0);
-	EXPECT_EQ(t, o.valid_at_unpin, 1);
+	expect_waited_cleanly(t, &o);
 	pr_info("pgmap.modes: refs=legacy: correct (hooked gets and puts), unbind waited; it costs "
 		"a percpu_ref operation per get/put (page_ref.getput.device)");
 }

@@ -139,7 +139,7 @@ static void round_trip(struct ktest *t, struct pmem_device *p, uint64_t sector,
 	EXPECT_EQ(t, pmem_rw(p, sector, in, count, PMEM_READ), 0);
 	EXPECT_EQ(t, memcmp(in, out, len), 0);
 	/* and it is where the mapping says: byte offset sector * 512 */
-	EXPECT_EQ(t, memcmp((uint8_t *)p->data_virt + sector * PMEM_SECTOR_SIZE, out, len), 0);
+	EXPECT_EQ(t, memcmp((uint8_t *)pmem_data_virt(p) + sector * PMEM_SECTOR_SIZE, out, len), 0);
 	restore(t, p, &s);
 	kfree(out);
 	kfree(in);
@@ -273,7 +273,7 @@ static void flush_and_fua_complete_on(struct ktest *t, const char *name)
 	EXPECT_EQ(t, rq.status, 0);
 	EXPECT_EQ(t, pmem_flush(p), 0);
 	EXPECT_EQ(t, READ_ONCE_A(p->nr_flushes), flushes + 2);
-	EXPECT_EQ(t, memcmp((uint8_t *)p->data_virt + 5 * PMEM_SECTOR_SIZE, buf, sizeof(buf)), 0);
+	EXPECT_EQ(t, memcmp((uint8_t *)pmem_data_virt(p) + 5 * PMEM_SECTOR_SIZE, buf, sizeof(buf)), 0);
 	restore(t, p, &s);
 	put_device(&p->dev);
 }
@@ -285,11 +285,11 @@ static void direct_access_addresses_on(struct ktest *t, const char *name)
 	void *kaddr = NULL;
 
 	EXPECT_EQ(t, pmem_direct_access(p, 0, 4, &kaddr, &pfn), 4);
-	EXPECT_TRUE(t, kaddr == p->data_virt);
-	EXPECT_EQ(t, pfn, p->data_phys / PAGE_SIZE);
+	EXPECT_TRUE(t, kaddr == pmem_data_virt(p));
+	EXPECT_EQ(t, pfn, pmem_data_phys(p) / PAGE_SIZE);
 	EXPECT_EQ(t, pmem_direct_access(p, npages - 1, 10, &kaddr, &pfn), 1);
-	EXPECT_TRUE(t, kaddr == (uint8_t *)p->data_virt + (npages - 1) * PAGE_SIZE);
-	EXPECT_EQ(t, pfn, p->data_phys / PAGE_SIZE + npages - 1);
+	EXPECT_TRUE(t, kaddr == (uint8_t *)pmem_data_virt(p) + (npages - 1) * PAGE_SIZE);
+	EXPECT_EQ(t, pfn, pmem_data_phys(p) / PAGE_SIZE + npages - 1);
 	EXPECT_EQ(t, pmem_direct_access(p, npages, 1, &kaddr, &pfn), -EINVAL);
 	put_device(&p->dev);
 }

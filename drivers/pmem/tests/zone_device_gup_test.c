@@ -58,7 +58,7 @@ void zd_s06_pmd_change_undoes_all_512(struct ktest *t)
 	struct pmem_device *p = zd_get(t);
 	struct mm_struct *mm = zd_map(t, p, ZD_ADDR, PROT_READ | PROT_WRITE);
 	unsigned long undone = gup_fast_pmd_undone(), bad = 0;
-	struct page *first = __pfn_to_page(PHYS_PFN(p->data_phys));
+	struct page *first = __pfn_to_page(PHYS_PFN(pmem_data_phys(p)));
 	enum pt_level level;
 	long n;
 
@@ -80,7 +80,7 @@ void zd_s06_pmd_change_undoes_all_512(struct ktest *t)
 	zd_expect_invariant(t, p);
 	/* the walk now finds the new PMD: the second 2 MiB of pmem0 */
 	ASSERT_EQ(t, get_user_pages_fast(ZD_ADDR, 512, 0, pinned), 512);
-	EXPECT_EQ(t, page_to_pfn(pinned[0]), PHYS_PFN(p->data_phys) + 512);
+	EXPECT_EQ(t, page_to_pfn(pinned[0]), PHYS_PFN(pmem_data_phys(p)) + 512);
 	unpin_user_pages(pinned, 512);
 	EXPECT_EQ(t, zd_pages_not_idle(p), 0);
 	zd_unmap(mm);		/* zaps both leaves, flushes, frees the tables */
@@ -106,7 +106,7 @@ void zd_s07_pin_after_kill_fails_without_leak(struct ktest *t)
 	EXPECT_EQ(t, get_user_pages_fast(ZD_ADDR, 8, 0, pinned), -EFAULT);
 	EXPECT_EQ(t, get_user_pages(mm, ZD_ADDR, 8, FOLL_GET, pinned), -EFAULT);
 	for (unsigned int i = 0; i < 8; i++)
-		bad += page_ref_count(__pfn_to_page(PHYS_PFN(p->data_phys) + i)) != 1;
+		bad += page_ref_count(__pfn_to_page(PHYS_PFN(pmem_data_phys(p)) + i)) != 1;
 	EXPECT_EQ(t, bad, 0);
 	zd_unmap(mm);
 	ASSERT_EQ(t, device_unbind(&p->dev), 0);	/* goes on from step 2 */

@@ -70,7 +70,7 @@ void zd_check_and_unpin_512(struct ktest *t, struct pmem_device *p, struct page 
 
 	for (unsigned long i = 0; i < 512; i++)
 		bad += page_ref_count(pages[i]) != 2 || pages[i]->pgmap != &p->pgmap ||
-		       page_to_pfn(pages[i]) != PHYS_PFN(p->data_phys) + i;
+		       page_to_pfn(pages[i]) != PHYS_PFN(pmem_data_phys(p)) + i;
 	EXPECT_EQ(t, bad, 0);
 	zd_expect_invariant(t, p);		/* pins are no pgmap references */
 	unpin_user_pages(pages, 512);
