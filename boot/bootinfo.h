@@ -15,10 +15,13 @@
  * Machine state at the jump (the contract the kernel relies on):
  *  - 64-bit long mode, interrupts disabled (cli), direction flag clear;
  *  - CR3 points at the loader's page tables, which map
- *      * the identity range [0, direct_map_size) (lower half, so the
- *        switch of CR3 inside the loader survives; the kernel drops it),
- *      * the direct map: physical [0, direct_map_size) at
+ *      * the identity range [0, max(direct_map_size, 4 GiB)) (lower
+ *        half, so the switch of CR3 inside the loader survives, with the
+ *        firmware's GDT and flash below 4 GiB; the kernel drops it),
+ *      * the direct map: physical [0, max(direct_map_size, 4 GiB)) at
  *        BOOT_DIRECT_MAP_BASE, writable, with 2 MiB (or 1 GiB) pages,
+ *        all of it until the kernel builds its own, which keeps only the
+ *        memory bootinfo_memtype_is_memory() names (arch/x86/direct_map.c);
  *      * the kernel image: ELF virtual [kernel_virt, kernel_virt +
  *        kernel_size) -> physical [kernel_phys, ...), 4 KiB pages,
  *        writable and executable (the kernel tightens this later);
@@ -57,6 +60,35 @@
 #define BOOT_MEMTYPE_PAGETABLE	0x80000002u	/* the loader's page tables */
 #define BOOT_MEMTYPE_BOOTINFO	0x80000003u	/* this struct + memory map */
 
+/*
+ * The memory types of the firmware's map that are memory the kernel maps
+ * write-back in its direct map: RAM (free, or used by the firmware's boot
+ * services or by this loader), the firmware's run-time code and data, ACPI
+ * tables and NVS, and persistent memory the map lists. Everything else
+ * (reserved, MMIO, unusable, holes between descriptors) is not memory the
+ * direct map may claim: a driver maps it on demand, with the caching it
+ * needs. direct_map_size is the end of the highest range of these types,
+ * rounded up to 1 GiB, whatever reserved ranges lie above it. Shared by
+ * the loader (which sizes the map) and the kernel (which builds it).
+ */
+static inline int bootinfo_memtype_is_memory(uint32_t type)
+{
+	switch (type) {
+	case 1: case 2:			/* EfiLoaderCode, EfiLoaderData */
+	case 3: case 4:			/* EfiBootServicesCode, ...Data */
+	case 5: case 6:			/* EfiRuntimeServicesCode, ...Data */
+	case 7:				/* EfiConventionalMemory */
+	case 9: case 10:		/* EfiACPIReclaimMemory, EfiACPIMemoryNVS */
+	case 14:			/* EfiPersistentMemory */
+	case BOOT_MEMTYPE_KERNEL:
+	case BOOT_MEMTYPE_PAGETABLE:
+	case BOOT_MEMTYPE_BOOTINFO:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 struct bootinfo {
 	uint64_t magic;			/* BOOTINFO_MAGIC */
 	uint32_t version;		/* BOOTINFO_VERSION */
@@ -79,7 +111,7 @@ struct bootinfo {
 
 	uint64_t pagetable_phys;	/* loader page tables (CR3 at jump) */
 	uint64_t pagetable_size;	/* bytes */
-	uint64_t direct_map_size;	/* bytes of physical memory mapped */
+	uint64_t direct_map_size;	/* end of memory, see above */
 
 	/* Loader timing: raw TSC values; the kernel converts them once it
 	 * has calibrated the TSC. */

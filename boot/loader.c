@@ -14,7 +14,9 @@
 #include "boot/loader.h"
 
 #define GIB		(1ULL << 30)
-#define MIN_DIRECT_MAP	(4 * GIB)	/* covers the LAPIC, IOAPIC and flash below 4 GiB */
+/* The loader's own tables map at least the low 4 GiB: the firmware's GDT
+ * and flash lie there until the kernel has its own (bootinfo.h). */
+#define MIN_LOADER_MAP	(4 * GIB)
 #define MAP_SLACK_DESCS	8		/* for the map growing after we size it */
 #define HANDOFF_STACK	(16 * 1024)
 
@@ -123,7 +125,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	struct kernel_image img = { 0 };
 	struct page_tables pt = { 0 };
 	struct bootinfo *bi = NULL;
-	uint64_t phys_end = 0, dmsize, stack_top = 0;
+	uint64_t phys_end = 0, dmsize, mapped, stack_top = 0;
 	UINTN file_size = 0, map_size = 0, desc_size = 0, map_capacity = 0;
 	EFI_STATUS st;
 
@@ -137,10 +139,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (EFI_ERROR(st))
 		goto free_kernel;
 	dmsize = (phys_end + GIB - 1) & ~(GIB - 1);
-	if (dmsize < MIN_DIRECT_MAP)
-		dmsize = MIN_DIRECT_MAP;
+	mapped = dmsize < MIN_LOADER_MAP ? MIN_LOADER_MAP : dmsize;
 
-	st = paging_build(dmsize, &img, &pt);
+	st = paging_build(mapped, &img, &pt);
 	if (EFI_ERROR(st))
 		goto free_kernel;
 
@@ -164,8 +165,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 
 	if (!bi->rsdp_phys)
 		boot_warn(L"no ACPI 2.0 RSDP in the EFI configuration table");
-	boot_info(L"kernel.elf %ld bytes at phys 0x%lx (%ld KiB), direct map %ld GiB (%s pages), cmdline '%a'",
-		  (UINT64)file_size, img.phys, img.size / 1024, dmsize / GIB,
+	boot_info(L"kernel.elf %ld bytes at phys 0x%lx (%ld KiB), memory ends below %ld GiB, "
+		  L"loader maps %ld GiB (%s pages), cmdline '%a'",
+		  (UINT64)file_size, img.phys, img.size / 1024, dmsize / GIB, mapped / GIB,
 		  pt.huge ? L"1 GiB" : L"2 MiB", cmdline);
 
 	/* Returns only if leaving the firmware failed; nothing is freed then. */

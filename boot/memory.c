@@ -7,10 +7,13 @@
  * and the unused tail back to the firmware.
  *
  * memmap_probe() looks at the current memory map once, before the page
- * tables are built: how far physical addresses reach (for the size of the
- * direct map) and how big the map is (for the boot-info copy). Later
- * allocations only change the types of ranges already in the map, never
- * its highest address.
+ * tables are built: where memory ends (the end of the highest range that
+ * bootinfo_memtype_is_memory() names, for the size of the direct map) and
+ * how big the map is (for the boot-info copy). Reserved and MMIO ranges
+ * do not count, however high they lie: QEMU 10's firmware reserves 12.5
+ * GiB just below 1 TiB, and a direct map sized to reach it would claim
+ * the device memory in between. Later allocations only change the types
+ * of ranges already in the map, never where memory ends.
  */
 #include "boot/loader.h"
 
@@ -55,7 +58,7 @@ EFI_STATUS memmap_probe(uint64_t *phys_end, UINTN *map_size, UINTN *desc_size)
 		EFI_MEMORY_DESCRIPTOR *d = (void *)((UINT8 *)map + i * dsize);
 		uint64_t top = d->PhysicalStart + d->NumberOfPages * PAGE_SIZE;
 
-		if (top > end)
+		if (bootinfo_memtype_is_memory(d->Type) && top > end)
 			end = top;
 	}
 	FreePool(map);

@@ -2,9 +2,9 @@
  * Mapping physical ranges into the kernel's address space.
  *
  * The kernel sees all RAM through the direct map (phys_to_virt). This is
- * for everything else: device memory that the boot direct map does not
- * cover (persistent memory above the RAM, say), a second view of some
- * pages at an address of the caller's choice, a range with other caching.
+ * for everything else: device memory, which the direct map never covers
+ * (persistent memory, device registers), a second view of some pages at
+ * an address of the caller's choice.
  * The architecture implements it (arch/x86/vmap.c); this header is
  * generic and holds no page-table detail.
  *
@@ -76,13 +76,16 @@ int kernel_mapping_query(unsigned long virt, struct kernel_mapping *m);
 
 /*
  * phys..phys+size at its direct-map address (phys_to_virt(phys)), NULL on
- * failure. Ranges the boot direct map covers already have a mapping: it
- * is returned if its caching matches flags (NULL otherwise). Ranges
- * beyond it (device memory above RAM) are mapped here, with MAP_NX added.
+ * failure. Memory the direct map holds (RAM, firmware memory) is mapped
+ * write-back from boot on: that mapping is returned for MAP_WB and
+ * refused for any other caching. Anything else (device memory, MMIO,
+ * reserved ranges, wherever they lie) is mapped here with the caching
+ * flags ask for, MAP_NX added. A range that is part memory, part not, is
+ * refused.
  */
 void *memremap_range(phys_addr_t phys, size_t size, unsigned int flags);
 
-/* Undo memremap_range(); ranges of the boot direct map stay mapped. */
+/* Undo memremap_range(); memory of the direct map stays mapped. */
 void memunmap_range(void *addr, size_t size);
 
 #endif /* MM_VMAP_H */

@@ -2,10 +2,9 @@
  * The local APIC: access, per-CPU setup, the periodic timer, IPIs.
  *
  * Access. In xAPIC mode the registers are a 4 KiB MMIO page at the
- * address IA32_APIC_BASE holds (0xfee00000, as the MADT says); the
- * direct map already covers it with an uncached mapping (direct_map.c maps
- * every non-RAM hole below 4 GiB UC), and memremap_range() checks that
- * before we use it. In x2APIC mode the same registers are MSRs 0x800 +
+ * address IA32_APIC_BASE holds (0xfee00000, as the MADT says), which
+ * memremap_range() maps uncached at its direct-map address (the direct map
+ * itself holds only memory: direct_map.c). In x2APIC mode the same registers are MSRs 0x800 +
  * offset/16, the ICR is one 64-bit MSR and IDs are 32 bits. QEMU's TCG
  * has no x2APIC, so the kernel uses the xAPIC; it takes the x2APIC only
  * when the firmware handed over in that mode (leaving it needs a full

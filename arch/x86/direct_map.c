@@ -1,133 +1,160 @@
 /*
- * The direct map: all of physical [0, direct_map_size()) at
- * DIRECT_MAP_BASE + phys, read-write, NX, global.
+ * The direct map: the machine's memory at DIRECT_MAP_BASE + phys,
+ * read-write, NX, global, write-back; and nothing else.
  *
- * The range is the loader's: max(end of the firmware's memory map, 4 GiB),
- * so it covers all RAM and also the MMIO the kernel touches below 4 GiB
- * (LAPIC 0xfee00000, IOAPIC 0xfec00000, HPET...). Caching is decided per
- * range, in two classes:
+ * Memory is what the firmware's map calls memory
+ * (bootinfo_memtype_is_memory(), shared with the loader): RAM, whether
+ * free or used by boot services, the loader or the kernel; the firmware's
+ * run-time code and data; ACPI tables and NVS; persistent memory the map
+ * lists. The ranges are collected once at boot, merged, sorted, and never
+ * change afterwards: readers need no lock.
  *
- *   write-back  RAM: memblock's memory ranges (which include the loader's
- *               kernel, page tables and boot-info), and from the UEFI map
- *               the firmware's memory that memblock leaves out but the
- *               kernel reads or that is RAM all the same: ACPI tables
- *               (reclaim and NVS), runtime-services code and data, and
- *               persistent memory if the map lists it;
- *   uncached    everything else: holes, MMIO, "reserved" ranges (PCIe
- *               ECAM...), where a cached or speculative access must not go.
+ * What the direct map leaves out: holes, MMIO, reserved ranges, and
+ * device memory the map does not list at all (QEMU's NVDIMMs, found in the
+ * NFIT). Those physical addresses have no mapping until a driver asks for
+ * one with memremap_range() (vmap.c), which puts it at the same
+ * phys_to_virt() address with the caching the driver needs: uncached for
+ * the LAPIC's registers, write-back for persistent memory. That is Linux's
+ * rule too: memremap(MEMREMAP_WB) hands out the direct map only where the
+ * direct map is RAM, and makes a mapping of its own elsewhere.
  *
- * The write-back ranges are merged into one sorted list, then [0, end) is
- * mapped as alternating uncached gaps and write-back runs; pt_map() gives
- * each run the largest pages its alignment allows (1 GiB, 2 MiB) and
- * 4 KiB pages only at unaligned edges.
+ * Why not map everything below the highest address, uncached where it is
+ * not RAM: a firmware may reserve ranges anywhere (QEMU 10's OVMF reserves
+ * 12.5 GiB just below 1 TiB), so "everything" can be a terabyte, and an
+ * NVDIMM lying in it would already have an uncached mapping when its
+ * driver needs a write-back one. Two mappings of one page with different
+ * memory types are not allowed (Intel SDM vol. 3, "Memory Type Aliasing"),
+ * so the driver could only fail.
+ *
+ * pt_map() gives each range the largest pages its alignment allows
+ * (1 GiB, 2 MiB) and 4 KiB pages only at unaligned edges.
  */
 #define pr_fmt(fmt) "paging: " fmt
 
+#include <boot/bootinfo.h>
 #include <lib/bug.h>
 #include <lib/compiler.h>
 #include <lib/printk.h>
 #include <lib/string.h>
-#include <mm/memblock.h>
 #include <asm/efi_memmap.h>
 #include <asm/layout.h>
 #include <asm/page.h>
+#include "direct_map.h"
 #include "paging.h"
 #include "pgtable.h"
 
-#define MAX_WB_RANGES	128
+/* The boot map's ranges: written by direct_map_build() before any other
+ * CPU runs, read-only afterwards. */
+static struct direct_map_ranges boot_ranges;
 
-struct range {
-	uint64_t start, end;
-};
-
-/* Sorted, disjoint, not touching (touching ranges are merged). */
-static struct range wb[MAX_WB_RANGES];
-static unsigned int nr_wb;
-
-/* Add [start, end) (rounded out to pages) to the write-back set. */
-static void wb_add(uint64_t start, uint64_t end)
+/* Add [start, end) (rounded out to pages) to the set, merging neighbours. */
+static int ranges_add(struct direct_map_ranges *dm, uint64_t start, uint64_t end)
 {
 	unsigned int i = 0, j;
 
 	start = ALIGN_DOWN(start, PAGE_SIZE);
 	end = ALIGN_UP(end, PAGE_SIZE);
 	if (start >= end)
-		return;
-	while (i < nr_wb && wb[i].end < start)
+		return 0;
+	while (i < dm->nr && dm->r[i].end < start)
 		i++;
 	/* ranges i..j-1 overlap or touch the new one: they become one */
-	for (j = i; j < nr_wb && wb[j].start <= end; j++) {
-		start = MIN(start, wb[j].start);
-		end = MAX(end, wb[j].end);
+	for (j = i; j < dm->nr && dm->r[j].start <= end; j++) {
+		start = MIN(start, dm->r[j].start);
+		end = MAX(end, dm->r[j].end);
 	}
 	if (j == i) {
-		if (nr_wb == MAX_WB_RANGES)
-			panic("paging: more than %d write-back ranges at 0x%lx", MAX_WB_RANGES, start);
-		memmove(&wb[i + 1], &wb[i], (nr_wb - i) * sizeof(wb[0]));
-		nr_wb++;
+		if (dm->nr == DIRECT_MAP_MAX_RANGES)
+			return -1;
+		memmove(&dm->r[i + 1], &dm->r[i], (dm->nr - i) * sizeof(dm->r[0]));
+		dm->nr++;
 	} else {
-		memmove(&wb[i + 1], &wb[j], (nr_wb - j) * sizeof(wb[0]));
-		nr_wb -= j - i - 1;
+		memmove(&dm->r[i + 1], &dm->r[j], (dm->nr - j) * sizeof(dm->r[0]));
+		dm->nr -= j - i - 1;
 	}
-	wb[i] = (struct range){ start, end };
+	dm->r[i] = (struct direct_map_range){ start, end };
+	return 0;
 }
 
-/* Firmware memory that memblock leaves out but that is RAM all the same. */
-static bool efi_type_write_back(uint32_t type)
+int direct_map_ranges_collect(struct direct_map_ranges *dm, struct efi_memmap_iter *it)
 {
-	switch (type) {
-	case EFI_RUNTIME_SERVICES_CODE:
-	case EFI_RUNTIME_SERVICES_DATA:
-	case EFI_ACPI_RECLAIM_MEMORY:
-	case EFI_ACPI_MEMORY_NVS:
-	case EFI_PERSISTENT_MEMORY:
-		return true;
-	default:
-		return false;
-	}
-}
-
-static void add_ram(phys_addr_t start, phys_addr_t end, void *arg)
-{
-	wb_add(start, end);
-}
-
-static void collect_write_back(void)
-{
-	struct efi_memmap_iter it;
 	struct efi_memdesc d;
 
-	memblock_memory_ranges(add_ram, NULL);
-	for_each_efi_memdesc(&it, &d)
-		if (efi_type_write_back(d.type))
-			wb_add(d.phys_start, d.phys_start + d.num_pages * EFI_PAGE_SIZE);
+	dm->nr = 0;
+	while (efi_memmap_next(it, &d)) {
+		if (!bootinfo_memtype_is_memory(d.type))
+			continue;
+		if (ranges_add(dm, d.phys_start, d.phys_start + d.num_pages * EFI_PAGE_SIZE)) {
+			pr_err("more than %d separate memory ranges; the first left out starts at 0x%lx",
+			       DIRECT_MAP_MAX_RANGES, d.phys_start);
+			return -1;
+		}
+	}
+	return 0;
 }
 
-static void map_or_die(pte_t *pgd, uint64_t phys, uint64_t end, pgprot_t prot)
+uint64_t direct_map_ranges_end(const struct direct_map_ranges *dm)
 {
-	int err = pt_map(pgd, DIRECT_MAP_BASE + phys, phys, end - phys, prot, PT_PUD);
+	return dm->nr ? dm->r[dm->nr - 1].end : 0;
+}
 
-	if (err)
-		panic("paging: direct map of phys 0x%lx-0x%lx failed (%d)", phys, end - 1, err);
+enum direct_map_cover direct_map_ranges_cover(const struct direct_map_ranges *dm,
+					      uint64_t phys, uint64_t size)
+{
+	uint64_t end = phys + size;
+
+	for (unsigned int i = 0; i < dm->nr && dm->r[i].start < end; i++) {
+		if (dm->r[i].end <= phys)
+			continue;
+		/* Ranges never touch, so a range that holds part of
+		 * [phys, end) and not all of it means something else is next
+		 * to it. */
+		return dm->r[i].start <= phys && end <= dm->r[i].end ? DIRECT_MAP_ALL
+								     : DIRECT_MAP_PART;
+	}
+	return DIRECT_MAP_NONE;
+}
+
+enum direct_map_cover direct_map_covers(uint64_t phys, uint64_t size)
+{
+	return direct_map_ranges_cover(&boot_ranges, phys, size);
+}
+
+bool phys_in_direct_map(uint64_t phys, uint64_t size)
+{
+	return size && phys + size > phys && direct_map_covers(phys, size) == DIRECT_MAP_ALL;
+}
+
+const struct direct_map_ranges *direct_map_ranges(void)
+{
+	return &boot_ranges;
 }
 
 void direct_map_build(pte_t *pgd, uint64_t end)
 {
-	uint64_t pos = 0;
+	struct efi_memmap_iter it;
 
-	collect_write_back();
-	for (unsigned int i = 0; i < nr_wb && pos < end; i++) {
-		uint64_t s = MIN(wb[i].start, end), e = MIN(wb[i].end, end);
+	efi_memmap_iter_init(&it);
+	if (direct_map_ranges_collect(&boot_ranges, &it))
+		panic("paging: the firmware's memory map has too many ranges for the direct map");
+	for (unsigned int i = 0; i < boot_ranges.nr; i++) {
+		const struct direct_map_range *r = &boot_ranges.r[i];
+		int err;
 
-		if (s > pos)
-			map_or_die(pgd, pos, s, PAGE_KERNEL | PTE_CACHE_UC);
-		if (e > s)
-			map_or_die(pgd, s, e, PAGE_KERNEL);
-		pos = MAX(pos, e);
+		if (r->end > end) {
+			/* The loader sized the map with the same rule: only a
+			 * loader and kernel that disagree get here. */
+			pr_warn("memory 0x%lx-0x%lx reaches beyond the direct map's end 0x%lx: "
+				"the rest is not mapped", r->start, r->end - 1, end);
+			boot_ranges.r[i].end = MAX(r->start, end);
+			boot_ranges.nr = r->start < end ? i + 1 : i;
+			if (r->start >= end)
+				break;
+		}
+		err = pt_map(pgd, DIRECT_MAP_BASE + r->start, r->start, MIN(r->end, end) - r->start,
+			     PAGE_KERNEL, PT_PUD);
+		if (err)
+			panic("paging: direct map of phys 0x%lx-0x%lx failed (%d)",
+			      r->start, r->end - 1, err);
 	}
-	if (pos < end)
-		map_or_die(pgd, pos, end, PAGE_KERNEL | PTE_CACHE_UC);
-	if (nr_wb && wb[nr_wb - 1].end > end)
-		pr_warn("memory up to 0x%lx lies beyond the direct map's end 0x%lx: not mapped",
-			wb[nr_wb - 1].end, end);
 }

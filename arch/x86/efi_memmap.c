@@ -16,16 +16,6 @@
 #include <asm/efi_memmap.h>
 #include <asm/page.h>
 
-/* EFI_MEMORY_DESCRIPTOR as the firmware lays it out (UEFI spec 7.2). */
-struct efi_raw_desc {
-	uint32_t type;
-	uint32_t pad;
-	uint64_t phys_start;
-	uint64_t virt_start;
-	uint64_t num_pages;
-	uint64_t attribute;
-};
-
 static const uint8_t *map_start;
 static size_t map_size;
 static size_t map_desc_size;
@@ -42,6 +32,14 @@ void efi_memmap_iter_init(struct efi_memmap_iter *it)
 	it->pos = map_start;
 	it->end = map_start + map_size;
 	it->desc_size = map_desc_size;
+}
+
+void efi_memmap_iter_init_buf(struct efi_memmap_iter *it, const void *buf, size_t size,
+			      size_t desc_size)
+{
+	it->pos = buf;
+	it->end = it->pos + size;
+	it->desc_size = desc_size;
 }
 
 bool efi_memmap_next(struct efi_memmap_iter *it, struct efi_memdesc *d)

@@ -10,8 +10,8 @@
  *       data/bss  read-write, NX       except the stack guard pages,
  *                                      which stay unmapped (stack_guard.h)
  *       kallsyms  read-only, NX
- *   the direct map of [0, direct_map_size()), read-write, NX
- *       (direct_map.c: write-back RAM and firmware memory, uncached rest);
+ *   the direct map of memory (RAM and firmware memory, not devices),
+ *       read-write, NX, write-back (direct_map.c);
  *
  * and the top-level entries of the direct map, the vmap area and the
  * image all exist from now on, so a later address space can share the
@@ -37,6 +37,7 @@
 #include <asm/msr.h>
 #include <asm/page.h>
 #include <asm/tlbflush.h>
+#include "direct_map.h"
 #include "paging.h"
 #include "pgtable.h"
 #include "stack_guard.h"
@@ -207,8 +208,13 @@ static void print_section(const struct image_section *s)
 
 void paging_print_summary(void)
 {
-	uint64_t dm_start = DIRECT_MAP_BASE, dm_end = dm_start + direct_map_size();
+	const struct direct_map_ranges *mem = direct_map_ranges();
+	uint64_t dm_start = DIRECT_MAP_BASE, dm_end = DIRECT_MAP_END;
 	struct leaf_count dm = count_range(dm_start, dm_end);
+	uint64_t mem_bytes = 0;
+
+	for (unsigned int i = 0; i < mem->nr; i++)
+		mem_bytes += mem->r[i].end - mem->r[i].start;
 
 	pr_info("CR3 0x%lx, %lu table pages; NX %s, WP %s, global pages %s, 1 GiB pages %s",
 		read_cr3() & PTE_ADDR_MASK, pgtable_pages(),
@@ -216,10 +222,12 @@ void paging_print_summary(void)
 		read_cr0() & X86_CR0_WP ? "on" : "off",
 		read_cr4() & X86_CR4_PGE ? "on" : "off",
 		cpu_has(X86_FEATURE_GBPAGES) ? "on" : "off");
-	pr_info("direct map 0x%lx-0x%lx: %lu x 1G, %lu x 2M, %lu x 4K; "
-		"write-back %lu MiB, uncached %lu MiB",
-		dm_start, dm_end - 1, dm.pages[PT_PUD], dm.pages[PT_PMD], dm.pages[PT_PTE],
-		dm.wb_bytes >> 20, (dm.bytes - dm.wb_bytes) >> 20);
+	pr_info("direct map at 0x%lx: memory %lu MiB in %u ranges below 0x%lx; "
+		"with device mappings: %lu x 1G, %lu x 2M, %lu x 4K, "
+		"write-back %lu MiB, uncached %lu KiB",
+		dm_start, mem_bytes >> 20, mem->nr, direct_map_size(),
+		dm.pages[PT_PUD], dm.pages[PT_PMD], dm.pages[PT_PTE],
+		dm.wb_bytes >> 20, (dm.bytes - dm.wb_bytes) >> 10);
 	pr_info("kernel image at phys 0x%lx:", image_phys);
 	for (unsigned int i = 0; i < ARRAY_SIZE(image_sections); i++)
 		print_section(&image_sections[i]);

@@ -4,7 +4,8 @@
  *
  * Where mappings may go: the vmap area (VMAP_START..VMAP_END, free for
  * callers to carve up) and the direct-map region (memremap_range() puts
- * device memory at phys_to_virt(phys)). The kernel image and the lower
+ * device memory at phys_to_virt(phys), beside the memory the direct map
+ * holds from boot on: direct_map.c). The kernel image and the lower
  * half are refused, so no caller can unmap kernel text by mistake.
  *
  * Caching: MAP_WB is PAT index 0 (write-back), MAP_UC is PCD|PWT, PAT
@@ -30,6 +31,7 @@
 #include <asm/layout.h>
 #include <asm/page.h>
 #include <asm/tlbflush.h>
+#include "direct_map.h"
 #include "pgtable.h"
 
 #define MAP_ALL_FLAGS	(MAP_CACHE_MASK | MAP_RO | MAP_NX)
@@ -173,60 +175,26 @@ phys_addr_t kernel_virt_to_phys(unsigned long virt)
 	return kernel_mapping_query(virt, &m) ? PHYS_ADDR_INVALID : m.phys;
 }
 
-struct cache_check {
-	uint64_t start, end;	/* the range asked about */
-	unsigned int want;	/* MAP_WB or MAP_UC */
-	uint64_t covered;	/* bytes of it that are mapped */
-	uint64_t mismatch;	/* first page of another caching, or 0 */
-};
-
-static void check_leaf_cache(uint64_t virt, pte_t e, enum pt_level level, void *arg)
-{
-	struct cache_check *c = arg;
-	uint64_t end = virt + pt_level_size(level);
-
-	c->covered += MIN(end, c->end) - MAX(virt, c->start);
-	if ((prot_to_flags(pte_leaf_prot(e, level)) & MAP_CACHE_MASK) != c->want &&
-	    !c->mismatch)
-		c->mismatch = MAX(virt, c->start);
-}
-
-/* An existing direct-map range: usable as is if all of it has the caching. */
-static void *reuse_direct_map(phys_addr_t phys, size_t size, unsigned int flags)
-{
-	struct cache_check c = {
-		.start = ALIGN_DOWN((uint64_t)phys_to_virt(phys), PAGE_SIZE),
-		.end = ALIGN_UP((uint64_t)phys_to_virt(phys + size), PAGE_SIZE),
-		.want = flags & MAP_CACHE_MASK,
-	};
-
-	pt_walk_leaves(current_pgd(), c.start, c.end, check_leaf_cache, &c);
-	if (c.covered != c.end - c.start) {
-		pr_err("memremap phys 0x%lx size 0x%zx: part of it is not mapped", phys, size);
-		return NULL;
-	}
-	if (c.mismatch) {
-		pr_err("memremap phys 0x%lx size 0x%zx: direct map at 0x%lx has other caching",
-		       phys, size, c.mismatch);
-		return NULL;
-	}
-	return phys_to_virt(phys);
-}
-
 void *memremap_range(phys_addr_t phys, size_t size, unsigned int flags)
 {
-	uint64_t boot_end = direct_map_size();
-
 	if (!size || phys + size < phys) {
 		pr_err("memremap phys 0x%lx size 0x%zx: empty or wraps", phys, size);
 		return NULL;
 	}
-	if (phys + size <= boot_end)
-		return reuse_direct_map(phys, size, flags);
-	if (phys < boot_end) {
-		pr_err("memremap phys 0x%lx size 0x%zx: straddles the end of the direct map (0x%lx)",
-		       phys, size, boot_end);
+	switch (direct_map_covers(phys, size)) {
+	case DIRECT_MAP_ALL:
+		if ((flags & MAP_CACHE_MASK) != MAP_WB) {
+			pr_err("memremap phys 0x%lx size 0x%zx: memory the direct map holds "
+			       "write-back cannot be mapped uncached as well", phys, size);
+			return NULL;
+		}
+		return phys_to_virt(phys);
+	case DIRECT_MAP_PART:
+		pr_err("memremap phys 0x%lx size 0x%zx: part of it is memory in the direct map, "
+		       "part is not", phys, size);
 		return NULL;
+	case DIRECT_MAP_NONE:
+		break;
 	}
 	if (map_kernel_range((unsigned long)phys_to_virt(phys), phys, size, flags | MAP_NX))
 		return NULL;
@@ -235,6 +203,6 @@ void *memremap_range(phys_addr_t phys, size_t size, unsigned int flags)
 
 void memunmap_range(void *addr, size_t size)
 {
-	if (virt_to_phys(addr) >= direct_map_size())
+	if (direct_map_covers(virt_to_phys(addr), size) == DIRECT_MAP_NONE)
 		unmap_kernel_range((unsigned long)addr, size);
 }

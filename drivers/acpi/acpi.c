@@ -16,13 +16,12 @@
 #include <asm/page.h>
 #include <asm/platform.h>
 
-/* Firmware tables lie in RAM, so inside the direct map; a pointer outside
- * it is a corrupt one, refused here rather than faulted on. */
+/* Firmware tables lie in ACPI memory, which the direct map holds; a
+ * pointer anywhere else is a corrupt one, refused here rather than
+ * faulted on. */
 static const void *map_direct(uint64_t phys, uint64_t len)
 {
-	uint64_t size = direct_map_size();
-
-	if (phys > size || len > size - phys)
+	if (!phys_in_direct_map(phys, len ? len : 1))
 		return NULL;
 	return phys_to_virt(phys);
 }

@@ -79,6 +79,11 @@ uint64_t direct_map_size(void)
 	return 0;
 }
 
+bool phys_in_direct_map(uint64_t phys, uint64_t size)
+{
+	return false;
+}
+
 /* --- asm/platform.h -------------------------------------------------- */
 
 int arch_console_getc(void)

@@ -1,6 +1,8 @@
 /*
- * "mm.paging", the direct map: it covers RAM, has the right caching, and
- * uses large pages wherever alignment and caching allow.
+ * "mm.paging", the direct map: it holds RAM and firmware memory and
+ * nothing else, write-back, with large pages wherever alignment allows;
+ * and it is sized by memory, not by the highest reserved range, on this
+ * machine's map and on one like QEMU 10's.
  */
 #include <drivers/acpi/nfit.h>
 #include <lib/errno.h>
@@ -10,10 +12,13 @@
 #include <asm/layout.h>
 #include <asm/page.h>
 #include <asm/platform.h>
+#include "../direct_map.h"
 #include "../pgtable.h"
 #include "paging_test.h"
 
 #define LAPIC_PHYS	0xfee00000UL
+#define SZ_256M		(256UL << 20)
+#define SZ_1G		(1UL << 30)
 #define IOAPIC_PHYS	0xfec00000UL
 
 extern char __kernel_start[], __kernel_end[];
@@ -70,10 +75,13 @@ static unsigned int cache_of(struct ktest *t, phys_addr_t phys)
 void direct_map_caching(struct ktest *t)
 {
 	phys_addr_t rsdp = arch_rsdp_phys();
+	struct kernel_mapping m;
 
 	EXPECT_EQ(t, cache_of(t, kernel_virt_to_phys((uintptr_t)__kernel_start)), MAP_WB);
+	/* memremap_range()d by the APIC code, uncached */
 	EXPECT_EQ(t, cache_of(t, LAPIC_PHYS), MAP_UC);
-	EXPECT_EQ(t, cache_of(t, IOAPIC_PHYS), MAP_UC);
+	/* device registers nobody asked for have no mapping at all */
+	EXPECT_EQ(t, kernel_mapping_query((uintptr_t)phys_to_virt(IOAPIC_PHYS), &m), -ENOENT);
 	if (!rsdp)
 		ktest_skip(t, "no ACPI RSDP");
 	EXPECT_EQ(t, cache_of(t, rsdp), MAP_WB);
@@ -169,4 +177,131 @@ void unmapped_addresses_have_no_phys(struct ktest *t)
 		EXPECT_EQ(t, kernel_virt_to_phys(holes[i]), PHYS_ADDR_INVALID);
 		EXPECT_EQ(t, kernel_mapping_query(holes[i], &m), -ENOENT);
 	}
+}
+
+/* Mapped by a driver through memremap_range(), not by the direct map. */
+static bool device_mapped(phys_addr_t phys)
+{
+	return ALIGN_DOWN(phys, PAGE_SIZE) == LAPIC_PHYS ||
+	       in_nvdimm_region((uintptr_t)phys_to_virt(phys));
+}
+
+static void expect_unmapped(struct ktest *t, phys_addr_t phys, uint32_t type)
+{
+	struct kernel_mapping m;
+
+	if (device_mapped(phys))
+		return;
+	if (kernel_mapping_query((uintptr_t)phys_to_virt(phys), &m) != -ENOENT)
+		ktest_fail(t, "phys 0x%lx (%s) is mapped by the direct map (flags 0x%x)",
+			   phys, efi_memtype_name(type), m.flags);
+}
+
+void direct_map_holds_only_memory(struct ktest *t)
+{
+	struct efi_memmap_iter it;
+	struct efi_memdesc d;
+	unsigned int memory = 0, other = 0;
+
+	for_each_efi_memdesc(&it, &d) {
+		phys_addr_t first = d.phys_start;
+		phys_addr_t last = d.phys_start + (d.num_pages - 1) * EFI_PAGE_SIZE;
+
+		if (!d.num_pages)
+			continue;
+		if (bootinfo_memtype_is_memory(d.type)) {
+			EXPECT_EQ(t, cache_of(t, first), MAP_WB);
+			EXPECT_EQ(t, cache_of(t, last), MAP_WB);
+			memory++;
+		} else {
+			expect_unmapped(t, first, d.type);
+			expect_unmapped(t, last, d.type);
+			other++;
+		}
+	}
+	ktest_log(t, "%u memory descriptors mapped write-back, %u others unmapped", memory, other);
+	EXPECT_GT(t, memory, 0);
+	EXPECT_EQ(t, direct_map_size(),
+		  ALIGN_UP(direct_map_ranges_end(direct_map_ranges()), SZ_1G));
+}
+
+/*
+ * A memory map shaped like the one OVMF 2025.02 hands over under QEMU 10
+ * (512 MiB of RAM, q35): RAM with firmware ranges in it, the PCIe window
+ * and flash as MMIO, and 12.5 GiB reserved just below 1 TiB. The NVDIMM
+ * at 4 GiB is in no descriptor (QEMU lists it only in the NFIT).
+ */
+struct synthetic_desc {
+	uint32_t type;
+	uint64_t start, end;
+};
+
+static const struct synthetic_desc qemu10_map[] = {
+	{ EFI_BOOT_SERVICES_CODE,	0x00000000, 0x00001000 },
+	{ EFI_CONVENTIONAL_MEMORY,	0x00001000, 0x000a0000 },
+	{ EFI_CONVENTIONAL_MEMORY,	0x00100000, 0x00800000 },
+	{ EFI_ACPI_MEMORY_NVS,		0x00800000, 0x00808000 },
+	{ EFI_CONVENTIONAL_MEMORY,	0x00808000, 0x1e000000 },
+	{ EFI_RUNTIME_SERVICES_DATA,	0x1e000000, 0x1e100000 },
+	{ EFI_ACPI_RECLAIM_MEMORY,	0x1e100000, 0x1e200000 },
+	{ EFI_BOOT_SERVICES_DATA,	0x1e200000, 0x1f000000 },
+	{ EFI_ACPI_MEMORY_NVS,		0x1f000000, 0x20000000 },
+	{ EFI_RESERVED_TYPE,		0x20000000, 0x20100000 },
+	{ EFI_MEMORY_MAPPED_IO,		0xe0000000, 0xf0000000 },
+	{ EFI_MEMORY_MAPPED_IO,		0xffc00000, 0x100000000 },
+	{ EFI_RESERVED_TYPE,		0xfd00000000, 0x10000000000 },
+	{ EFI_RESERVED_TYPE,		0x10000000000, 0x10080000000 },
+};
+
+#define QEMU10_NVDIMM		0x100000000ULL
+#define QEMU10_RAM_END		0x20000000ULL
+#define SYNTHETIC_DESC_SIZE	48	/* OVMF's stride, longer than the struct */
+
+static void collect_synthetic(struct ktest *t, struct direct_map_ranges *dm)
+{
+	static uint8_t buf[ARRAY_SIZE(qemu10_map) * SYNTHETIC_DESC_SIZE];
+	struct efi_memmap_iter it;
+
+	memset(buf, 0x5a, sizeof(buf));		/* the stride's tail is not ours */
+	for (unsigned int i = 0; i < ARRAY_SIZE(qemu10_map); i++) {
+		struct efi_raw_desc *raw = (void *)&buf[i * SYNTHETIC_DESC_SIZE];
+
+		*raw = (struct efi_raw_desc){
+			.type = qemu10_map[i].type,
+			.phys_start = qemu10_map[i].start,
+			.num_pages = (qemu10_map[i].end - qemu10_map[i].start) / EFI_PAGE_SIZE,
+		};
+	}
+	efi_memmap_iter_init_buf(&it, buf, sizeof(buf), SYNTHETIC_DESC_SIZE);
+	ASSERT_EQ(t, direct_map_ranges_collect(dm, &it), 0);
+}
+
+void direct_map_of_qemu10_map_ends_with_memory(struct ktest *t)
+{
+	static struct direct_map_ranges dm;
+
+	collect_synthetic(t, &dm);
+	/* low RAM, then everything from 1 MiB to 512 MiB merged into one */
+	EXPECT_EQ(t, dm.nr, 2);
+	EXPECT_EQ(t, dm.r[1].start, 0x100000);
+	EXPECT_EQ(t, direct_map_ranges_end(&dm), QEMU10_RAM_END);
+	EXPECT_EQ(t, ALIGN_UP(direct_map_ranges_end(&dm), SZ_1G), SZ_1G);
+}
+
+void direct_map_of_qemu10_map_leaves_devices_out(struct ktest *t)
+{
+	static struct direct_map_ranges dm;
+
+	collect_synthetic(t, &dm);
+	/* the NVDIMM: memremap_range() maps it write-back itself */
+	EXPECT_EQ(t, direct_map_ranges_cover(&dm, QEMU10_NVDIMM, SZ_256M), DIRECT_MAP_NONE);
+	EXPECT_EQ(t, direct_map_ranges_cover(&dm, 0xfd00000000ULL, PAGE_SIZE), DIRECT_MAP_NONE);
+	EXPECT_EQ(t, direct_map_ranges_cover(&dm, 0xffc00000, PAGE_SIZE), DIRECT_MAP_NONE);
+	EXPECT_EQ(t, direct_map_ranges_cover(&dm, QEMU10_RAM_END, PAGE_SIZE), DIRECT_MAP_NONE);
+	/* RAM and ACPI memory are in it; a range across its end is not either way */
+	EXPECT_EQ(t, direct_map_ranges_cover(&dm, 0x1e100000, PAGE_SIZE), DIRECT_MAP_ALL);
+	EXPECT_EQ(t, direct_map_ranges_cover(&dm, 0x1000, 0x9f000), DIRECT_MAP_ALL);
+	EXPECT_EQ(t, direct_map_ranges_cover(&dm, QEMU10_RAM_END - PAGE_SIZE, 2 * PAGE_SIZE),
+		  DIRECT_MAP_PART);
+	EXPECT_EQ(t, direct_map_ranges_cover(&dm, 0x9f000, 0x62000), DIRECT_MAP_PART);
 }

@@ -346,7 +346,10 @@ static const struct ktest_case paging_cases[] = {
 	KTEST_CASE(fixture_refuses_nesting, "a fixture inside a fixture is refused with -EBUSY"),
 	/* paging_direct_map_test.c */
 	KTEST_CASE(direct_map_covers_ram, "first and last byte of every RAM range read back through the direct map"),
-	KTEST_CASE(direct_map_caching, "RAM and ACPI tables are write-back, the LAPIC and IOAPIC uncached"),
+	KTEST_CASE(direct_map_caching, "RAM and ACPI tables are write-back, the LAPIC uncached, the IOAPIC unmapped"),
+	KTEST_CASE(direct_map_holds_only_memory, "memory descriptors are mapped write-back; reserved, MMIO and holes are not"),
+	KTEST_CASE(direct_map_of_qemu10_map_ends_with_memory, "with 12.5 GiB reserved below 1 TiB the direct map still ends with RAM"),
+	KTEST_CASE(direct_map_of_qemu10_map_leaves_devices_out, "the NVDIMM, reserved ranges and flash are outside it, ACPI memory inside"),
 	KTEST_CASE(direct_map_uses_large_pages, "aligned write-back RAM is mapped with 2 MiB or 1 GiB pages"),
 	KTEST_CASE(unmapped_addresses_have_no_phys, "kernel_virt_to_phys() returns the sentinel where nothing is mapped"),
 	/* paging_vmap_test.c */
@@ -363,7 +366,7 @@ static const struct ktest_case paging_cases[] = {
 	KTEST_CASE(partial_unmap_splits_2m_page, "unmapping 4 KiB of a 2 MiB leaf splits it; the rest stays mapped"),
 	KTEST_CASE(partial_unmap_splits_1g_page, "unmapping 4 KiB of a 1 GiB leaf leaves 2 MiB and 4 KiB leaves around the hole"),
 	KTEST_CASE(unaligned_range_uses_small_pages_at_edges, "only the unaligned ends of a range get 4 KiB pages"),
-	KTEST_CASE(memremap_beyond_ram, "memremap_range() maps device memory above the direct map at phys_to_virt()"),
+	KTEST_CASE(memremap_beyond_ram, "memremap_range() maps device memory at phys_to_virt(), refuses a range that is part memory"),
 	KTEST_CASE(memremap_of_ram_reuses_direct_map, "memremap_range() of RAM returns the direct map, refuses other caching"),
 	{}
 };

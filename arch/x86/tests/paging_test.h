@@ -31,6 +31,9 @@ void direct_map_covers_ram(struct ktest *t);
 void direct_map_caching(struct ktest *t);
 void direct_map_uses_large_pages(struct ktest *t);
 void unmapped_addresses_have_no_phys(struct ktest *t);
+void direct_map_holds_only_memory(struct ktest *t);
+void direct_map_of_qemu10_map_ends_with_memory(struct ktest *t);
+void direct_map_of_qemu10_map_leaves_devices_out(struct ktest *t);
 
 /* paging_vmap_test.c */
 void map_round_trip(struct ktest *t);

@@ -48,6 +48,17 @@ struct efi_memdesc {
 	uint64_t attribute;		/* EFI_MEMORY_WB, ... */
 };
 
+/* EFI_MEMORY_DESCRIPTOR as the firmware lays it out (UEFI spec 7.2);
+ * descriptors may be longer (desc_size), never shorter. */
+struct efi_raw_desc {
+	uint32_t type;
+	uint32_t pad;
+	uint64_t phys_start;
+	uint64_t virt_start;
+	uint64_t num_pages;
+	uint64_t attribute;
+};
+
 struct efi_memmap_iter {
 	const uint8_t *pos;
 	const uint8_t *end;
@@ -55,6 +66,11 @@ struct efi_memmap_iter {
 };
 
 void efi_memmap_iter_init(struct efi_memmap_iter *it);
+/* An iterator over a map laid out as the firmware lays it out, at buf
+ * (size bytes, one descriptor every desc_size): for tests of code that
+ * reads the map, with maps of other machines. */
+void efi_memmap_iter_init_buf(struct efi_memmap_iter *it, const void *buf, size_t size,
+			      size_t desc_size);
 /* Fill *d with the next descriptor; false at the end of the map. */
 bool efi_memmap_next(struct efi_memmap_iter *it, struct efi_memdesc *d);
 

@@ -1,13 +1,16 @@
 /*
  * Pages and the direct map, as generic code may see them.
  *
- * Every byte of physical memory below bootinfo.direct_map_size is mapped
- * at DIRECT_MAP_BASE + phys (see boot/bootinfo.h), so generic code turns
- * a physical address into a pointer with phys_to_virt() and back.
+ * Every byte of memory (RAM and firmware memory, not device memory) is
+ * mapped at DIRECT_MAP_BASE + phys (arch/x86/direct_map.c), so generic
+ * code turns a physical address into a pointer with phys_to_virt() and
+ * back. Device memory gets an address there only once memremap_range()
+ * mapped it (mm/vmap.h).
  */
 #ifndef ASM_PAGE_H
 #define ASM_PAGE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <boot/bootinfo.h>
 
@@ -27,7 +30,11 @@ static inline uint64_t virt_to_phys(const void *virt)
 	return (uint64_t)(uintptr_t)virt - DIRECT_MAP_BASE;
 }
 
-/* Bytes of physical memory the direct map covers (set at boot). */
+/* Where memory ends: the direct map holds memory only below it (set at
+ * boot; arch/x86/direct_map.c says which memory). */
 uint64_t direct_map_size(void);
+
+/* Does the direct map hold all of [phys, phys + size) from boot on? */
+bool phys_in_direct_map(uint64_t phys, uint64_t size);
 
 #endif /* ASM_PAGE_H */

@@ -6,6 +6,7 @@
 #ifndef ASM_PAGE_H
 #define ASM_PAGE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define PAGE_SHIFT	12
@@ -25,5 +26,6 @@ static inline uint64_t virt_to_phys(const void *virt)
 }
 
 uint64_t direct_map_size(void);
+bool phys_in_direct_map(uint64_t phys, uint64_t size);
 
 #endif /* ASM_PAGE_H */
