@@ -56,7 +56,7 @@ KERNEL_C    := $(sort $(shell find $(KERNEL_DIRS) -name '*.c' 2>/dev/null))
 KERNEL_ASM  := $(sort $(shell find $(KERNEL_DIRS) -name '*.asm' 2>/dev/null))
 KERNEL_OBJS := $(KERNEL_C:%.c=$(B)/kernel/%.o) $(KERNEL_ASM:%.asm=$(B)/kernel/%.asm.o)
 
-GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
+GCC_INCLUDE := $(shell $(CC) -print-file-name=include 2>/dev/null)
 
 override KERNEL_CFLAGS := -std=gnu11 -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) \
 	-I. -Iarch/x86/include \
@@ -304,7 +304,12 @@ gdb: deps
 	$(Q)rm -f $(B)/gdbinit; \
 	$(PYTHON) tests/qemu-run $(RUN_ARGS) --cmdline "$(CMDLINE)" --log $(B)/gdb.log \
 		--gdb --quiet --timeout 0 </dev/null & qemu=$$!; \
-	while [ ! -f $(B)/gdbinit ]; do sleep 0.2; done; \
+	while [ ! -f $(B)/gdbinit ] && kill -0 $$qemu 2>/dev/null; do sleep 0.2; done; \
+	if [ ! -f $(B)/gdbinit ]; then \
+		wait $$qemu; status=$$?; \
+		echo "make gdb: tests/qemu-run stopped before QEMU started (exit $$status)" >&2; \
+		exit $$status; \
+	fi; \
 	echo "serial output: tail -f $(B)/gdb.log"; \
 	gdb -q -x $(B)/gdbinit -ex 'hbreak start_kernel'; \
 	kill $$qemu 2>/dev/null; wait $$qemu 2>/dev/null; true

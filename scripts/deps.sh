@@ -60,6 +60,7 @@ check() {
 	need_program "${CROSS_COMPILE}objcopy" "$BINUTILS_PKG"
 	need_program "${CROSS_COMPILE}nm" "$BINUTILS_PKG"
 	need_program gcc gcc				# the host tests' compiler
+	need_file /usr/include/stdint.h libc6-dev	# ... and their C library headers
 	need_program make make
 	need_program nasm nasm
 	need_file /usr/include/efi/efi.h gnu-efi

@@ -1,0 +1,147 @@
+"""Tests of tests/qemu-run's verdicts, with a stand-in QEMU.
+
+Each case writes a small program that takes QEMU's place (--qemu): it
+prints what a guest might have printed on the serial port and exits with
+the status QEMU would have. The runner must turn that into the exit code
+README promises: 0 PASS, 1 FAIL, 2 CRASH (also: no verdict at all),
+3 TIMEOUT, 4 SETUP ERROR. The firmware, kernel and loader are dummy files:
+the stand-in never reads them. Needs mkfs.fat and mtools (make's dependency
+step installs them), as every run of the runner does.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+QEMU_RUN = os.path.join(HERE, "qemu-run")
+PASS, FAIL, CRASH, TIMEOUT, SETUP = 0, 1, 2, 3, 4
+
+
+class QemuRunVerdicts(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="zdk-qemu-run-test-")
+        for name in ("code.fd", "vars.fd", "kernel.elf", "loader.efi"):
+            with open(self.path(name), "wb") as f:
+                f.write(b"not used by the stand-in\n")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def stand_in(self, body):
+        """A stand-in QEMU: a Python program with the given body."""
+        qemu = self.path("qemu")
+        with open(qemu, "w") as f:
+            f.write(f"#!{sys.executable}\nimport sys, time\n" + textwrap.dedent(body))
+        os.chmod(qemu, 0o755)
+        return qemu
+
+    def run_runner(self, qemu, *extra, nvdimm="none", timeout=60):
+        cmd = [sys.executable, QEMU_RUN, "--quiet", "--accel", "tcg", "--nvdimm", nvdimm,
+               "--qemu", qemu, "--ovmf-code", self.path("code.fd"),
+               "--ovmf-vars", self.path("vars.fd"), "--kernel", self.path("kernel.elf"),
+               "--loader", self.path("loader.efi"), "--log", self.path("serial.log"),
+               "--timeout", "30", *extra]
+        done = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, timeout=timeout)
+        return done.returncode, done.stderr.decode(errors="replace")
+
+    def test_exit_0_without_verdict_is_a_crash(self):
+        """QEMU ending with status 0 and nothing printed is not a pass"""
+        code, err = self.run_runner(self.stand_in("sys.exit(0)\n"))
+        self.assertEqual(code, CRASH, err)
+        self.assertIn("no verdict line", err)
+
+    def test_exit_0_with_output_but_no_verdict_is_a_crash(self):
+        """a boot that stops printing before any verdict (a reset) is a crash"""
+        code, err = self.run_runner(self.stand_in("""
+            print("zdk x86-64 booting", flush=True)
+            sys.exit(0)
+        """))
+        self.assertEqual(code, CRASH, err)
+
+    def test_power_off_after_pass_verdict_passes(self):
+        """an ACPI power-off after 'verdict: PASS' is a pass"""
+        code, err = self.run_runner(self.stand_in("""
+            print("zdk: verdict: PASS (3 passed, 0 failed)", flush=True)
+            sys.exit(0)
+        """))
+        self.assertEqual(code, PASS, err)
+
+    def test_power_off_after_fail_verdict_fails(self):
+        """an ACPI power-off after 'verdict: FAIL' is a failure"""
+        code, err = self.run_runner(self.stand_in("""
+            print("zdk: verdict: FAIL (1 passed, 1 failed)", flush=True)
+            sys.exit(0)
+        """))
+        self.assertEqual(code, FAIL, err)
+
+    def test_debug_exit_codes_map_to_verdicts(self):
+        """isa-debug-exit statuses 33, 35 and 37 are PASS, FAIL and CRASH"""
+        for status, want in ((33, PASS), (35, FAIL), (37, CRASH)):
+            code, err = self.run_runner(self.stand_in(f"sys.exit({status})\n"))
+            self.assertEqual(code, want, f"status {status}: {err}")
+
+    def test_other_status_is_a_crash(self):
+        """QEMU killed by a signal, or any other status after output, is a crash"""
+        code, err = self.run_runner(self.stand_in("""
+            print("zdk: verdict: PASS (3 passed, 0 failed)", flush=True)
+            sys.exit(3)
+        """))
+        self.assertEqual(code, CRASH, err)
+
+    def test_qemu_refusing_to_start_is_a_setup_error(self):
+        """status 1 with no serial output means QEMU itself refused: its message is shown"""
+        code, err = self.run_runner(self.stand_in("""
+            print("qemu: -device nvdimm: memory slots too few", file=sys.stderr)
+            sys.exit(1)
+        """))
+        self.assertEqual(code, SETUP, err)
+        self.assertIn("memory slots too few", err)
+
+    def test_bad_option_is_a_setup_error(self):
+        """a malformed --nvdimm size stops the run before QEMU starts"""
+        code, err = self.run_runner(self.stand_in("sys.exit(0)\n"), nvdimm="12Q")
+        self.assertEqual(code, SETUP, err)
+        self.assertIn("12Q", err)
+
+    def test_input_is_typed_after_each_prompt(self):
+        """--input lines go to the guest one per 'zdk> ' prompt"""
+        script = self.path("input")
+        with open(script, "w") as f:
+            f.write("version\npoweroff\n")
+        code, err = self.run_runner(self.stand_in("""
+            print("zdk: verdict: PASS (0 passed, 0 failed)", flush=True)
+            got = []
+            for _ in range(2):
+                sys.stdout.write("zdk> ")
+                sys.stdout.flush()
+                line = b""
+                while not line.endswith(b"\\r"):      # the runner ends a line with CR
+                    line += sys.stdin.buffer.read(1)
+                got.append(line[:-1].decode())
+            print("typed:", ",".join(got), flush=True)
+            sys.exit(0 if got == ["version", "poweroff"] else 37)
+        """), "--input", script)
+        self.assertEqual(code, PASS, err)
+        with open(self.path("serial.log"), "rb") as f:
+            self.assertIn(b"typed: version,poweroff", f.read())
+
+    def test_hang_is_a_timeout(self):
+        """a guest that never ends is stopped by the watchdog and reported as a timeout"""
+        code, err = self.run_runner(self.stand_in("""
+            print("zdk: verdict: PASS (0 passed, 0 failed)", flush=True)
+            time.sleep(600)
+        """), "--timeout", "2")
+        self.assertEqual(code, TIMEOUT, err)
+
+
+if __name__ == "__main__":
+    unittest.main()
