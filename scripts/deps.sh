@@ -70,7 +70,6 @@ check() {
 	need_program mcopy mtools
 	need_program mmd mtools
 	need_program mkfs.fat dosfstools
-	need_program iasl acpica-tools
 	need_program gdb gdb
 	need_program "$PYTHON" python3
 }
