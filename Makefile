@@ -70,7 +70,8 @@ override KERNEL_CFLAGS := -std=gnu11 -ffreestanding -nostdinc -isystem $(GCC_INC
 # NASM 2.16.02 added the reloc-* classes (off by default, on with -w+all):
 # each reports a reference that NASM cannot resolve itself and leaves to
 # the linker as an ELF relocation, which is every use of a symbol from
-# another section or file. Two of them can never be wrong in this kernel:
+# another section or file. Two of them cannot be wrong for code that runs
+# where it was linked:
 #   reloc-rel-dword  R_X86_64_PC32 (`lea rdi, [rel __bss_start]`): the
 #                    image lies within the top 2 GiB (-mcmodel=kernel),
 #                    so every target is within +-2 GiB of every use, and
@@ -79,12 +80,16 @@ override KERNEL_CFLAGS := -std=gnu11 -ffreestanding -nostdinc -isystem $(GCC_INC
 # The rest stay errors: a 32-bit absolute reference (`dd sym`,
 # `mov eax, sym`) is R_X86_64_32, zero-extended, which cannot reach a
 # symbol at -2 GiB (that needs the sign-extended R_X86_64_32S), and the
-# 8- and 16-bit ones cannot hold a kernel address at all. NASM before
-# 2.16.02 has no such class and would call its name an unknown warning,
-# so the two are named only if this NASM accepts them.
+# 8- and 16-bit ones cannot hold a kernel address at all. The SMP
+# trampoline runs from a copy below 1 MiB, where a RIP-relative reference
+# to another section would be wrong by the distance of the copy: it keeps
+# reloc-rel-dword an error. NASM before 2.16.02 has no such class and
+# would call its name an unknown warning, so they are named only if this
+# NASM accepts them.
 NASM_RELOC_OK := $(shell $(NASM) -E -w+all -w+error -w-reloc-rel-dword -w-reloc-abs-qword \
 	/dev/null >/dev/null 2>&1 && echo -w-reloc-rel-dword -w-reloc-abs-qword)
-override NASM_FLAGS := -f elf64 -g -F dwarf -w+all -w+error $(NASM_RELOC_OK) -Iarch/x86/
+override NASM_FLAGS = -f elf64 -g -F dwarf -w+all -w+error $(NASM_RELOC_OK) -Iarch/x86/
+$(B)/kernel/arch/x86/trampoline.asm.o: NASM_RELOC_OK := $(filter-out -w-reloc-rel-dword,$(NASM_RELOC_OK))
 override KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 \
 	-z noexecstack --no-warn-rwx-segments -T linker.ld
 
@@ -280,7 +285,8 @@ run: deps
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all host-tests tsan-tests
-	$(Q)$(PYTHON) tests/test-all --qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS)
+	$(Q)OBJCOPY=$(OBJCOPY) $(PYTHON) tests/test-all --qemu $(QEMU) --ovmf-code $(OVMF_CODE) \
+		--ovmf-vars $(OVMF_VARS)
 
 # Every benchmark in one boot (so ratios compare figures of the same boot),
 # then the report: build/bench.json and build/bench.md. Fails only if a

@@ -63,11 +63,12 @@
 /*
  * The memory types of the firmware's map that are memory the kernel maps
  * write-back in its direct map: RAM (free, or used by the firmware's boot
- * services or by this loader), the firmware's run-time code and data, ACPI
- * tables and NVS, and persistent memory the map lists. Everything else
- * (reserved, MMIO, unusable, holes between descriptors) is not memory the
- * direct map may claim: a driver maps it on demand, with the caching it
- * needs. direct_map_size is the end of the highest range of these types,
+ * services or by this loader), the firmware's run-time code and data, and
+ * ACPI tables and NVS. Everything else (reserved, MMIO, unusable,
+ * persistent memory, holes between descriptors) is not memory the direct
+ * map may claim: a driver maps it on demand, with the caching it needs
+ * (persistent memory belongs to the pmem driver, whether the map lists it
+ * or only the NFIT does, as under QEMU). direct_map_size is the end of the highest range of these types,
  * rounded up to 1 GiB, whatever reserved ranges lie above it. Shared by
  * the loader (which sizes the map) and the kernel (which builds it).
  */
@@ -79,7 +80,6 @@ static inline int bootinfo_memtype_is_memory(uint32_t type)
 	case 5: case 6:			/* EfiRuntimeServicesCode, ...Data */
 	case 7:				/* EfiConventionalMemory */
 	case 9: case 10:		/* EfiACPIReclaimMemory, EfiACPIMemoryNVS */
-	case 14:			/* EfiPersistentMemory */
 	case BOOT_MEMTYPE_KERNEL:
 	case BOOT_MEMTYPE_PAGETABLE:
 	case BOOT_MEMTYPE_BOOTINFO:

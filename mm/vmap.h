@@ -80,8 +80,10 @@ int kernel_mapping_query(unsigned long virt, struct kernel_mapping *m);
  * write-back from boot on: that mapping is returned for MAP_WB and
  * refused for any other caching. Anything else (device memory, MMIO,
  * reserved ranges, wherever they lie) is mapped here with the caching
- * flags ask for, MAP_NX added. A range that is part memory, part not, is
- * refused.
+ * flags ask for, MAP_NX added; phys and size must then be page-aligned,
+ * and the range has one owner: a second memremap_range() of any of it
+ * fails (-EEXIST from map_kernel_range()) until the first is undone. A
+ * range that is part memory, part not, is refused.
  */
 void *memremap_range(phys_addr_t phys, size_t size, unsigned int flags);
 

@@ -244,7 +244,7 @@ def elf_problems(pe: PeImage, elf_data: bytes) -> List[str]:
         if not s.flags & SHF_ALLOC or not s.size or s.name in NOT_NEEDED_AT_RUN_TIME:
             continue
         if s.name.startswith(".rela") and s.name != ".rela":
-            continue        # merged into .rela by the linker script, or empty leftovers
+            continue        # .rela.plt and the like: checked entry by entry below
         held = pe.section_at(s.addr)
         if not held or s.addr + s.size > held.end:
             out.append(f"ELF section {s.name} (0x{s.addr:x}+0x{s.size:x}) is missing from the "

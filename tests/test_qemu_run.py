@@ -134,6 +134,30 @@ class QemuRunVerdicts(unittest.TestCase):
         with open(self.path("serial.log"), "rb") as f:
             self.assertIn(b"typed: version,poweroff", f.read())
 
+    def test_which_accel_follows_the_choice(self):
+        """--which-accel prints the accelerator asked for, without probing"""
+        for accel in ("tcg", "kvm"):
+            done = subprocess.run([sys.executable, QEMU_RUN, "--which-accel", "--accel", accel],
+                                  stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+            self.assertEqual((done.returncode, done.stdout.decode().strip()), (0, accel))
+
+    def test_kvm_probe_guest_reaches_the_exit_port(self):
+        """the probe BIOS jumps from the reset vector to code that writes PASS to port 0xf4"""
+        import importlib.machinery
+        import importlib.util
+        loader = importlib.machinery.SourceFileLoader("qemu_run", QEMU_RUN)
+        spec = importlib.util.spec_from_loader("qemu_run", loader)
+        module = importlib.util.module_from_spec(spec)
+        loader.exec_module(module)
+        bios = module.kvm_probe_bios()
+        self.assertEqual(len(bios), 65536)
+        self.assertEqual(bios[0xfff0], 0xe9)                 # jmp near
+        target = (0xfff3 + int.from_bytes(bios[0xfff1:0xfff3], "little")) & 0xffff
+        code = bios[target:target + len(module.KVM_PROBE_CODE)]
+        self.assertEqual(code, module.KVM_PROBE_CODE)
+        self.assertIn(bytes([0x9b, 0xdb, 0xe3]), code)     # fninit, what some KVMs cannot run
+        self.assertIn(bytes([0xb0, 0x10, 0xe6, 0xf4]), code)  # PASS to isa-debug-exit
+
     def test_hang_is_a_timeout(self):
         """a guest that never ends is stopped by the watchdog and reported as a timeout"""
         code, err = self.run_runner(self.stand_in("""

@@ -5,13 +5,13 @@
  * Memory is what the firmware's map calls memory
  * (bootinfo_memtype_is_memory(), shared with the loader): RAM, whether
  * free or used by boot services, the loader or the kernel; the firmware's
- * run-time code and data; ACPI tables and NVS; persistent memory the map
- * lists. The ranges are collected once at boot, merged, sorted, and never
- * change afterwards: readers need no lock.
+ * run-time code and data; ACPI tables and NVS. The ranges are collected
+ * once at boot, merged, sorted, and never change afterwards: readers need
+ * no lock.
  *
  * What the direct map leaves out: holes, MMIO, reserved ranges, and
- * device memory the map does not list at all (QEMU's NVDIMMs, found in the
- * NFIT). Those physical addresses have no mapping until a driver asks for
+ * persistent memory, whether the map lists it or not (QEMU's NVDIMMs are
+ * only in the NFIT): it belongs to the pmem driver. Those physical addresses have no mapping until a driver asks for
  * one with memremap_range() (vmap.c), which puts it at the same
  * phys_to_virt() address with the caching the driver needs: uncached for
  * the LAPIC's registers, write-back for persistent memory. That is Linux's

@@ -26,8 +26,14 @@
 ;      page at its own address (2 MiB identity page) and the kernel half
 ;      like the kernel's table; load the AP's own GDT and the kernel's IDT
 ;      (from here a fault is reported, not a triple fault), its stack, and
-;      jump to ap_start64 in the kernel image, which switches to the
-;      kernel's CR3 (dropping the identity page) and calls C.
+;      jump to ap_start64 in the kernel image (ap_entry.asm), which
+;      switches to the kernel's CR3 (dropping the identity page) and
+;      calls C.
+;
+; Nothing here may refer to a symbol RIP-relatively: the code runs from a
+; copy, so such a reference would land 2 GiB off. The Makefile keeps
+; NASM's reloc-rel-dword warning an error for this file alone, which is
+; why ap_start64, run in place, lives in a file of its own.
 ;
 ; Interrupts stay off from the SIPI until cpu_startup_entry().
 
@@ -52,7 +58,6 @@ SEL_CODE64	equ 0x18
 %define OFF(label)	((label) - smp_trampoline_start)
 %define PARAM(field)	(OFF(smp_trampoline_params) + (field))
 
-extern ap_start_kernel
 
 ; Only ever copied, never run in place.
 section .rodata.smp_trampoline progbits alloc noexec nowrite align=16
@@ -140,18 +145,3 @@ align 16
 smp_trampoline_params:
 	times	TP_SIZE db 0
 smp_trampoline_end:
-
-; In the kernel image, mapped by both the temporary table and the
-; kernel's: rdi = CPU number, rsi = the kernel's CR3, rsp = the AP's stack.
-section .text
-
-global ap_start64
-ap_start64:
-	mov	cr3, rsi			; the identity page is gone from here on
-	; A last frame whose saved rbp and return address are both zero: the
-	; backtrace walker stops on it (as under x86_start, entry.asm).
-	push	0
-	push	0
-	mov	rbp, rsp
-	call	ap_start_kernel
-	ud2

@@ -229,7 +229,9 @@ void direct_map_holds_only_memory(struct ktest *t)
  * A memory map shaped like the one OVMF 2025.02 hands over under QEMU 10
  * (512 MiB of RAM, q35): RAM with firmware ranges in it, the PCIe window
  * and flash as MMIO, and 12.5 GiB reserved just below 1 TiB. The NVDIMM
- * at 4 GiB is in no descriptor (QEMU lists it only in the NFIT).
+ * at 4 GiB is in no descriptor (QEMU lists it only in the NFIT); a second
+ * one at 8 GiB is listed as persistent memory, as firmware on real
+ * machines does.
  */
 struct synthetic_desc {
 	uint32_t type;
@@ -249,6 +251,7 @@ static const struct synthetic_desc qemu10_map[] = {
 	{ EFI_RESERVED_TYPE,		0x20000000, 0x20100000 },
 	{ EFI_MEMORY_MAPPED_IO,		0xe0000000, 0xf0000000 },
 	{ EFI_MEMORY_MAPPED_IO,		0xffc00000, 0x100000000 },
+	{ EFI_PERSISTENT_MEMORY,	0x200000000, 0x240000000 },
 	{ EFI_RESERVED_TYPE,		0xfd00000000, 0x10000000000 },
 	{ EFI_RESERVED_TYPE,		0x10000000000, 0x10080000000 },
 };
@@ -295,6 +298,7 @@ void direct_map_of_qemu10_map_leaves_devices_out(struct ktest *t)
 	collect_synthetic(t, &dm);
 	/* the NVDIMM: memremap_range() maps it write-back itself */
 	EXPECT_EQ(t, direct_map_ranges_cover(&dm, QEMU10_NVDIMM, SZ_256M), DIRECT_MAP_NONE);
+	EXPECT_EQ(t, direct_map_ranges_cover(&dm, 0x200000000ULL, PAGE_SIZE), DIRECT_MAP_NONE);
 	EXPECT_EQ(t, direct_map_ranges_cover(&dm, 0xfd00000000ULL, PAGE_SIZE), DIRECT_MAP_NONE);
 	EXPECT_EQ(t, direct_map_ranges_cover(&dm, 0xffc00000, PAGE_SIZE), DIRECT_MAP_NONE);
 	EXPECT_EQ(t, direct_map_ranges_cover(&dm, QEMU10_RAM_END, PAGE_SIZE), DIRECT_MAP_NONE);

@@ -349,7 +349,7 @@ static const struct ktest_case paging_cases[] = {
 	KTEST_CASE(direct_map_caching, "RAM and ACPI tables are write-back, the LAPIC uncached, the IOAPIC unmapped"),
 	KTEST_CASE(direct_map_holds_only_memory, "memory descriptors are mapped write-back; reserved, MMIO and holes are not"),
 	KTEST_CASE(direct_map_of_qemu10_map_ends_with_memory, "with 12.5 GiB reserved below 1 TiB the direct map still ends with RAM"),
-	KTEST_CASE(direct_map_of_qemu10_map_leaves_devices_out, "the NVDIMM, reserved ranges and flash are outside it, ACPI memory inside"),
+	KTEST_CASE(direct_map_of_qemu10_map_leaves_devices_out, "NVDIMMs (listed or not), reserved ranges and flash are outside it, ACPI memory inside"),
 	KTEST_CASE(direct_map_uses_large_pages, "aligned write-back RAM is mapped with 2 MiB or 1 GiB pages"),
 	KTEST_CASE(unmapped_addresses_have_no_phys, "kernel_virt_to_phys() returns the sentinel where nothing is mapped"),
 	/* paging_vmap_test.c */
@@ -368,6 +368,7 @@ static const struct ktest_case paging_cases[] = {
 	KTEST_CASE(unaligned_range_uses_small_pages_at_edges, "only the unaligned ends of a range get 4 KiB pages"),
 	KTEST_CASE(memremap_beyond_ram, "memremap_range() maps device memory at phys_to_virt(), refuses a range that is part memory"),
 	KTEST_CASE(memremap_of_ram_reuses_direct_map, "memremap_range() of RAM returns the direct map, refuses other caching"),
+	KTEST_CASE(memremap_of_mmio_hole_maps_on_demand, "an MMIO page outside memory is mapped on demand, uncached, by one owner, then unmapped"),
 	{}
 };
 KTEST_SUITE(paging_suite, "mm.paging", paging_cases);

@@ -51,5 +51,6 @@ void partial_unmap_splits_1g_page(struct ktest *t);
 void unaligned_range_uses_small_pages_at_edges(struct ktest *t);
 void memremap_beyond_ram(struct ktest *t);
 void memremap_of_ram_reuses_direct_map(struct ktest *t);
+void memremap_of_mmio_hole_maps_on_demand(struct ktest *t);
 
 #endif /* ARCH_X86_TESTS_PAGING_TEST_H */

@@ -332,3 +332,26 @@ void memremap_of_ram_reuses_direct_map(struct ktest *t)
 	memunmap_range(p, PAGE_SIZE);
 	EXPECT_EQ(t, kernel_virt_to_phys((unsigned long)phys_to_virt(phys)), phys);
 }
+
+/* A page of device registers between memory ranges: mapped on demand,
+ * uncached, by one owner, and gone again after memunmap_range(). */
+void memremap_of_mmio_hole_maps_on_demand(struct ktest *t)
+{
+	const phys_addr_t ioapic = 0xfec00000UL;
+	unsigned long virt = (unsigned long)phys_to_virt(ioapic);
+	struct kernel_mapping m;
+	void *p;
+
+	ASSERT_EQ(t, direct_map_covers(ioapic, PAGE_SIZE), DIRECT_MAP_NONE);
+	ASSERT_EQ(t, kernel_mapping_query(virt, &m), -ENOENT);
+	p = memremap_range(ioapic, PAGE_SIZE, MAP_UC);
+	ASSERT_TRUE(t, p == (void *)virt);
+	ASSERT_EQ(t, kernel_mapping_query(virt, &m), 0);
+	EXPECT_EQ(t, m.flags & MAP_CACHE_MASK, MAP_UC);
+	EXPECT_TRUE(t, m.flags & MAP_NX);
+	EXPECT_EQ(t, m.phys, ioapic);
+	ktest_log(t, "one \"already mapped\" error is expected below");
+	EXPECT_NULL(t, memremap_range(ioapic, PAGE_SIZE, MAP_UC));
+	memunmap_range(p, PAGE_SIZE);
+	EXPECT_EQ(t, kernel_mapping_query(virt, &m), -ENOENT);
+}
