@@ -262,7 +262,7 @@ $(B)/bench/string_under_test.o: lib/string.c tests/host/string_prefix.h
 
 # --- targets -------------------------------------------------------------------
 
-.PHONY: all kernel loader host-tests tsan-tests host-bench deps run test bench gdb clean help
+.PHONY: all kernel loader host-tests tsan-tests host-bench deps run test bench gdb model clean help
 
 all: $(B)/kernel.elf $(B)/BOOTX64.EFI
 kernel: $(B)/kernel.elf
@@ -285,7 +285,7 @@ run: deps
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all host-tests tsan-tests
-	$(Q)OBJCOPY=$(OBJCOPY) $(PYTHON) tests/test-all --qemu $(QEMU) --ovmf-code $(OVMF_CODE) \
+	$(Q)OBJCOPY=$(OBJCOPY) HOSTCC=$(HOSTCC) $(PYTHON) tests/test-all --qemu $(QEMU) --ovmf-code $(OVMF_CODE) \
 		--ovmf-vars $(OVMF_VARS)
 
 # Every benchmark in one boot (so ratios compare figures of the same boot),
@@ -301,6 +301,12 @@ bench: deps
 	$(Q)$(B)/bench/zdk-host-bench > $(B)/host-bench.log
 	$(Q)$(PYTHON) tests/bench-report --json $(B)/bench.json --markdown $(B)/bench.md \
 		$(B)/bench.log $(B)/host-bench.log
+
+# The ZONE_DEVICE protocol model (tests/model/zone_device.pml) checked by
+# SPIN: the fixed design must verify, each historical bug must give a
+# counterexample, printed step by step. make test runs it too.
+model: deps
+	$(Q)HOSTCC=$(HOSTCC) $(PYTHON) tests/model-check
 
 # QEMU starts halted in the background (serial in build/gdb.log), gdb runs in
 # the foreground with the generated build/gdbinit (symbols + target remote);
@@ -329,6 +335,7 @@ help:
 	@echo 'make bench   run every benchmark in one boot; writes build/bench.json and build/bench.md'
 	@echo 'make tsan-tests   build/tsan/zdk-tsan-tests: the host tests under ThreadSanitizer'
 	@echo 'make host-bench   build/bench/zdk-host-bench: host benchmarks (percpu_ref vs atomic)'
+	@echo 'make model   check the ZONE_DEVICE protocol model with SPIN (every variant)'
 	@echo 'make gdb     boot QEMU waiting for gdb and attach gdb with symbols'
 	@echo 'make all     build build/kernel.elf and build/BOOTX64.EFI'
 	@echo 'make clean   remove build/'

@@ -99,11 +99,13 @@ static struct page *follow_page(struct vm_area_struct *vma, unsigned long addr,
 		return page;
 	if (pte_devmap(e)) {
 		/*
-		 * A device page's count may already be 0 although its leaf is
-		 * still there: the teardown drops the device's holds (step 2)
-		 * before it zaps the mappings, and the pgmap reference cached
-		 * from before the kill does not stop that. Such a page is on
-		 * its way out: refuse it, like the fast path's speculative get.
+		 * A device page whose count is already 0 is on its way out:
+		 * refuse it, like the fast path's speculative get. The
+		 * teardown zaps the mappings before it drops the device's
+		 * holds, so with the mmap_lock held this does not happen in
+		 * the kernel; the check keeps the rule in one place (and the
+		 * host build, which does not model every exclusion, relies
+		 * on it).
 		 */
 		if (!get_page_unless_zero(page)) {
 			*err = -EFAULT;

@@ -17,6 +17,7 @@
  */
 #include <drivers/base/device.h>
 #include <drivers/base/devres.h>
+#include <kernel/rcu.h>
 #include <lib/bug.h>
 #include <lib/err.h>
 #include <lib/errno.h>
@@ -500,6 +501,13 @@ static void wait_for_zero(struct dev_pagemap *pgmap)
 	 * mode has landed, which comes before any release.
 	 */
 	wait_for_completion(&pgmap->confirmed);
+	/*
+	 * The switch confirms before it drops the reference it holds for
+	 * itself (lib/percpu_ref.c), so right after the confirmation the
+	 * count may still include it. The switch is an RCU callback:
+	 * rcu_barrier() returns once it has returned, put included.
+	 */
+	rcu_barrier();
 	/* acquire: pairs with the release store in pgmap_ref_release() */
 	if (__atomic_load_n(&pgmap->released, __ATOMIC_ACQUIRE))
 		return;			/* count_at_kill stays 0 */
@@ -540,6 +548,11 @@ void memunmap_pages(struct dev_pagemap *pgmap)
 	bool v4_12 = pgmap->modes.teardown == MEMREMAP_TEARDOWN_V4_12;
 	unsigned long end = end_pfn(pgmap);
 
+	/* 0. the owner's mappings of the range (DAX) stop reaching the
+	 *    pages: unmapped first, before anything else changes, as device
+	 *    DAX does; no fault can make new ones (kill_mappings says so) */
+	if (pgmap->kill_mappings)
+		pgmap->kill_mappings(pgmap);
 	/* 1. no new get_dev_pagemap(), no new users (the owner may have
 	 *    killed it already, e.g. with its queue) */
 	if (!percpu_ref_is_dying(pgmap->ref))
@@ -557,9 +570,6 @@ void memunmap_pages(struct dev_pagemap *pgmap)
 	if (!hooked)
 		for (unsigned long pfn = pgmap->pfn_first; pfn < end; pfn++)
 			put_page(__pfn_to_page(pfn));
-	/* the owner's mappings of the range (DAX) stop reaching the pages */
-	if (pgmap->kill_mappings)
-		pgmap->kill_mappings(pgmap);
 	if (v4_12)
 		remove_range(pgmap, true);	/* the v4.12 hole: before the wait */
 	/* 3. wait for the pinned pages' final puts */

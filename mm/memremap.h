@@ -13,7 +13,9 @@
  *      pgmap refs = 1 (the owner's) + device pages with refcount > 0
  *
  * (memremap_check_invariant() computes both sides.) Teardown, at unbind,
- * in the order of LIFETIMES.md (Linux v5.2):
+ * in the order of docs/zone-device.md (Linux v5.2, device DAX):
+ *   0. the owner's mappings of the range go (pmem: every DAX mapping is
+ *      zapped, and no fault can make a new one);
  *   1. kill the ref (get_dev_pagemap() and new users fail);
  *   2. put_page() every device pfn (drops the device's hold);
  *   3. wait until the ref reaches zero (the last pinner's put);
@@ -78,8 +80,8 @@ struct dev_pagemap {
 	unsigned long nr_pages;		/* (i) usable pages, each one ref */
 	uint64_t memmap_bytes;		/* (i) memmap size (RAM or device) */
 	struct percpu_ref *ref;		/* (i) &internal_ref: the range's life */
-	/* (o) optional: called after the device's holds are dropped and
-	 * before the wait (pmem: zap the DAX mappings) */
+	/* (o) optional: the teardown's first step, before the kill (pmem:
+	 * stop DAX faults, zap the DAX mappings) */
 	void (*kill_mappings)(struct dev_pagemap *pgmap);
 	struct percpu_ref internal_ref;	/* (a) via percpu_ref_* */
 	int state;			/* (a) enum pgmap_state */

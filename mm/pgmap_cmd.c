@@ -6,22 +6,93 @@
  *                waiting / dead) and the reference count once it is exact
  *                (after the kill: what the teardown still waits for), live
  *                pages otherwise;
+ *   pgmap wait NAME STATE [S]
+ *                wait until the dev_pagemap NAME is in STATE (live, dying,
+ *                waiting, dead, or gone: no such pgmap any more), at most S
+ *                seconds (default 60): scripted sessions wait for the
+ *                event, not for a guess of how long it takes;
  *   page PFN     one struct page decoded: flags, zone, refcount, pgmap.
  */
 #include <drivers/base/device.h>
 #include <kernel/shell.h>
+#include <kernel/timer.h>
 #include <lib/cmdline.h>
+#include <lib/ktime.h>
 #include <lib/printk.h>
+#include <lib/string.h>
 #include <mm/memremap.h>
 #include <mm/page_ref.h>
 
-static int cmd_pgmap(int argc, char **argv)
+#define PGMAP_GONE	(-1)		/* `pgmap wait`: no pgmap of that name */
+#define WAIT_POLL_MS	10
+#define WAIT_DEFAULT_S	60
+#define WAIT_MAX_S	3600
+
+static const char *pgmap_label(const struct dev_pagemap *p)
+{
+	return p->name ? p->name : (p->dev ? p->dev->name : "?");
+}
+
+/* The state of the pgmap called name now, PGMAP_GONE if there is none. */
+static int pgmap_state_of(const char *name)
 {
 	struct dev_pagemap *all[MAX_PGMAPS];
 	unsigned int n = pgmap_snapshot(all, MAX_PGMAPS);
 
+	for (unsigned int i = 0; i < n; i++)
+		if (!strcmp(pgmap_label(all[i]), name))
+			return __atomic_load_n(&all[i]->state, __ATOMIC_ACQUIRE);
+	return PGMAP_GONE;
+}
+
+static int parse_wanted_state(const char *word)
+{
+	if (!strcmp(word, "gone"))
+		return PGMAP_GONE;
+	for (int st = PGMAP_LIVE; st <= PGMAP_DEAD; st++)
+		if (!strcmp(word, pgmap_state_name(st)))
+			return st;
+	return -2;
+}
+
+static int cmd_pgmap_wait(int argc, char **argv)
+{
+	unsigned long secs = WAIT_DEFAULT_S;
+	uint64_t start = ktime_get_ns();
+	int want, now;
+
+	if (argc < 4 || argc > 5)
+		return shell_usage_error(argv, "wait needs NAME STATE [SECONDS]");
+	want = parse_wanted_state(argv[3]);
+	if (want == -2)
+		return shell_usage_error(argv, "unknown state '%s' (live, dying, waiting, dead, gone)",
+					 argv[3]);
+	if (argc == 5 && (parse_ulong(argv[4], &secs) || secs < 1 || secs > WAIT_MAX_S))
+		return shell_usage_error(argv, "SECONDS must be 1 to %d, not '%s'", WAIT_MAX_S,
+					 argv[4]);
+	while ((now = pgmap_state_of(argv[2])) != want) {
+		if (ktime_get_ns() - start >= secs * NSEC_PER_SEC) {
+			kprintf("pgmap: %s is still %s after %lu s, not %s\n", argv[2],
+				now == PGMAP_GONE ? "gone" : pgmap_state_name(now), secs, argv[3]);
+			return 1;
+		}
+		msleep(WAIT_POLL_MS);
+	}
+	kprintf("pgmap: %s is %s (after %llu ms)\n", argv[2], argv[3],
+		(unsigned long long)((ktime_get_ns() - start) / NSEC_PER_MSEC));
+	return 0;
+}
+
+static int cmd_pgmap(int argc, char **argv)
+{
+	struct dev_pagemap *all[MAX_PGMAPS];
+	unsigned int n;
+
+	if (argc > 1 && !strcmp(argv[1], "wait"))
+		return cmd_pgmap_wait(argc, argv);
 	if (argc > 1)
-		return shell_usage_error(argv, "takes no arguments");
+		return shell_usage_error(argv, "takes no arguments, or wait NAME STATE [SECONDS]");
+	n = pgmap_snapshot(all, MAX_PGMAPS);
 	memremap_modes_init();
 	kprintf("teaching modes: zone_device.refs=%s memremap.teardown=%s\n",
 		zone_device_refs_name(memremap_modes.refs),
@@ -57,7 +128,8 @@ static int cmd_pgmap(int argc, char **argv)
 	}
 	return 0;
 }
-SHELL_COMMAND(pgmap, "", "device page maps (ZONE_DEVICE): teaching modes, state, references",
+SHELL_COMMAND(pgmap, "[wait NAME STATE [S]]",
+	      "device page maps (ZONE_DEVICE): teaching modes, state, references; or wait for a state",
 	      cmd_pgmap);
 
 static int cmd_page(int argc, char **argv)

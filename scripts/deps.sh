@@ -71,6 +71,7 @@ check() {
 	need_program mmd mtools
 	need_program mkfs.fat dosfstools
 	need_program gdb gdb
+	need_program spin spin				# the protocol model (make model)
 	need_program "$PYTHON" python3
 }
 

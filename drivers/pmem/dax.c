@@ -10,11 +10,16 @@
  *
  * Every pmem_dax_mmap() makes a record (struct pmem_dax_map) that is the
  * region's vm_private_data: which device, which binding of it (the probe
- * bumps pmem->dax_gen), which address space and range. At unbind the
- * pgmap teardown calls pmem_dax_kill() between dropping the device's
- * holds and waiting for the pins: it marks the device gone (faults now
- * fail, reported) and zaps every recorded range of this binding
- * (zap_vmas_of: only this record's regions, TLB shootdown).
+ * bumps pmem->dax_gen), which address space. The record joins the
+ * binding's list *before* the region exists, under dax_lock with the
+ * check that the device is bound, so there is no moment when the region
+ * can fault and the teardown would not find it (Linux gets the same from
+ * the VMA joining the file's mapping tree inside mmap). At unbind the
+ * pgmap teardown calls pmem_dax_kill() first of all, before it kills the
+ * reference (device DAX's order: unmap, kill, put, wait, remove): it
+ * marks the device gone (faults now fail, reported) and zaps every region
+ * of every record of this binding (zap_vmas_of: only the record's
+ * regions, wherever they lie, TLB shootdown).
  *
  * A mapping belongs to one binding for good: after an unbind and a new
  * bind, a fault in a region mapped before still fails, because its
@@ -23,19 +28,21 @@
  * that teardown.)
  *
  * The record's life: created by pmem_dax_mmap() with one reference, the
- * first region's; a split region's new piece takes one (.open), every
- * region freed drops one (.close); pmem_dax_kill() takes the record off
- * the binding's list and holds one while it zaps. The last put frees it
- * (mmdrop, put_device, kfree), so neither the address space nor the
- * device goes away under a zap.
+ * first region's (dropped there if the region cannot be made); a split
+ * region's new piece takes one (.open), every region freed drops one
+ * (.close); pmem_dax_kill() takes the record off the binding's list and
+ * holds one while it zaps. The last put frees it (mmdrop, put_device,
+ * kfree), so neither the address space nor the device goes away under a
+ * zap.
  *
  * Ordering: dax_gone and dax_gen are written under dax_lock and read
  * under it by pmem_dax_mmap() and the fault (dax_gone is false only
  * while a binding with struct pages lasts, so neither reads the device's
  * state or has_pages, which a concurrent bind or unbind is writing); the
- * zap then takes each mm's mmap_lock for writing, so a fault that saw "alive" (it holds the lock for reading)
- * has installed its leaf before the zap clears it, and a later fault sees
- * "gone".
+ * zap then takes each mm's mmap_lock for writing, so a fault that saw
+ * "alive" (it holds the lock for reading) has installed its leaf before
+ * the zap clears it, and a later fault sees "gone". A region made after
+ * the zap ran can fault only after that, and sees "gone" too.
  */
 #include <drivers/pmem/pmem.h>
 #include <lib/errno.h>
@@ -48,7 +55,6 @@ struct pmem_dax_map {
 					 * binding's teardown takes it off */
 	struct pmem_device *pmem;	/* (i) with a device reference */
 	struct mm_struct *mm;		/* (i) mmgrab'd */
-	unsigned long start, end;	/* (i) the range mapped */
 	unsigned int gen;		/* (i) pmem->dax_gen at the mmap */
 	int refs;			/* (L) regions + a zap at work */
 };
@@ -129,6 +135,9 @@ const struct vm_operations_struct pmem_dax_ops = {
 	.close = pmem_dax_close,
 };
 
+void (*pmem_dax_mmap_window)(struct pmem_device *pmem, struct mm_struct *mm,
+			    unsigned long addr);
+
 long pmem_dax_mmap(struct pmem_device *pmem, struct mm_struct *mm, unsigned long addr,
 		   unsigned long len, unsigned int prot)
 {
@@ -140,33 +149,32 @@ long pmem_dax_mmap(struct pmem_device *pmem, struct mm_struct *mm, unsigned long
 	m = kzalloc(sizeof(*m));
 	if (!m)
 		return -ENOMEM;
-	spin_lock(&pmem->dax_lock);
-	m->gen = pmem->dax_gen;
-	ret = pmem->dax_gone ? -ENODEV : 0;	/* unbound, or no struct pages */
-	spin_unlock(&pmem->dax_lock);
-	if (ret) {
-		kfree(m);
-		return ret;
-	}
 	INIT_LIST_HEAD(&m->node);
 	get_device(&pmem->dev);
 	mmgrab(mm);
 	m->pmem = pmem;
 	m->mm = mm;
-	m->refs = 1;			/* the region mmap_with_ops makes */
-	ret = mmap_with_ops(mm, addr, len, prot, &pmem_dax_ops, m);
-	if (ret < 0) {
-		mmdrop(mm);
-		put_device(&pmem->dev);
-		kfree(m);
+	m->refs = 1;			/* the region mmap_with_ops will make */
+
+	/* Visible to the teardown before the region exists (see above). */
+	spin_lock(&pmem->dax_lock);
+	ret = pmem->dax_gone ? -ENODEV : 0;	/* unbound, or no struct pages */
+	if (!ret) {
+		m->gen = pmem->dax_gen;
+		list_add_tail(&m->node, &pmem->dax_maps);
+	}
+	spin_unlock(&pmem->dax_lock);
+	if (ret) {
+		dax_map_put(m);
 		return ret;
 	}
-	m->start = (unsigned long)ret;
-	m->end = m->start + ((len + PAGE_SIZE - 1) & PAGE_MASK);
-	spin_lock(&pmem->dax_lock);
-	if (m->gen == pmem->dax_gen && !pmem->dax_gone)
-		list_add_tail(&m->node, &pmem->dax_maps);
-	spin_unlock(&pmem->dax_lock);
+	ret = mmap_with_ops(mm, addr, len, prot, &pmem_dax_ops, m);
+	if (ret < 0) {
+		dax_map_put(m);		/* off the list, freed unless a zap holds it */
+		return ret;
+	}
+	if (unlikely(pmem_dax_mmap_window))
+		pmem_dax_mmap_window(pmem, mm, (unsigned long)ret);
 	return ret;
 }
 
@@ -191,7 +199,7 @@ void pmem_dax_kill(struct dev_pagemap *pgmap)
 		if (!m)
 			break;
 		if (mmget_not_zero(m->mm)) {
-			zapped += zap_vmas_of(m->mm, m->start, m->end, &pmem_dax_ops, m);
+			zapped += zap_vmas_of(m->mm, 0, ~0UL, &pmem_dax_ops, m);
 			mmput(m->mm);
 		}
 		dax_map_put(m);

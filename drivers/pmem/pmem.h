@@ -192,7 +192,15 @@ struct mm_struct;
 extern const struct vm_operations_struct pmem_dax_ops;
 long pmem_dax_mmap(struct pmem_device *pmem, struct mm_struct *mm, unsigned long addr,
 		   unsigned long len, unsigned int prot);
-/* The pgmap's kill_mappings: mark gone and zap every DAX mapping. */
+/*
+ * A test's window (NULL otherwise): called by pmem_dax_mmap() once the
+ * region exists and can fault, before it returns. A fault and an unbind
+ * made here show that the teardown finds a mapping that young.
+ */
+extern void (*pmem_dax_mmap_window)(struct pmem_device *pmem, struct mm_struct *mm,
+				    unsigned long addr);
+/* The pgmap's kill_mappings, the teardown's first step: mark gone and zap
+ * every DAX mapping of this binding. */
 void pmem_dax_kill(struct dev_pagemap *pgmap);
 
 #endif /* DRIVERS_PMEM_PMEM_H */

@@ -216,12 +216,15 @@ static void take_and_drop(void *arg)
 	spin_unlock(l);
 }
 
+#define REPORT_WATCHDOG_NS	(60 * NSEC_PER_SEC)
+
 static void long_wait_is_reported(struct ktest *t)
 {
 	DEFINE_SPINLOCK(l);
 	uint64_t old = READ_ONCE(spin_stall_threshold_ns);
 	unsigned long before = __atomic_load_n(&spin_stall_reports, __ATOMIC_RELAXED);
 	struct other_cpu_run r;
+	uint64_t start;
 
 	if (num_online_cpus() < 2)
 		ktest_skip(t, "needs 2 CPUs");
@@ -229,7 +232,13 @@ static void long_wait_is_reported(struct ktest *t)
 	spin_lock(&l);
 	ASSERT_EQ(t, other_cpu_start(&r, other_cpu(1), take_and_drop, &l), 0);
 	ASSERT_TRUE(t, wait_for_tickets(&l, 2));
-	mdelay(200);				/* ten thresholds */
+	/* held until the waiter has reported (however long its CPU takes to
+	 * spin past the threshold), then a little more: still one report */
+	start = ktime_get_ns();
+	while (__atomic_load_n(&spin_stall_reports, __ATOMIC_RELAXED) == before &&
+	       ktime_get_ns() - start < REPORT_WATCHDOG_NS)
+		cpu_relax();
+	mdelay(50);
 	spin_unlock(&l);
 	ASSERT_TRUE(t, other_cpu_wait(&r, WAIT_NS));
 	WRITE_ONCE(spin_stall_threshold_ns, old);

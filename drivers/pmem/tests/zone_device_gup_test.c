@@ -12,13 +12,16 @@
  * zone_device_smp_test.c has the same race by chance, with another CPU.
  */
 #include <drivers/pmem/tests/zone_device_test.h>
+#include <lib/err.h>
 #include <lib/errno.h>
 #include <mm/gup.h>
 #include <mm/mm.h>
 #include <mm/mmap_lock.h>
 #include <mm/page_ref.h>
 #include <mm/tests/vm_test.h>
+#include <kernel/kthread.h>
 #include <kernel/rcu.h>
+#include <kernel/smp.h>
 #include <lib/percpu_ref.h>
 
 #define PG	PAGE_SIZE
@@ -197,5 +200,88 @@ void zd_s10_old_mapping_stays_dead_after_rebind(struct ktest *t)
 	ASSERT_EQ(t, device_unbind(&p->dev), 0);
 	EXPECT_EQ(t, p->dax_zapped_bytes, 0);
 	zd_rebind(t, p);
+	put_device(&p->dev);
+}
+
+/*
+ * Scenario 10, the mapping's first moment: a region that faults before
+ * pmem_dax_mmap() has even returned, on another CPU, and an unbind right
+ * then. The record was on the binding's list before the region existed,
+ * so the teardown zaps that leaf too: nothing maps the device after the
+ * unbind, and after a rebind fast GUP through the old address pins no
+ * page of the new binding. (With the record registered after the mmap,
+ * the leaf outlived the teardown and later pinned the next binding.)
+ */
+struct window {
+	struct ktest *t;
+	struct pmem_device *p;
+	struct mm_struct *mm;
+	unsigned long addr;
+	int fault_err;			/* the other CPU's fault */
+	int unbind_err;
+	unsigned long zapped;		/* what that unbind zapped */
+	bool ran;
+};
+
+static struct window window;
+
+static int window_fault(void *arg)
+{
+	struct window *w = arg;
+
+	w->fault_err = touch(w->mm, w->addr);
+	return 0;
+}
+
+static void window_hook(struct pmem_device *p, struct mm_struct *mm, unsigned long addr)
+{
+	struct window *w = &window;
+
+	if (p != w->p || mm != w->mm || w->ran)
+		return;
+	w->ran = true;
+	w->addr = addr;
+	struct task_struct *th = ERR_PTR(-ENODEV);
+
+	if (num_online_cpus() > 1 && cpu_online(1))
+		th = kthread_run_on(1, window_fault, w);
+	if (IS_ERR(th))
+		window_fault(w);	/* no other CPU: the same window, from here */
+	else
+		kthread_join(th);
+	w->unbind_err = device_unbind(&p->dev);
+	w->zapped = p->dax_zapped_bytes;
+}
+
+void zd_s10_mapping_zapped_even_before_mmap_returns(struct ktest *t)
+{
+	struct pmem_device *p = zd_get(t);
+	struct mm_struct *mm = test_mm_create(t);
+	long ret, n;
+
+	window = (struct window){ .t = t, .p = p, .mm = mm };
+	pmem_dax_mmap_window = window_hook;
+	ret = pmem_dax_mmap(p, mm, ZD_ADDR, ZD_LEN, PROT_READ | PROT_WRITE);
+	pmem_dax_mmap_window = NULL;
+	EXPECT_EQ(t, ret, (long)ZD_ADDR);
+	ASSERT_TRUE(t, window.ran);
+	EXPECT_EQ(t, window.fault_err, 0);		/* the leaf was there */
+	ASSERT_EQ(t, window.unbind_err, 0);
+	EXPECT_EQ(t, p->pgmap.state, PGMAP_DEAD);
+	EXPECT_EQ(t, window.zapped, ZD_LEN);		/* and the teardown found it */
+	use_mm(mm);
+	EXPECT_EQ(t, gup_fast_only(ZD_ADDR, 1, FOLL_GET, pinned), 0);
+	zd_rebind(t, p);
+	/* no leaf of the old binding reaches a page of the new one (a pin it
+	 * did take is dropped again, or the next unbind would wait for it) */
+	n = gup_fast_only(ZD_ADDR, 1, FOLL_GET, pinned);
+	EXPECT_EQ(t, n, 0);
+	unpin_user_pages(pinned, n > 0 ? (unsigned long)n : 0);
+	n = get_user_pages_fast(ZD_ADDR, 1, 0, pinned);
+	EXPECT_EQ(t, n, -EFAULT);
+	unpin_user_pages(pinned, n > 0 ? (unsigned long)n : 0);
+	EXPECT_EQ(t, zd_pages_not_idle(p), 0);
+	zd_expect_invariant(t, p);
+	zd_unmap(mm);
 	put_device(&p->dev);
 }

@@ -14,7 +14,10 @@
  *  8  pinners on every other CPU race the unbind's put loop: each pin
  *     either holds (and then the memmap is valid and the pgmap not DEAD
  *     while it is held: the teardown waits) or fails without touching a
- *     refcount; never a held pin on a dead range.
+ *     refcount; never a held pin on a dead range. Cycles repeat until the
+ *     teardown waited for a pin held across its put loop, which is
+ *     asserted. (The mappings go first at unbind, so pins that can meet
+ *     the put loop are taken before it and held across it.)
  */
 #include <drivers/pmem/tests/zone_device_test.h>
 #include <kernel/kthread.h>
@@ -141,11 +144,14 @@ static int zap_and_refault(void *arg)
 		err = handle_mm_fault(f->mm, ZD_ADDR, FAULT_FLAG_WRITE);
 		mmap_read_unlock(f->mm);
 		f->errors += err != 0;
-		f->flips++;
+		__atomic_fetch_add(&f->flips, 1, __ATOMIC_RELAXED);
 		rcu_quiescent_state();
 	}
 	return 0;
 }
+
+#define S06_EVENTS	20
+#define S06_WATCHDOG_NS	(60 * NSEC_PER_SEC)
 
 void zd_s06_pmd_changes_on_other_cpu(struct ktest *t)
 {
@@ -168,13 +174,17 @@ void zd_s06_pmd_changes_on_other_cpu(struct ktest *t)
 		ktest_skip(t, "no thread on CPU 1: %ld", PTR_ERR(th));
 	}
 	/*
-	 * Walk for 500 ms, or up to 3 s until 100 walks found the leaf. A walk
+	 * Walk until the walks have seen both sides of the race many times
+	 * (the leaf there, taken whole; the leaf zapped, nothing taken) and
+	 * CPU 1 has flipped it as often: events, however slowly the vCPUs
+	 * run. A 60 s watchdog only bounds a thread that never runs. A walk
 	 * that found nothing pauses 20 us with interrupts on, so CPU 1's
 	 * shootdown (which waits for this CPU) and its refault get through.
 	 */
 	start = ktime_get_ns();
-	for (uint64_t ms = 0; ms < 500 || (all < 100 && ms < 3000);
-	     ms = (ktime_get_ns() - start) / 1000000) {
+	while ((all < S06_EVENTS || none < S06_EVENTS ||
+		__atomic_load_n(&f.flips, __ATOMIC_RELAXED) < S06_EVENTS) &&
+	       ktime_get_ns() - start < S06_WATCHDOG_NS) {
 		unsigned long n = gup_fast_only(ZD_ADDR, 512, FOLL_GET, pages);
 
 		all += n == 512;
@@ -191,9 +201,12 @@ void zd_s06_pmd_changes_on_other_cpu(struct ktest *t)
 		  "(all undone); CPU 1 zapped and refaulted %lu times",
 		  all, none, gup_fast_pmd_undone() - undone, f.flips);
 	EXPECT_EQ(t, partial, 0);		/* all or nothing */
-	EXPECT_TRUE(t, all > 0);		/* and the leaf was really there */
+	if (all < S06_EVENTS || none < S06_EVENTS || f.flips < S06_EVENTS)
+		ktest_fail(t, "in %u s the race was not seen %u times each way: %lu walks took "
+			   "the leaf, %lu found it zapped, CPU 1 flipped it %lu times",
+			   (unsigned int)(S06_WATCHDOG_NS / NSEC_PER_SEC), S06_EVENTS, all, none,
+			   f.flips);
 	EXPECT_EQ(t, f.errors, 0);
-	EXPECT_TRUE(t, f.flips > 0);
 	EXPECT_EQ(t, zd_pages_not_idle(p), 0);
 	zd_expect_invariant(t, p);
 	EXPECT_EQ(t, ktest_warnings(t), 0);
@@ -209,10 +222,14 @@ struct racer {
 	unsigned int cpu;
 	/* written by the thread only, read after kthread_stop() */
 	unsigned long pins, fails, bad, bad_pfn, bad_dead, bad_ref;
+	unsigned long overlaps;		/* pins the teardown waited for */
 	int last_state, last_count;
 };
 
-/* One CPU's pinner: pin, check what a held pin must see, unpin; or fail. */
+#define RACE_HOLD_SPINS		4096
+#define RACE_WATCHDOG_NS	(60 * NSEC_PER_SEC)
+
+/* One CPU's pinner: pin, hold, check what a held pin must see, unpin; or fail. */
 static int race_pinner(void *arg)
 {
 	struct racer *r = arg;
@@ -225,6 +242,27 @@ static int race_pinner(void *arg)
 
 		if (gup_fast_only(a, 1, FOLL_GET, &pg) == 1) {
 			/*
+			 * Hold the pin a while; once a teardown has started,
+			 * until it waits (for this pin, among others). The
+			 * mappings go first of all at unbind, so only a pin taken
+			 * before that can meet the put loop, and a pin held
+			 * across it is what the teardown must wait for.
+			 */
+			uint64_t held = ktime_get_ns();
+			int now;
+
+			for (unsigned int k = 0; k < RACE_HOLD_SPINS &&
+			     __atomic_load_n(&r->p->pgmap.state, __ATOMIC_ACQUIRE) == PGMAP_LIVE; k++) {
+				rcu_quiescent_state();
+				cpu_relax();
+			}
+			while ((now = __atomic_load_n(&r->p->pgmap.state, __ATOMIC_ACQUIRE)) !=
+				       PGMAP_LIVE && now != PGMAP_WAITING && now != PGMAP_DEAD &&
+			       ktime_get_ns() - held < RACE_WATCHDOG_NS) {
+				rcu_quiescent_state();
+				cpu_relax();
+			}
+			/*
 			 * The refcount first: the put loop may have put this page's
 			 * seed already (1 is then the pin alone), which it does only
 			 * after the state left LIVE (acquire: pairs with the
@@ -235,7 +273,9 @@ static int race_pinner(void *arg)
 			bool pv = pfn_valid(page_to_pfn(pg));
 			bool low = rc < 1 || (rc < 2 && st == PGMAP_LIVE);
 
-			r->pins++;
+			/* atomic: s08_cycle() watches it for the first pin */
+			__atomic_fetch_add(&r->pins, 1, __ATOMIC_RELAXED);
+			r->overlaps += st == PGMAP_WAITING;
 			if (!pv || st == PGMAP_DEAD || low) {
 				r->bad++;
 				r->bad_pfn += !pv;
@@ -246,7 +286,7 @@ static int race_pinner(void *arg)
 			}
 			put_page(pg);
 		} else {
-			r->fails++;
+			__atomic_fetch_add(&r->fails, 1, __ATOMIC_RELAXED);
 		}
 		rcu_quiescent_state();
 		cpu_relax();
@@ -255,16 +295,21 @@ static int race_pinner(void *arg)
 	return 0;
 }
 
-void zd_s08_pin_races_teardown_put_loop(struct ktest *t)
+/* The most bind/unbind cycles s08 runs to see a pin overlap a teardown. */
+#define S08_MAX_CYCLES	200
+
+struct s08_totals {
+	unsigned long pins, fails, bad, overlaps;
+};
+
+/* One bind's worth: pinners on every other CPU, an unbind under them. */
+static void s08_cycle(struct ktest *t, struct pmem_device *p, struct s08_totals *sum)
 {
-	struct pmem_device *p = zd_get(t);
 	struct racer r[MAX_HELPERS];
 	struct task_struct *th[MAX_HELPERS];
-	unsigned long pins = 0, fails = 0, bad = 0;
 	unsigned int n = 0;
 	struct mm_struct *mm;
 
-	need_cpus(t, p, 2);
 	mm = zd_map(t, p, ZD_ADDR, PROT_READ | PROT_WRITE);
 	test_fault_range(t, mm, ZD_ADDR, 1, FAULT_FLAG_WRITE);
 	for (unsigned int c = 1; c < nr_cpu_ids && n < MAX_HELPERS; c++) {
@@ -281,26 +326,65 @@ void zd_s08_pin_races_teardown_put_loop(struct ktest *t)
 		put_device(&p->dev);
 		ktest_skip(t, "no thread on another CPU");
 	}
-	spin_ms(5);			/* let the pinners get going */
+	/* let every pinner pin once before the unbind starts (a pinner
+	 * whose CPU never runs is reported, not waited for) */
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t start = ktime_get_ns();
+
+		while (!__atomic_load_n(&r[i].pins, __ATOMIC_RELAXED) &&
+		       !__atomic_load_n(&r[i].fails, __ATOMIC_RELAXED) &&
+		       ktime_get_ns() - start < RACE_WATCHDOG_NS) {
+			rcu_quiescent_state();
+			cpu_relax();
+		}
+		if (!__atomic_load_n(&r[i].pins, __ATOMIC_RELAXED) &&
+		    !__atomic_load_n(&r[i].fails, __ATOMIC_RELAXED))
+			ktest_fail(t, "the pinner on CPU %u did not run for %llu s", r[i].cpu,
+				   (unsigned long long)(RACE_WATCHDOG_NS / NSEC_PER_SEC));
+	}
 	EXPECT_EQ(t, device_unbind(&p->dev), 0);
 	EXPECT_EQ(t, p->pgmap.state, PGMAP_DEAD);
 	for (unsigned int i = 0; i < n; i++) {
 		EXPECT_EQ(t, kthread_stop(th[i]), 0);
-		pins += r[i].pins;
-		fails += r[i].fails;
-		bad += r[i].bad;
+		sum->pins += r[i].pins;
+		sum->fails += r[i].fails;
+		sum->bad += r[i].bad;
+		sum->overlaps += r[i].overlaps;
 		if (r[i].bad)
 			ktest_log(t, "cpu %u: %lu bad pins: %lu memmap gone, %lu pgmap DEAD, "
 				  "%lu refcount too low; last state %s refcount %d", r[i].cpu,
 				  r[i].bad, r[i].bad_pfn, r[i].bad_dead, r[i].bad_ref,
 				  pgmap_state_name(r[i].last_state), r[i].last_count);
 	}
-	ktest_log(t, "%u pinners: %lu pins, %lu clean failures; %ld pin(s) held at the kill",
-		  n, pins, fails, p->pgmap.count_at_kill);
-	EXPECT_EQ(t, bad, 0);
-	EXPECT_TRUE(t, fails > 0);		/* after the unbind every pin fails */
-	EXPECT_EQ(t, ktest_warnings(t), 0);
 	zd_unmap(mm);
+}
+
+/*
+ * Bind/unbind cycles with pinners racing each unbind, until a pin was held
+ * across the put loop so that the teardown waited for it (its holder saw
+ * WAITING): the race this scenario is about. How many cycles that takes
+ * is chance; that it happens is asserted (at most S08_MAX_CYCLES cycles).
+ */
+void zd_s08_pin_races_teardown_put_loop(struct ktest *t)
+{
+	struct pmem_device *p = zd_get(t);
+	struct s08_totals sum = { 0 };
+	unsigned int cycles = 0;
+
+	need_cpus(t, p, 2);
+	while (cycles < S08_MAX_CYCLES && !sum.overlaps && !sum.bad) {
+		if (cycles++)
+			zd_rebind(t, p);
+		s08_cycle(t, p, &sum);
+	}
+	ktest_log(t, "%u cycle(s): %lu pins, %lu waited for by the teardown, %lu clean failures",
+		  cycles, sum.pins, sum.overlaps, sum.fails);
+	EXPECT_EQ(t, sum.bad, 0);
+	if (!sum.overlaps)
+		ktest_fail(t, "the teardown waited for no pin in %u cycles: the race never happened",
+			   cycles);
+	EXPECT_TRUE(t, sum.fails > 0);		/* after an unbind every pin fails */
+	EXPECT_EQ(t, ktest_warnings(t), 0);
 	zd_rebind(t, p);
 	put_device(&p->dev);
 }
