@@ -204,6 +204,16 @@ static struct dev_pagemap *find_overlap(phys_addr_t start, phys_addr_t end)
 	return NULL;
 }
 
+bool pgmap_claims_pfn(unsigned long pfn)
+{
+	bool claimed_pfn;
+
+	spin_lock(&pgmap_lock);
+	claimed_pfn = find_overlap(PFN_PHYS(pfn), PFN_PHYS(pfn) + PAGE_SIZE - 1) != NULL;
+	spin_unlock(&pgmap_lock);
+	return claimed_pfn;
+}
+
 unsigned int pgmap_snapshot(struct dev_pagemap **out, unsigned int max)
 {
 	unsigned int n = 0;

@@ -137,6 +137,9 @@ static inline bool pgmap_covers(const struct dev_pagemap *pgmap, unsigned long p
 const char *pgmap_state_name(int state);
 /* Pgmaps in the lookup: fill out[] (no references taken), return count. */
 unsigned int pgmap_snapshot(struct dev_pagemap **out, unsigned int max);
+/* Does a pgmap (live or being torn down) cover pfn? For code that must
+ * not read a device memmap it holds no reference on (`page PFN`). */
+bool pgmap_claims_pfn(unsigned long pfn);
 /* Pages of pgmap with refcount > 0 (a scan of its memmap). */
 unsigned long pgmap_live_pages(struct dev_pagemap *pgmap);
 /*

@@ -12,12 +12,18 @@
  *                seconds (default 60): scripted sessions wait for the
  *                event, not for a guess of how long it takes;
  *   page PFN     one struct page decoded: flags, zone, refcount, pgmap.
+ *
+ * Neither reads a device memmap without a reference on its pgmap: the
+ * teardown waits for that reference before it removes the memmap (which
+ * may lie on the device, unmapped at removal). A range being torn down is
+ * reported from its reference count alone, its memmap left unread.
  */
 #include <drivers/base/device.h>
 #include <kernel/shell.h>
 #include <kernel/timer.h>
 #include <lib/cmdline.h>
 #include <lib/ktime.h>
+#include <lib/percpu_ref.h>
 #include <lib/printk.h>
 #include <lib/string.h>
 #include <mm/memremap.h>
@@ -27,6 +33,19 @@
 #define WAIT_POLL_MS	10
 #define WAIT_DEFAULT_S	60
 #define WAIT_MAX_S	3600
+
+/* Pages of p in use, counted while a reference holds its memmap in
+ * place; -1 if p is dying (nothing read). */
+static long live_pages_held(struct dev_pagemap *p)
+{
+	long n;
+
+	if (!percpu_ref_tryget_live(p->ref))
+		return -1;
+	n = (long)pgmap_live_pages(p);
+	percpu_ref_put(p->ref);
+	return n;
+}
 
 static const char *pgmap_label(const struct dev_pagemap *p)
 {
@@ -108,6 +127,7 @@ static int cmd_pgmap(int argc, char **argv)
 	for (unsigned int i = 0; i < n; i++) {
 		struct dev_pagemap *p = all[i];
 		int state = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
+		long live = state == PGMAP_LIVE ? live_pages_held(p) : -1;
 
 		kprintf("%-12s %#llx-%#llx %-7s %9llu %8lu  %-8s ",
 			p->name ? p->name : (p->dev ? p->dev->name : "?"),
@@ -115,12 +135,13 @@ static int cmd_pgmap(int argc, char **argv)
 			(p->flags & MEMREMAP_ALTMAP) ? "device" : "RAM",
 			(unsigned long long)(p->memmap_bytes >> 10), p->nr_pages,
 			pgmap_state_name(state));
-		if (state == PGMAP_LIVE && memremap_refs_hooked(&p->modes))
-			kprintf("per-CPU; %lu pages in use (refs=%s: a ref per get, not per page)\n",
-				pgmap_live_pages(p), zone_device_refs_name(p->modes.refs));
+		if (live >= 0 && memremap_refs_hooked(&p->modes))
+			kprintf("per-CPU; %ld pages in use (refs=%s: a ref per get, not per page)\n",
+				live, zone_device_refs_name(p->modes.refs));
+		else if (live >= 0)
+			kprintf("per-CPU; %ld pages in use (refs = 1 + that)\n", live);
 		else if (state == PGMAP_LIVE)
-			kprintf("per-CPU; %lu pages in use (refs = 1 + that)\n",
-				pgmap_live_pages(p));
+			kprintf("being killed: not read\n");
 		else
 			kprintf("%ld: teardown waiting for %ld pinned page(s)\n",
 				percpu_ref_atomic_count(p->ref),
@@ -132,21 +153,36 @@ SHELL_COMMAND(pgmap, "[wait NAME STATE [S]]",
 	      "device page maps (ZONE_DEVICE): teaching modes, state, references; or wait for a state",
 	      cmd_pgmap);
 
+static void put_held(struct dev_pagemap *held)
+{
+	if (held)
+		put_dev_pagemap(held);
+}
+
 static int cmd_page(int argc, char **argv)
 {
+	struct dev_pagemap *held = NULL;
 	unsigned long pfn;
 	struct page *page;
 	char flags[64];
 
 	if (argc != 2 || parse_ulong(argv[1], &pfn))
 		return shell_usage_error(argv, "needs one PFN (decimal or 0x...)");
-	page = __pfn_to_page(pfn);
-	if (!page) {
-		kprintf("pfn %#lx: no memmap (not RAM, no device range)\n", pfn);
-		return 1;
+	/* a device pfn: its memmap is read only under a pgmap reference */
+	if (pgmap_claims_pfn(pfn)) {
+		held = get_dev_pagemap(pfn, NULL);
+		if (!held) {
+			kprintf("pfn %#lx: its device range is being torn down: not read\n", pfn);
+			return 1;
+		}
 	}
-	if (page_memmap_poisoned(page)) {
-		kprintf("pfn %#lx: memmap poison (never initialised, or removed)\n", pfn);
+	page = __pfn_to_page(pfn);
+	if (!page || page_memmap_poisoned(page)) {
+		if (page)
+			kprintf("pfn %#lx: memmap poison (never initialised, or removed)\n", pfn);
+		else
+			kprintf("pfn %#lx: no memmap (not RAM, no device range)\n", pfn);
+		put_held(held);
 		return 1;
 	}
 	page_flags_name(page_flags(page), flags, sizeof(flags));
@@ -157,6 +193,7 @@ static int cmd_page(int argc, char **argv)
 			(page->pgmap->dev ? page->pgmap->dev->name : "?"),
 			pgmap_state_name(page->pgmap->state));
 	kprintf("\n");
+	put_held(held);
 	return 0;
 }
 SHELL_COMMAND(page, "PFN", "decode the struct page of PFN", cmd_page);
