@@ -331,7 +331,7 @@ clean:
 
 help:
 	@echo 'make run     build, boot zdk in QEMU (OVMF + NVDIMM), run the boot self-tests, open the shell'
-	@echo 'make test    host tests (ASan/UBSan, TSan) + QEMU self-test boots; ends with "N passed, N failed"'
+	@echo 'make test    host tests (ASan/UBSan, TSan), loader image, runner, model, QEMU boots; ends with "N passed, N failed"'
 	@echo 'make bench   run every benchmark in one boot; writes build/bench.json and build/bench.md'
 	@echo 'make tsan-tests   build/tsan/zdk-tsan-tests: the host tests under ThreadSanitizer'
 	@echo 'make host-bench   build/bench/zdk-host-bench: host benchmarks (percpu_ref vs atomic)'
