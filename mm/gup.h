@@ -3,8 +3,8 @@
  * user addresses, each with a reference taken, so that the kernel (a
  * driver doing DMA, a copy done later) can use them while the owner of
  * the address space unmaps, remaps or tears it down. docs/gup.md tells
- * the whole story; ../shared/LIFETIMES.md ("Fast GUP and why it may walk
- * without locks") is the specification of the fast path.
+ * the whole story, and "The fast path" there is the specification of
+ * the fast path.
  *
  *   struct page *pages[16];
  *   long n = get_user_pages_fast(addr, 16, FOLL_WRITE, pages);

@@ -182,7 +182,7 @@ GUP_BENCH(gs_2m1_put, "gup_slow.huge_2m_x1.put", false, true, 1, true);
 /*
  * page_ref.getput.normal: one get_page() + put_page() pair on an
  * ordinary page someone holds (so the put never frees it), in cycles.
- * The device-page variants join it with dev_pagemap (issue 7).
+ * The device-page variants join it with dev_pagemap.
  *
  * Which page: the next of spread pages (mm/page_ref_bench.h says why).
  */

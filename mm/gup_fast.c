@@ -1,8 +1,7 @@
 /*
  * The fast path of get_user_pages: a walk of the current address space's
- * page tables with interrupts off and no lock, exactly as
- * ../shared/LIFETIMES.md ("Fast GUP and why it may walk without locks")
- * describes it.
+ * page tables with interrupts off and no lock, as docs/gup.md ("The
+ * fast path") describes it.
  *
  * Why the tables cannot go away under the walk: a page-table page is
  * freed only after the TLB shootdown that follows its unlinking has been
@@ -114,7 +113,7 @@ static void undo_pages(struct gup_fast *g, unsigned long from)
 /*
  * Steps 1-4 on one copy of a leaf entry: may the walk take its pages? A
  * failed devmap step also undoes the pages taken in this range (those
- * pinned since `range_start`), as LIFETIMES.md asks.
+ * pinned since `range_start`), as docs/zone-device.md, scenarios asks.
  */
 static bool leaf_allows(pte_t e, enum pt_level level, struct gup_fast *g,
 			unsigned long range_start)

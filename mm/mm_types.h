@@ -100,7 +100,7 @@ struct vm_area_struct;
  *                counted, and GUP never pins them.
  *   VMF_DEVMAP   device pages of a dev_pagemap (PTE_DEVMAP): the mapping
  *                holds no page reference, the device keeps its pages for
- *                as long as they may be mapped (issue 7 completes this).
+ *                as long as they may be mapped (docs/zone-device.md).
  * A negative errno refuses the fault (the access then fails with it).
  */
 enum vmf_kind {

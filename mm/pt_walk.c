@@ -126,8 +126,8 @@ int follow_pte(struct mm_struct *mm, unsigned long addr, pte_t *entry, enum pt_l
 /*
  * The references a cleared leaf held: one per page of a 4 KiB or 2 MiB
  * leaf of ordinary pages; none for frames without struct pages (special)
- * and none for device pages ([issue 7: devmap] the device keeps them
- * while they may be mapped; dev_pagemap completes that rule).
+ * and none for device pages (the device keeps them while they may be
+ * mapped: docs/zone-device.md).
  */
 static void release_leaf(struct mmu_gather *tlb, pte_t e, enum pt_level level)
 {

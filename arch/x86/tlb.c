@@ -29,7 +29,7 @@
  * flush call of its own (below). So a CPU that runs with interrupts off
  * and makes no flush call keeps every page table it is walking alive
  * until it enables them again: the guarantee that lets fast GUP walk user
- * page tables without a lock (LIFETIMES.md, "Fast GUP").
+ * page tables without a lock (docs/gup.md, "The fast path").
  *
  * Deadlock avoidance. Two CPUs may start shootdowns at once; the loser
  * waits for shootdown_lock while the winner waits for the loser's

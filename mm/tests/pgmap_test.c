@@ -1,6 +1,6 @@
 /*
  * Suite pgmap: dev_pagemap and the single-reference rule (mm/memremap.h),
- * the scenarios of LIFETIMES.md that need one CPU.
+ * the scenarios of docs/zone-device.md that need one CPU.
  *
  * The range: in the kernel, a scratch piece of the first NVDIMM (64 MiB
  * in, 16 MiB; the suite skips with "no NVDIMM" without one); on the host,

@@ -6,7 +6,7 @@
  * case passes only if the mode's failure was DETECTED (or, for single and
  * legacy, did not happen). Needs the NVDIMM and 2 CPUs.
  *
- * The scenario (LIFETIMES.md 3 and 4): map pmem0 DAX, 3 fast-GUP
+ * The scenario (docs/zone-device.md, scenarios 3 and 4): map pmem0 DAX, 3 fast-GUP
  * pin/unpin cycles, pin one page with fast GUP, drop the address space;
  * a thread on CPU 1 waits until the teardown waits (or is over) and, in
  * the seed-bug mode, until it is over; notes whether the memmap is still

@@ -1,7 +1,7 @@
 /*
  * pmem.stress: unbind and rebind pmem0 over and over while writer threads
- * on the other CPUs keep writing to it (issue 6: "no lost write, no crash,
- * no leak").
+ * on the other CPUs keep writing to it: no lost write, no crash, no
+ * leak.
  *
  * Each writer is a kernel thread bound to one CPU other than 0, with its
  * own STRESS_SECTORS sectors of pmem0, which it writes round-robin through

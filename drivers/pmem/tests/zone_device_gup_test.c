@@ -1,6 +1,6 @@
 /*
  * Suite zone_device, what GUP may and may not do with DAX mappings
- * (LIFETIMES.md 6, 7, 9, 10): 512 subpage references for a 2 MiB leaf
+ * (docs/zone-device.md, scenarios 6, 7, 9, 10): 512 subpage references for a 2 MiB leaf
  * and all of them undone when its PMD changes, refusals after the kill
  * and on a read-only mapping, and mappings zapped at unbind that stay
  * dead afterwards.

@@ -1,5 +1,5 @@
 /*
- * Suite zone_device, the accounting scenarios (LIFETIMES.md 1, 2, 4, 5,
+ * Suite zone_device, the accounting scenarios (docs/zone-device.md, scenarios 1, 2, 4, 5,
  * 11, 12): what mapping pmem0 gives each page, what an idle unbind takes
  * back, that pins leave the count exact, that slow GUP looks the pgmap up
  * once per range, that device pages never reach the page allocator, and

@@ -1,5 +1,5 @@
 /*
- * Suite zone_device, the races with other CPUs (LIFETIMES.md 3, 6, 8),
+ * Suite zone_device, the races with other CPUs (docs/zone-device.md, scenarios 3, 6, 8),
  * with kernel threads bound to CPUs 1.. (the host's kthread shim runs
  * them as threads; without an NVDIMM every case skips first).
  *

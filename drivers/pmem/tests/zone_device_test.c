@@ -1,5 +1,5 @@
 /*
- * Suite zone_device: LIFETIMES.md's scenarios 1-14, one named case (or
+ * Suite zone_device: the zone_device scenarios (docs/zone-device.md) 1-14, one named case (or
  * a few) per scenario, end to end on pmem0; and suite zone_device.stress
  * (explicit), the long bind/unbind run. See zone_device_test.h for where
  * each case lives and what every case leaves behind.

@@ -1,5 +1,5 @@
 /*
- * What the files of suite zone_device share: LIFETIMES.md's scenarios
+ * What the files of suite zone_device share: the zone_device scenarios (docs/zone-device.md)
  * run end to end on pmem0 (bound by the pmem driver, memmap in RAM) with
  * DAX mappings and both GUP paths. The suite's table is in
  * zone_device_test.c; the cases live in files by theme:

@@ -33,7 +33,7 @@ void flush_tlb_all(void);
 /*
  * The translations of [start, end) on the CPUs in `cpus` (NULL: every
  * online CPU), this one included if it is in the set. For an address
- * space's user range (issue 5): pass the CPUs that may have run it, or
+ * space's user range: pass the CPUs that may have run it, or
  * NULL until address spaces track that. A target flushes in whatever
  * address space it runs, which is right: a CPU that does not run the
  * address space holds no non-global entry of it (no PCID here).
