@@ -27,7 +27,8 @@
  * unpublishes it, poisons its memmap (every byte 0xff: flags of ~0 are
  * recognisable as "no page here") and frees it at once; the caller must
  * already have made sure no one can still reach the pages (for a device
- * range: its refcounts have drained).
+ * range: its refcounts have drained), or take the memmap instead of
+ * freeing it (sparse_take_section: the graveyard of a device teardown).
  *
  * pfn_to_page() of a pfn without a memmap is a bug that is caught: it
  * warns with the pfn and returns NULL. Code that merely asks ("is there a
@@ -147,6 +148,30 @@ int sparse_add_section(unsigned long pfn, unsigned long nr_pages,
  */
 int sparse_remove_section(unsigned long pfn, unsigned long nr_pages,
 			  struct vmem_altmap *altmap);
+
+/*
+ * The memory under one section's memmap, as sparse_take_section() hands
+ * it over: owned by whoever holds this until memmap_release().
+ */
+struct memmap_mem {
+	struct page *memmap;	/* the array */
+	unsigned long nr_pages;	/* struct pages in it */
+	uint64_t bytes;		/* what the source gave, for the stats */
+	unsigned int src;	/* MEMMAP_SRC_* */
+};
+
+/*
+ * The first half of sparse_remove_section(): unpublish the section's
+ * memmap (no lookup finds it afterwards) and give its memory to the
+ * caller, untouched: the struct pages still hold what they held. An
+ * altmap gets its pages back by count now (its owner must not reuse
+ * them while the caller keeps the memmap). Errors as for removal.
+ */
+int sparse_take_section(unsigned long pfn, unsigned long nr_pages,
+			struct vmem_altmap *altmap, struct memmap_mem *out);
+/* The second half: poison every struct page and free the array to the
+ * page allocator (an altmap's pages just stay the device's). */
+void memmap_release(const struct memmap_mem *m);
 
 /*
  * Initialise the struct pages of [pfn, pfn + nr_pages) (which must have a

@@ -28,6 +28,7 @@
 #include <mm/internal.h>
 #include <mm/memblock.h>
 #include <mm/memremap.h>
+#include <mm/memremap_graveyard.h>
 #include <mm/page_ref.h>
 #include <asm/cpu.h>
 #include <asm/percpu.h>
@@ -36,113 +37,12 @@ static DEFINE_SPINLOCK(pgmap_lock);		/* writers of slots[] */
 static struct dev_pagemap *slots[MAX_PGMAPS];	/* read under RCU (acquire) */
 static struct dev_pagemap *claimed[MAX_PGMAPS];	/* (L) setup to teardown */
 unsigned long zone_device_page_frees;
-unsigned long memremap_late_accesses;
 
-static const char *pgmap_name(const struct dev_pagemap *pgmap)
+const char *pgmap_name(const struct dev_pagemap *pgmap)
 {
 	if (pgmap->name)
 		return pgmap->name;
 	return pgmap->dev ? pgmap->dev->name : "pgmap";
-}
-
-/* --- the graveyard: memmaps of torn-down pgmaps, for late accesses ------------ */
-
-#define GRAVES	8
-static struct grave {
-	const struct page *base;	/* the removed memmap of pfn.. */
-	uintptr_t virt;			/* the removed mapping of pfn.. */
-	unsigned long pfn, nr;
-	struct dev_pagemap *waiting;	/* its pgmap while the teardown waits */
-	char name[16];
-} graves[GRAVES];
-static unsigned int next_grave;
-
-static void bury(struct dev_pagemap *pgmap, unsigned long pfn, unsigned long nr, bool waiting)
-{
-	struct grave *g;
-
-	spin_lock(&pgmap_lock);
-	g = &graves[next_grave++ % GRAVES];
-	g->base = __pfn_to_page(pfn);
-	g->virt = (uintptr_t)pgmap->virt + (uintptr_t)(PFN_PHYS(pfn) - pgmap->start);
-	g->pfn = pfn;
-	g->nr = nr;
-	g->waiting = waiting ? pgmap : NULL;
-	strlcpy(g->name, pgmap_name(pgmap), sizeof(g->name));
-	spin_unlock(&pgmap_lock);
-}
-
-static void graves_stop_waiting(struct dev_pagemap *pgmap)
-{
-	spin_lock(&pgmap_lock);
-	for (int i = 0; i < GRAVES; i++)
-		if (graves[i].waiting == pgmap)
-			graves[i].waiting = NULL;
-	spin_unlock(&pgmap_lock);
-}
-
-bool memremap_late_put(const struct page *page, unsigned long caller)
-{
-	struct dev_pagemap *drop = NULL;
-	unsigned long pfn = 0;
-	char name[16] = "";
-	bool found = false;
-
-	/*
-	 * Newest grave first: a memmap freed and allocated again at the same
-	 * address lies in several graves, and the latest burial is the one a
-	 * pin can still belong to.
-	 */
-	spin_lock(&pgmap_lock);
-	for (unsigned int k = 1; k <= GRAVES && !found; k++) {
-		struct grave *g = &graves[(next_grave - k) % GRAVES];
-
-		if (g->base && page >= g->base && page < g->base + g->nr) {
-			found = true;
-			pfn = g->pfn + (unsigned long)(page - g->base);
-			drop = g->waiting;
-			strlcpy(name, g->name, sizeof(name));
-		}
-	}
-	spin_unlock(&pgmap_lock);
-	if (!found)
-		return false;
-	__atomic_fetch_add(&memremap_late_accesses, 1, __ATOMIC_RELAXED);
-	WARN(1, "memremap: late access: put_page of pfn %#lx of %s after its memmap was "
-	     "removed (use after free of a pinned device page) by %pS", pfn, name,
-	     (void *)caller);
-	if (drop)	/* the pin's pgmap reference: let the waiting teardown end */
-		percpu_ref_put(drop->ref);
-	return true;
-}
-
-
-bool memremap_explain_address(unsigned long addr)
-{
-	/*
-	 * No lock: the fault path calls this, maybe from under pgmap_lock,
-	 * and a torn read can only make the explanation wrong, not fault.
-	 */
-	for (unsigned int k = 1; k <= GRAVES; k++) {
-		const struct grave *g = &graves[(next_grave - k) % GRAVES];
-		uintptr_t memmap = (uintptr_t)g->base;
-
-		if (!g->base)
-			continue;
-		if (addr >= memmap && addr < memmap + g->nr * sizeof(struct page)) {
-			pr_emerg("late access: 0x%lx is in the struct page of pfn %#lx of %s, whose "
-				 "memmap was removed at its teardown", addr,
-				 g->pfn + (addr - memmap) / sizeof(struct page), g->name);
-			return true;
-		}
-		if (g->virt && addr >= g->virt && addr < g->virt + (g->nr << PAGE_SHIFT)) {
-			pr_emerg("late access: 0x%lx is pfn %#lx of %s, whose mapping was removed at "
-				 "its teardown (a stale kernel pointer into the device)", addr,
-				 g->pfn + ((addr - g->virt) >> PAGE_SHIFT), g->name);
-			return true;
-		}
-	}
-	return false;
 }
 
 const char *pgmap_state_name(int state)
@@ -364,6 +264,7 @@ void *devm_memremap_pages(struct device *dev, struct dev_pagemap *pgmap)
 	unsigned int pieces = 0;
 	int step = STEP_NONE, err, slot = -1;
 	struct dev_pagemap *other;
+	long held;
 
 	if ((pgmap->start & ~PAGE_MASK) || ((pgmap->end + 1) & ~PAGE_MASK) ||
 	    pgmap->end <= pgmap->start || (pgmap->flags & ~MEMREMAP_ALTMAP)) {
@@ -372,6 +273,15 @@ void *devm_memremap_pages(struct device *dev, struct dev_pagemap *pgmap)
 		       (unsigned long long)pgmap->start, (unsigned long long)pgmap->end,
 		       pgmap->flags);
 		return ERR_PTR(-EINVAL);
+	}
+	memremap_graveyard_reap();
+	if (memremap_graveyard_busy(pgmap->start, pgmap->end, &held)) {
+		pr_err("memremap: %s: %#llx-%#llx still holds the memmap of an earlier binding, "
+		       "removed under pins (a teaching mode), %ld reference(s) not put yet%s: "
+		       "refused", name, (unsigned long long)pgmap->start,
+		       (unsigned long long)pgmap->end, held,
+		       held ? "" : " (being freed now: try again)");
+		return ERR_PTR(-EBUSY);
 	}
 	if (overlaps_ram(pgmap->start, pgmap->end)) {
 		pr_err("memremap: %s: %#llx-%#llx overlaps RAM: refused", name,
@@ -498,8 +408,10 @@ fail:
 /*
  * Step 3: sleep until the ref's release ran (the last pinned page was
  * put), however long that takes. The sleep is cut in 10 ms slices only
- * to notice a count gone below zero (the seed bug's teaching mode, where
- * the release may never come) and to say every 5 s what it waits for.
+ * to notice a count gone below zero and to say every 5 s what it waits
+ * for. A negative count is the seed bug's teaching mode after earlier
+ * pin cycles: its release never comes, and leaving the wait then is
+ * zdk's addition (the run goes on to show the late put); Linux v4.12 hung.
  */
 static void wait_for_zero(struct dev_pagemap *pgmap)
 {
@@ -527,8 +439,10 @@ static void wait_for_zero(struct dev_pagemap *pgmap)
 		long now = percpu_ref_atomic_count(pgmap->ref);
 
 		if (now < 0) {
+			/* zdk's exit, not Linux's: v4.12 waited here for ever */
 			pr_err("memremap: %s: pgmap refs went below zero (%ld): more puts than "
-			       "gets; the teardown does not wait for pinned pages",
+			       "gets, so zero cannot come; zdk stops the wait here (Linux v4.12 "
+			       "had no such exit and hung) and removes the range under any pins",
 			       pgmap_name(pgmap), now);
 			break;
 		}
@@ -540,15 +454,48 @@ static void wait_for_zero(struct dev_pagemap *pgmap)
 	}
 }
 
-/* Step 4: memmap (poisoned, into the graveyard), mapping, lookup entry. */
-static void remove_range(struct dev_pagemap *pgmap, bool waiting)
+/* Piece number idx of the range (0: the first): *pfn, *nr. */
+static void piece_at(const struct dev_pagemap *p, unsigned int idx, unsigned long *pfn,
+		     unsigned long *nr)
 {
-	unsigned long pfn = first_pfn(pgmap), nr;
+	*pfn = first_pfn(p);
+	*nr = 0;
+	while (next_piece(p, pfn, nr) && idx--)
+		*pfn += *nr;
+}
 
-	for (; next_piece(pgmap, &pfn, &nr); pfn += nr)
-		bury(pgmap, pfn, nr, waiting);
-	remove_memmap(pgmap, count_pieces(pgmap));	/* poisons the memmap */
-	memunmap_range(pgmap->virt, pgmap->end - pgmap->start + 1);
+/*
+ * Step 4: the memmap into the graveyard (mm/memremap_graveyard.h), then
+ * the mapping. An altmap memmap lies at the head of the range, after the
+ * reserve, one piece's after another's: each is unmapped unless its grave
+ * keeps it for late puts (the grave unmaps it when they are over).
+ */
+static void remove_range(struct dev_pagemap *pgmap, unsigned int grave_flags)
+{
+	uintptr_t virt = (uintptr_t)pgmap->virt;
+	uintptr_t end = virt + (uintptr_t)(pgmap->end - pgmap->start + 1);
+	uintptr_t head = virt;		/* the altmap memmap's pieces: [head, tail) */
+	uintptr_t tail = virt;
+	unsigned int n = count_pieces(pgmap);
+	unsigned long pfn, nr;
+	struct burial b;
+
+	if (pgmap->flags & MEMREMAP_ALTMAP) {
+		head = virt + PFN_PHYS(pgmap->altmap.reserve);
+		tail = head + PFN_PHYS(pgmap->altmap.alloc);
+	}
+	/* newest first: an altmap gets its memmap pages back by count */
+	for (unsigned int i = n; i > 0; i--) {
+		piece_at(pgmap, i - 1, &pfn, &nr);
+		memremap_bury(pgmap, pfn, nr, grave_flags, &b);
+		if ((pgmap->flags & MEMREMAP_ALTMAP) && !b.keep_mapped)
+			memunmap_range(b.memmap, b.bytes);
+	}
+	if (pgmap->flags & MEMREMAP_ALTMAP) {
+		memunmap_range((void *)virt, head - virt);	/* the reserve */
+		virt = tail;
+	}
+	memunmap_range((void *)virt, end - virt);
 	pgmap->virt = NULL;
 }
 
@@ -581,13 +528,15 @@ void memunmap_pages(struct dev_pagemap *pgmap)
 		for (unsigned long pfn = pgmap->pfn_first; pfn < end; pfn++)
 			put_page(__pfn_to_page(pfn));
 	if (v4_12)
-		remove_range(pgmap, true);	/* the v4.12 hole: before the wait */
+		/* the v4.12 hole: before the wait, pins still held */
+		remove_range(pgmap, GRAVE_WAITING | GRAVE_RACING);
 	/* 3. wait for the pinned pages' final puts */
 	wait_for_zero(pgmap);
-	graves_stop_waiting(pgmap);
-	/* 4. nothing can reach the pages any more: remove them */
+	memremap_graves_stop_waiting(pgmap);
+	/* 4. nothing can reach the pages any more: remove them (the seed
+	 *    bug's mode may get here with pins held: puts may be racing) */
 	if (!v4_12)
-		remove_range(pgmap, false);
+		remove_range(pgmap, hooked ? GRAVE_RACING | GRAVE_DEVICE_HOLDS : 0);
 	unclaim(pgmap);				/* + synchronize_rcu() */
 	percpu_ref_exit(&pgmap->internal_ref);
 	set_state(pgmap, PGMAP_DEAD);

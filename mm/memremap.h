@@ -19,8 +19,9 @@
  *   1. kill the ref (get_dev_pagemap() and new users fail);
  *   2. put_page() every device pfn (drops the device's hold);
  *   3. wait until the ref reaches zero (the last pinner's put);
- *   4. unmap the range, poison and free the memmap, delete the lookup
- *      entry, wait an RCU grace period, free what the pgmap owns.
+ *   4. remove the memmap (into the graveyard of mm/memremap_graveyard.h,
+ *      which frees it at once when no page is referenced), unmap the
+ *      range, delete the lookup entry, wait an RCU grace period.
  *
  * The lookup (pfn -> pgmap) is an RCU-protected array of slots: a slot is
  * published with a release store after the pgmap is complete, and
@@ -135,6 +136,8 @@ static inline bool pgmap_covers(const struct dev_pagemap *pgmap, unsigned long p
 /* --- diagnostics (tests, the `pgmap` shell command) ----------------------- */
 
 const char *pgmap_state_name(int state);
+/* pgmap->name, else its device's name, else "pgmap". */
+const char *pgmap_name(const struct dev_pagemap *pgmap);
 /* Pgmaps in the lookup: fill out[] (no references taken), return count. */
 unsigned int pgmap_snapshot(struct dev_pagemap **out, unsigned int max);
 /* Does a pgmap (live or being torn down) cover pfn? For code that must
@@ -158,21 +161,6 @@ struct mm_struct;
 struct vm_operations_struct;
 unsigned long zap_vmas_of(struct mm_struct *mm, unsigned long start, unsigned long end,
 			  const struct vm_operations_struct *ops, void *priv);
-
-/*
- * A put on a removed (poisoned) memmap entry: if page lies in the memmap
- * of a torn-down pgmap (kept in a small graveyard), report it with the
- * pfn, the pgmap and the culprit, drop the reference the page held on
- * its pgmap (so a waiting teardown ends) and return true.
- */
-bool memremap_late_put(const struct page *page, unsigned long caller);
-/*
- * For the kernel's fault report: if addr lies in the memmap or the
- * mapping of a torn-down pgmap (the graveyard), print which pfn of which
- * device it was and return true. Any context; takes no lock.
- */
-bool memremap_explain_address(unsigned long addr);
-extern unsigned long memremap_late_accesses;
 
 /* Device pages released to __put_page's device branch (a counter). */
 extern unsigned long zone_device_page_frees;

@@ -7,6 +7,7 @@
  * command line without touching the kernel's state: a refused value
  * leaves the default and says so with one pr_err; the kernel goes on.
  */
+#include <kernel/rcu.h>
 #include <lib/cmdline.h>
 #include <lib/errno.h>
 #include <lib/printk.h>
@@ -22,6 +23,7 @@
 
 struct memremap_modes memremap_modes;	/* written once, under modes_lock */
 bool zone_device_hooks;			/* refs=legacy or refs=regression */
+bool zone_device_teaching;		/* any teaching mode */
 
 static const char *const refs_names[] = { "single", "legacy", "regression" };
 static const char *const teardown_names[] = { "fixed", "v4.12" };
@@ -81,6 +83,7 @@ static void apply(const struct memremap_modes *m)
 {
 	memremap_modes = *m;
 	zone_device_hooks = memremap_refs_hooked(m);
+	zone_device_teaching = zone_device_hooks || m->teardown != MEMREMAP_TEARDOWN_FIXED;
 	if (m->refs == ZONE_DEVICE_REFS_LEGACY)
 		pr_warn("memremap: teaching mode " REFS_PARAM "=legacy: get/put hooks take and "
 			"drop pgmap references (pre-regression, slower)");
@@ -120,4 +123,35 @@ void zone_device_put_hook(struct page *page)
 {
 	if (is_zone_device_page(page) && page->pgmap)
 		percpu_ref_put(page->pgmap->ref);
+}
+
+/*
+ * put_page() while a teaching mode is in force. The whole put, from the
+ * decrement to the last read of the struct page, is an RCU read-side
+ * section: these modes remove memmaps while puts may run, and the
+ * graveyard frees one only after a grace period (GRAVE_RACING), so a put
+ * that decremented just before the burial still reads live memory.
+ */
+void put_page_teaching(struct page *page)
+{
+	int now;
+
+	rcu_read_lock();
+	now = page_ref_dec_return(page);
+	if (now == 0) {
+		__put_page(page);
+	} else if (unlikely(now < 0)) {
+		/* no reference was dropped, so no pgmap reference either */
+		put_page_underflow(page, now);
+		rcu_read_unlock();
+		return;
+	}
+	/*
+	 * The hooked modes' pgmap reference goes last: until it is dropped
+	 * it keeps the memmap the decrement above touched (dropped first, the
+	 * teardown could free the memmap under that decrement).
+	 */
+	if (zone_device_hooks)
+		zone_device_put_hook(page);
+	rcu_read_unlock();
 }

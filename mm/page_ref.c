@@ -8,6 +8,7 @@
  */
 #include <mm/internal.h>
 #include <mm/memremap.h>
+#include <mm/memremap_graveyard.h>
 #include <mm/page_ref.h>
 #include <lib/compiler.h>
 
@@ -19,23 +20,41 @@
 __noinline void get_page_bad(struct page *page, int old)
 {
 	__atomic_fetch_sub(&page->_refcount, 1, __ATOMIC_RELAXED);
+	if (old < GRAVE_REF_BIAS / 2 && memremap_late_get(page, _RET_IP_))
+		return;
 	page_report("page_ref", old == 0 ? "get_page of a page with refcount 0 (free?)"
 					 : "get_page of a page with a negative refcount",
 		    page, _RET_IP_);
 }
 
 /*
- * put_page() took the count below zero: a put without a get. The count
- * goes back to 0 so that the page's state (free, or being freed by the
- * put that reached 0) is not disturbed further.
+ * put_page() took the count below zero: either a put on a device page
+ * whose memmap was removed (a buried page's count is biased far below
+ * zero: the graveyard accounts it and says so), or a put without a get,
+ * whose count goes back so that the page's state (free, or being freed by
+ * the put that reached 0) is not disturbed further.
  */
 __noinline void put_page_underflow(struct page *page, int now)
 {
-	__atomic_fetch_add(&page->_refcount, 1, __ATOMIC_RELAXED);
-	if (page_memmap_poisoned(page) && memremap_late_put(page, _RET_IP_))
+	/* a buried count is far below zero; an ordinary underflow is -1 */
+	if (now < GRAVE_REF_BIAS / 2 && memremap_late_put(page, now, _RET_IP_))
 		return;
+	__atomic_fetch_add(&page->_refcount, 1, __ATOMIC_RELAXED);
 	page_report("page_ref", "put_page below zero (a put without a get)", page,
 		    _RET_IP_);
+}
+
+/*
+ * get_page_unless_zero() found the count below zero and took nothing: a
+ * buried device page (a lockless walker reached a removed memmap), or a
+ * count broken earlier.
+ */
+__noinline void get_page_refused(struct page *page, int v)
+{
+	if (v < GRAVE_REF_BIAS / 2 && memremap_late_get(page, _RET_IP_))
+		return;
+	page_report("page_ref", "speculative get of a page with a negative refcount (refused)",
+		    page, _RET_IP_);
 }
 
 /*

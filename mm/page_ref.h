@@ -42,7 +42,10 @@
  *
  * Misuse is reported with the pfn, flags, refcount and caller and does
  * not corrupt anything: get_page() of a page at 0 (a free page) warns and
- * takes no reference; a put_page() below zero warns and restores 0.
+ * takes no reference; a put_page() below zero warns and restores 0. A
+ * device page whose memmap was removed under a pin has its count biased
+ * far below zero (mm/memremap_graveyard.h), so its late gets and puts
+ * take these same out-of-line paths, where the graveyard claims them.
  */
 #ifndef MM_PAGE_REF_H
 #define MM_PAGE_REF_H
@@ -95,25 +98,43 @@ static inline bool page_ref_add_unless(struct page *page, int nr, int u)
 	return true;
 }
 
+void get_page_refused(struct page *page, int v);
+
 /*
  * The speculative get of lockless walkers: a reference unless the page is
- * free (count 0). Success does not prove the page is still the one the
- * walker meant (it may have been freed and reallocated since it was found):
- * re-check where it came from afterwards, and put_page() if it changed.
+ * free (count 0) or its count is below zero (a buried device page, or a
+ * count broken by a put without a get: refused and reported). Success
+ * does not prove the page is still the one the walker meant (it may have
+ * been freed and reallocated since it was found): re-check where it came
+ * from afterwards, and put_page() if it changed. Full barrier on success.
  */
 static inline bool get_page_unless_zero(struct page *page)
 {
-	return page_ref_add_unless(page, 1, 0);
+	int v = __atomic_load_n(&page->_refcount, __ATOMIC_RELAXED);
+
+	do {
+		if (unlikely(v <= 0)) {
+			if (v < 0)
+				get_page_refused(page, v);
+			return false;
+		}
+	} while (!__atomic_compare_exchange_n(&page->_refcount, &v, v + 1, false,
+					      __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
+	return true;
 }
 
 /*
- * The teaching modes' get/put hooks (mm/memremap_modes.h): off (false)
- * unless zone_device.refs=legacy or =regression. This is the only place
- * they are called from.
+ * The teaching modes (mm/memremap_modes.h). zone_device_hooks: get_page()
+ * calls the get hook (zone_device.refs=legacy or =regression).
+ * zone_device_teaching: any teaching mode is in force, and put_page()
+ * takes the out-of-line put_page_teaching() (the put hook, and an RCU
+ * read-side section around the put: a memmap those modes remove under
+ * concurrent puts is freed only after a grace period). Both are written
+ * once, before the first device page exists.
  */
-extern bool zone_device_hooks;
+extern bool zone_device_hooks, zone_device_teaching;
 void zone_device_get_hook(struct page *page);
-void zone_device_put_hook(struct page *page);
+void put_page_teaching(struct page *page);
 
 /* Out of line: the reports, and the last reference. */
 void get_page_bad(struct page *page, int old);
@@ -134,19 +155,17 @@ static __always_inline void get_page(struct page *page)
 /* Drop a reference; the last one frees the page (device pages: see above). */
 static __always_inline void put_page(struct page *page)
 {
-	int now = page_ref_dec_return(page);
+	int now;
 
+	if (unlikely(zone_device_teaching)) {
+		put_page_teaching(page);
+		return;
+	}
+	now = page_ref_dec_return(page);
 	if (now == 0)
 		__put_page(page);
 	else if (unlikely(now < 0))
 		put_page_underflow(page, now);
-	/*
-	 * The hooked modes' pgmap reference goes last: until it is dropped
-	 * it keeps the memmap the decrement above touched (dropped first, the
-	 * teardown could free the memmap under that decrement).
-	 */
-	if (unlikely(zone_device_hooks))
-		zone_device_put_hook(page);
 }
 
 #endif /* MM_PAGE_REF_H */

@@ -15,6 +15,7 @@
 #define MM_PAGE_REF_BENCH_H
 
 #include <lib/bench.h>
+#include <mm/memremap_modes.h>
 #include <mm/page_ref.h>
 #include <asm/cpu.h>
 

@@ -27,6 +27,7 @@
 #include <lib/printk.h>
 #include <lib/string.h>
 #include <mm/memremap.h>
+#include <mm/memremap_graveyard.h>
 #include <mm/page_ref.h>
 
 #define PGMAP_GONE	(-1)		/* `pgmap wait`: no pgmap of that name */
@@ -105,6 +106,7 @@ static int cmd_pgmap_wait(int argc, char **argv)
 static int cmd_pgmap(int argc, char **argv)
 {
 	struct dev_pagemap *all[MAX_PGMAPS];
+	struct graveyard_stats gs;
 	unsigned int n;
 
 	if (argc > 1 && !strcmp(argv[1], "wait"))
@@ -118,6 +120,13 @@ static int cmd_pgmap(int argc, char **argv)
 		memremap_teardown_name(memremap_modes.teardown));
 	kprintf("%d device page(s) released to their pgmap so far\n",
 		(int)__atomic_load_n(&zone_device_page_frees, __ATOMIC_RELAXED));
+	memremap_graveyard_reap();
+	memremap_graveyard_stats(&gs);
+	if (gs.quarantined)
+		kprintf("graveyard: %u removed memmap(s) (%llu KiB) kept for %ld pin reference(s) "
+			"that outlived their teardown; %lu late access(es) so far\n",
+			gs.quarantined, (unsigned long long)(gs.bytes >> 10), gs.outstanding,
+			__atomic_load_n(&memremap_late_accesses, __ATOMIC_RELAXED));
 	if (!n) {
 		kprintf("no dev_pagemap\n");
 		return 0;

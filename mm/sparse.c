@@ -7,6 +7,9 @@
  * allocated on first use (memblock at boot, the page allocator after) and
  * never freed. Writers (add/remove) hold section_lock only to check and
  * publish; allocating, poisoning and freeing a memmap happen outside it.
+ * A memmap taken away (sparse_take_section) belongs to the caller until
+ * it hands it to memmap_release(): the graveyard of mm/memremap_graveyard.h
+ * keeps one there while late references to its pages can still arrive.
  */
 #include <mm/memmap.h>
 #include <mm/memblock.h>
@@ -92,12 +95,6 @@ static void *alloc_table_page(void)
 	return p;
 }
 
-struct memmap_mem {
-	struct page *memmap;
-	uint64_t bytes;		/* what the source gave, for the stats */
-	unsigned int src;	/* MEMMAP_SRC_* */
-};
-
 static int memmap_alloc(unsigned long nr_pages, struct vmem_altmap *altmap,
 			struct memmap_mem *m)
 {
@@ -131,6 +128,7 @@ static int memmap_alloc(unsigned long nr_pages, struct vmem_altmap *altmap,
 		m->bytes = PAGE_SIZE << get_order(bytes);
 		m->src = MEMMAP_SRC_PAGES;
 	}
+	m->nr_pages = nr_pages;
 	/*
 	 * Unborn pages: flags of ~0 say "no page here yet" (mm/page.h). Boot
 	 * sections skip it: mem_init initialises them at once, before anything
@@ -141,24 +139,37 @@ static int memmap_alloc(unsigned long nr_pages, struct vmem_altmap *altmap,
 	return 0;
 }
 
-/* Give a memmap back where it came from; it is poisoned already. */
-static void memmap_free(const struct memmap_mem *m, struct vmem_altmap *altmap)
+/* Give the pages under an altmap memmap back to the altmap (by count). */
+static void altmap_give_back(const struct memmap_mem *m, struct vmem_altmap *altmap)
 {
 	unsigned long need = m->bytes / PAGE_SIZE;
 
+	if (!WARN(altmap->alloc < need,
+		  "memmap: altmap at pfn %#lx gives back %lu pages of %lu lent",
+		  altmap->base_pfn, need, altmap->alloc))
+		altmap->alloc -= need;
+}
+
+void memmap_release(const struct memmap_mem *m)
+{
+	memset(m->memmap, MEMMAP_POISON_BYTE, m->nr_pages * sizeof(struct page));
 	switch (m->src) {
 	case MEMMAP_SRC_ALTMAP:
-		if (!WARN(altmap->alloc < need,
-			  "memmap: altmap at pfn %#lx gives back %lu pages of %lu lent",
-			  altmap->base_pfn, need, altmap->alloc))
-			altmap->alloc -= need;
-		break;
+		break;		/* the device's pages; the altmap had them back */
 	case MEMMAP_SRC_PAGES:
 		__free_pages(virt_to_page(m->memmap), get_order(m->bytes));
 		break;
 	default:
 		WARN(1, "memmap: boot memmap at %p cannot be freed", (void *)m->memmap);
 	}
+}
+
+/* Give a memmap that was never published back where it came from. */
+static void memmap_free(const struct memmap_mem *m, struct vmem_altmap *altmap)
+{
+	if (m->src == MEMMAP_SRC_ALTMAP)
+		altmap_give_back(m, altmap);
+	memmap_release(m);
 }
 
 static const uint32_t src_flags[] = {
@@ -241,8 +252,8 @@ int sparse_add_section(unsigned long pfn, unsigned long nr_pages,
 	return 0;
 }
 
-int sparse_remove_section(unsigned long pfn, unsigned long nr_pages,
-			  struct vmem_altmap *altmap)
+int sparse_take_section(unsigned long pfn, unsigned long nr_pages,
+			struct vmem_altmap *altmap, struct memmap_mem *out)
 {
 	struct mem_section *ms = nr_to_section(pfn_to_section_nr(pfn));
 	struct memmap_mem m;
@@ -263,6 +274,7 @@ int sparse_remove_section(unsigned long pfn, unsigned long nr_pages,
 		return -EBUSY;
 	}
 	m.memmap = ms->memmap;
+	m.nr_pages = nr_pages;
 	m.src = flags_src(ms->flags);
 	m.bytes = m.src == MEMMAP_SRC_ALTMAP
 		  ? PFN_UP(nr_pages * sizeof(struct page)) * PAGE_SIZE
@@ -275,9 +287,21 @@ int sparse_remove_section(unsigned long pfn, unsigned long nr_pages,
 	stats.pages_covered -= nr_pages;
 	mm_unlock_irqrestore(&section_lock, flags);
 
-	memset(m.memmap, MEMMAP_POISON_BYTE, nr_pages * sizeof(struct page));
-	memmap_free(&m, altmap);
+	if (m.src == MEMMAP_SRC_ALTMAP)
+		altmap_give_back(&m, altmap);
+	*out = m;
 	return 0;
+}
+
+int sparse_remove_section(unsigned long pfn, unsigned long nr_pages,
+			  struct vmem_altmap *altmap)
+{
+	struct memmap_mem m;
+	int err = sparse_take_section(pfn, nr_pages, altmap, &m);
+
+	if (!err)
+		memmap_release(&m);
+	return err;
 }
 
 /* --- initialising struct pages ------------------------------------------------ */

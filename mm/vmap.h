@@ -71,7 +71,8 @@ struct kernel_mapping {
 	unsigned int flags;	/* MAP_* that describe it */
 };
 
-/* Fill *m for virt: 0, or -ENOENT if nothing maps it. */
+/* Fill *m for virt: 0, or -ENOENT if nothing maps it (-ENOSYS: the
+ * host build, which cannot tell). */
 int kernel_mapping_query(unsigned long virt, struct kernel_mapping *m);
 
 /*

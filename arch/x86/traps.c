@@ -20,7 +20,7 @@
 #include <lib/string.h>
 #include <kernel/panic.h>
 #include <kernel/verdict.h>
-#include <mm/memremap.h>
+#include <mm/memremap_graveyard.h>
 #include <asm/ctrlregs.h>
 #include <asm/platform.h>
 #include "serial.h"

@@ -3,11 +3,12 @@
  * "physical address" is the pointer itself (tests/host/include/asm/page.h:
  * the direct map is at 0), so a range a test allocated is already mapped
  * where its direct-map address says: return it, and unmapping does
- * nothing. This is what lets the pmem driver run on the host over a
+ * nothing (nor can it say what maps an address: -ENOSYS). This is what lets the pmem driver run on the host over a
  * buffer standing in for an NVDIMM.
  */
 #include <mm/vmap.h>
 #include <asm/page.h>
+#include <lib/errno.h>
 
 void *memremap_range(phys_addr_t phys, size_t size, unsigned int flags)
 {
@@ -18,4 +19,12 @@ void *memremap_range(phys_addr_t phys, size_t size, unsigned int flags)
 
 void memunmap_range(void *addr, size_t size)
 {
+}
+
+/* The host maps nothing of its own: it cannot say what maps an address. */
+int kernel_mapping_query(unsigned long virt, struct kernel_mapping *m)
+{
+	(void)virt;
+	(void)m;
+	return -ENOSYS;
 }

@@ -1,7 +1,9 @@
 /*
  * Host build: <asm/mmu_context.h> without an MMU. The kernel half of a
  * host top-level table stays empty (host code never translates through
- * it), a switch does nothing, and a TLB flush is only counted.
+ * it), a switch does nothing, and a TLB flush is counted and waits, as
+ * the kernel's shootdown does, for the threads of the mm that have
+ * interrupts off (tests/host/irq_shootdown.c).
  * pte_supported_mask is the x86 walker's: every bit allowed. The
  * running thread's mm is a thread-local.
  */
@@ -22,6 +24,7 @@ void arch_switch_pgd(pte_t *pgd)
 void flush_tlb_user_range(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	__atomic_fetch_add(&host_tlb_flushes, 1, __ATOMIC_RELAXED);
+	host_shootdown_wait(mm);	/* tests/host/irq_shootdown.c */
 }
 
 /* Each host thread runs in its own mm (current_mm_slot(), mm/mm.h). */

@@ -1,5 +1,6 @@
 /*
- * Host build: the "device" ranges of suite pgmap (mm/tests/pgmap_test.c)
+ * Host build: the "device" ranges of suites pgmap and pgmap.graveyard
+ * (mm/tests/pgmap_test.c, memremap_graveyard_test.c)
  * and of the stand-in pmem device of suites zone_device and pmem.stress
  * (drivers/pmem/tests/pmem_test.h). Ordinary anonymous memory in 128 MiB-aligned
  * sections that belong to no one else's memmap. A host physical address is the
@@ -19,10 +20,11 @@ void pgmap_test_range_done(void)
 }
 
 /*
- * Two sections of address space, reserved once (touched only where
- * used): the first's second half for pgmap_test_range(), the second for
- * the pmem suites' stand-in device (pmem_test_standin_range()), so the
- * two never share a section.
+ * Three sections of address space, reserved once (touched only where
+ * used): from the middle of the first, up to one section for
+ * pgmap_test_range() (a range of more than 64 MiB crosses into the
+ * second: two memmap pieces), the third for the pmem suites' stand-in
+ * device (pmem_test_standin_range()), so the two never share a section.
  */
 static uintptr_t reserve_sections(void)
 {
@@ -30,7 +32,7 @@ static uintptr_t reserve_sections(void)
 	uint64_t sec = 1ULL << SECTION_SIZE_BITS;
 
 	if (!base) {
-		void *p = mmap(NULL, 3 * sec, PROT_READ | PROT_WRITE,
+		void *p = mmap(NULL, 4 * sec, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 		if (p == MAP_FAILED)
@@ -38,7 +40,7 @@ static uintptr_t reserve_sections(void)
 		base = ((uintptr_t)p + sec - 1) & ~(uintptr_t)(sec - 1);
 		/* the section table's root pages for these ranges, allocated
 		 * once here, outside the cases' free-page baselines */
-		for (unsigned int i = 0; i < 2; i++)
+		for (unsigned int i = 0; i < 3; i++)
 			if (!sparse_add_section(PHYS_PFN(base + i * sec), 1, NULL))
 				sparse_remove_section(PHYS_PFN(base + i * sec), 1, NULL);
 	}
@@ -50,12 +52,12 @@ int pgmap_test_range(uint64_t size, phys_addr_t *phys)
 	uint64_t sec = 1ULL << SECTION_SIZE_BITS;
 	uintptr_t base;
 
-	if (size > sec / 2)
+	if (size > sec)
 		return -EINVAL;
 	base = reserve_sections();
 	if (!base)
 		return -ENOMEM;
-	*phys = base + (sec / 2);
+	*phys = base + (sec / 2);	/* beyond 64 MiB it crosses into the second */
 	return 0;
 }
 
@@ -69,6 +71,6 @@ int pmem_test_standin_range(uint64_t size, phys_addr_t *phys)
 	base = reserve_sections();
 	if (!base)
 		return -ENOMEM;
-	*phys = base + sec;
+	*phys = base + 2 * sec;
 	return 0;
 }

@@ -28,6 +28,7 @@
 #include <kernel/rcu.h>
 #include <kernel/smp.h>
 #include <kernel/timer.h>
+#include <mm/memremap_graveyard.h>
 #include <lib/err.h>
 #include <lib/ktime.h>
 #include <mm/gup.h>

@@ -344,6 +344,20 @@ static void s08_cycle(struct ktest *t, struct pmem_device *p, struct s08_totals 
 	}
 	EXPECT_EQ(t, device_unbind(&p->dev), 0);
 	EXPECT_EQ(t, p->pgmap.state, PGMAP_DEAD);
+	/* after the unbind every pin fails: each pinner fails once more */
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned long f0 = __atomic_load_n(&r[i].fails, __ATOMIC_RELAXED);
+		uint64_t start = ktime_get_ns();
+
+		while (__atomic_load_n(&r[i].fails, __ATOMIC_RELAXED) == f0 &&
+		       ktime_get_ns() - start < RACE_WATCHDOG_NS) {
+			rcu_quiescent_state();
+			cpu_relax();
+		}
+		if (__atomic_load_n(&r[i].fails, __ATOMIC_RELAXED) == f0)
+			ktest_fail(t, "the pinner on CPU %u tried no pin in %llu s after the unbind",
+				   r[i].cpu, (unsigned long long)(RACE_WATCHDOG_NS / NSEC_PER_SEC));
+	}
 	for (unsigned int i = 0; i < n; i++) {
 		EXPECT_EQ(t, kthread_stop(th[i]), 0);
 		sum->pins += r[i].pins;

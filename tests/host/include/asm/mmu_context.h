@@ -1,8 +1,8 @@
 /*
  * Host build: <asm/mmu_context.h> for the address-space code. There is no
- * MMU to program: a "switch" to a table and a TLB flush only count, so
- * the host tests can see that the generic code asked for them
- * (tests/host/mmu_context.c). The user range is the kernel's.
+ * MMU to program: a "switch" to a table only counts; a TLB flush counts
+ * and waits for the mm's threads that have interrupts off, as the
+ * kernel's shootdown does (tests/host/mmu_context.c, irq_shootdown.c). The user range is the kernel's.
  */
 #ifndef ASM_MMU_CONTEXT_H
 #define ASM_MMU_CONTEXT_H
@@ -21,5 +21,14 @@ void flush_tlb_user_range(struct mm_struct *mm, unsigned long start, unsigned lo
 
 /* How often flush_tlb_user_range() ran (host only). */
 extern unsigned long host_tlb_flushes;
+
+/*
+ * The shootdown's wait: return once every other thread with interrupts
+ * off in mm has enabled them (tests/host/irq_shootdown.c).
+ */
+void host_shootdown_wait(struct mm_struct *mm);
+/* How many threads shootdowns have waited for, and are waiting for now
+ * (host only). */
+extern unsigned long host_shootdown_waits, host_shootdown_waiting;
 
 #endif /* ASM_MMU_CONTEXT_H */
