@@ -23,8 +23,8 @@
  *      pages taken in this range (this page table) and stop: the device
  *      is going away (tryget_live failed);
  *   4. a special leaf (no struct page): stop;
- *   5. get_page_unless_zero(): fails at refcount 0, a page being freed:
- *      stop;
+ *   5. get_page_unless_zero(): fails at refcount 0 (a page being freed)
+ *      or below zero (a buried device page, reported): stop;
  *   6. read the entry again: if it changed, put_page() what step 5 took
  *      and stop.
  * A 2 MiB leaf goes through 1-4 once, then takes a reference on each

@@ -37,7 +37,8 @@
  *   DYING    teardown step 1-2 done: the ref is dead, the device's holds
  *            are dropped;
  *   WAITING  step 3: pinned pages remain (`pgmap` shows how many);
- *   DEAD     steps 4: unpublished, memmap poisoned and freed, unmapped.
+ *   DEAD     step 4: unpublished, unmapped, the memmap in the graveyard
+ *            (freed, or quarantined while a teaching mode's pins hold it).
  *            The struct may be reused for a new devm_memremap_pages().
  *
  * Field legend:

@@ -17,91 +17,127 @@
 
 enum grave_state {
 	GRAVE_EMPTY,		/* never used */
-	GRAVE_KEPT,		/* memmap memory still held (quarantined, or drained
-				 * and not reaped yet) */
-	GRAVE_GONE,		/* memmap released; the addresses are remembered */
+	GRAVE_FILLING,		/* claimed by a burial: the section is being taken
+				 * and its counts biased (late puts of pages
+				 * already biased are accounted) */
+	GRAVE_KEPT,		/* the memmap is held: quarantined (outstanding >
+				 * 0), or drained and not released yet */
+	GRAVE_RELEASING,	/* being poisoned and freed: found by no lookup */
+	GRAVE_GONE,		/* released; its addresses are remembered */
 };
 
 static DEFINE_SPINLOCK(graveyard_lock);
 
 /*
- * One removed section's memmap. (G) graveyard_lock; (I) written at burial
- * under the lock, then immutable until the slot is claimed again.
+ * Interrupts off while it is held: the late paths run from fast GUP,
+ * whose walk has them off, and a holder preempted by the tick would keep
+ * that CPU from answering a TLB shootdown.
+ */
+static unsigned long lock_graves(void)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&graveyard_lock, flags);
+	return flags;
+}
+
+static void unlock_graves(unsigned long flags)
+{
+	spin_unlock_irqrestore(&graveyard_lock, flags);
+}
+
+/*
+ * One removed section's memmap. (G) under graveyard_lock; (F) written
+ * under the lock by the burial that claimed the slot, then read-only
+ * until the slot is claimed again.
  */
 static struct grave {
 	int state;			/* (G) enum grave_state */
-	unsigned long seq;		/* (I) burial number: newest explains first */
-	struct memmap_mem mem;		/* (I) the memory, while KEPT */
-	unsigned long pfn;		/* (I) first pfn of the section's piece */
-	uintptr_t virt;			/* (I) the removed mapping of pfn.. */
-	phys_addr_t memmap_phys;	/* (I) altmap: where mem lies on the device */
-	bool mapped_memmap;		/* (I) mem is device memory left mapped */
-	bool racing;			/* (I) puts may race: free after a grace period */
-	bool burying;			/* (G) counts not all biased yet, or being
-					 * released: no one else touches mem */
+	unsigned long seq;		/* (F) burial number: newest explains first */
+	struct memmap_mem mem;		/* (F) the memory (nr_pages 0 until taken) */
+	unsigned long pfn;		/* (F) first pfn of the section's piece */
+	uintptr_t virt;			/* (F) the removed mapping of pfn.. */
+	phys_addr_t memmap_phys;	/* (F) altmap: where mem lies on the device */
+	bool mapped_memmap;		/* (G) mem is device memory the grave unmaps */
+	bool racing;			/* (F) puts may race: free after a grace period */
 	long outstanding;		/* (G) references held at burial, not put yet */
 	struct dev_pagemap *waiting;	/* (G) its pgmap while the teardown waits */
-	char name[16];			/* (I) the pgmap's name */
+	char name[16];			/* (F) the pgmap's name */
 } graves[GRAVES];
 static unsigned int next_grave;		/* (G) the slot to try first */
 static unsigned long burials;		/* (G) burials so far */
 unsigned long memremap_late_accesses;	/* atomic */
 
+/* Does g hold page's struct page, for the late paths? (G) */
 static bool holds(const struct grave *g, const struct page *page)
 {
-	return g->state == GRAVE_KEPT && page >= g->mem.memmap &&
-	       page < g->mem.memmap + g->mem.nr_pages;
+	return (g->state == GRAVE_FILLING || g->state == GRAVE_KEPT) &&
+	       page >= g->mem.memmap && page < g->mem.memmap + g->mem.nr_pages;
 }
 
-/* A KEPT grave whose memory is no longer needed (under graveyard_lock). */
-static bool drained(const struct grave *g)
-{
-	return g->state == GRAVE_KEPT && !g->burying && g->outstanding == 0;
-}
-
-/* Poison and free the memmap of a drained grave (ours: burying set). */
+/* Poison and free the memmap of a grave we set RELEASING; then GONE. */
 static void release(struct grave *g)
 {
+	unsigned long flags;
+
 	/* puts that decremented before the bias may still read their page */
 	if (g->racing)
 		synchronize_rcu();
 	memmap_release(&g->mem);
 	if (g->mapped_memmap)
 		memunmap_range(g->mem.memmap, g->mem.bytes);
-	spin_lock(&graveyard_lock);
-	g->state = GRAVE_GONE;	/* remembered for explanations */
-	g->burying = false;
-	spin_unlock(&graveyard_lock);
+	flags = lock_graves();
+	g->state = GRAVE_GONE;
+	unlock_graves(flags);
+}
+
+/* Take a drained KEPT grave for release (G): true if it was one. */
+static bool take_drained(struct grave *g)
+{
+	if (g->state != GRAVE_KEPT || g->outstanding)
+		return false;
+	g->state = GRAVE_RELEASING;
+	return true;
 }
 
 void memremap_graveyard_reap(void)
 {
 	for (int i = 0; i < GRAVES; i++) {
-		struct grave *g = &graves[i];
-		bool reap;
+		unsigned long flags = lock_graves();
+		bool reap = take_drained(&graves[i]);
 
-		spin_lock(&graveyard_lock);
-		reap = drained(g);
+		unlock_graves(flags);
 		if (reap)
-			g->burying = true;	/* ours: no one else reaps it */
-		spin_unlock(&graveyard_lock);
-		if (reap)
-			release(g);
+			release(&graves[i]);
 	}
 }
 
-/* A slot that holds no memory, oldest first; NULL if all are quarantined. */
+/* A slot that holds no memory, oldest first, made FILLING and blank (G). */
 static struct grave *claim_slot(void)
 {
 	for (unsigned int k = 0; k < GRAVES; k++) {
 		struct grave *g = &graves[(next_grave + k) % GRAVES];
 
-		if (g->state != GRAVE_KEPT) {
+		if (g->state == GRAVE_EMPTY || g->state == GRAVE_GONE) {
 			next_grave = (next_grave + k + 1) % GRAVES;
+			memset(g, 0, sizeof(*g));
+			g->state = GRAVE_FILLING;
 			return g;
 		}
 	}
 	return NULL;
+}
+
+/*
+ * A piece that stays where it is (no grave, or the section could not be
+ * taken): its pages lose their pgmap, which the teardown exits next, so
+ * that a pin's final put drops nothing (free_zone_device_page() and the
+ * put hook skip a page without one).
+ */
+static void leave_in_place(struct page *memmap, unsigned long nr)
+{
+	for (unsigned long i = 0; memmap && i < nr; i++)
+		__atomic_store_n(&memmap[i].pgmap, NULL, __ATOMIC_RELEASE);
 }
 
 void memremap_bury(struct dev_pagemap *pgmap, unsigned long pfn, unsigned long nr,
@@ -111,6 +147,7 @@ void memremap_bury(struct dev_pagemap *pgmap, unsigned long pfn, unsigned long n
 	const char *name = pgmap_name(pgmap);
 	int hold = (flags & GRAVE_DEVICE_HOLDS) ? 1 : 0;
 	struct memmap_mem mem;
+	unsigned long irq;
 	struct grave *g;
 	bool free_now;
 	int err;
@@ -122,32 +159,27 @@ void memremap_bury(struct dev_pagemap *pgmap, unsigned long pfn, unsigned long n
 	b->keep_mapped = altmap != NULL;	/* until it is known to be free */
 
 	/* a grave first: without one the memmap stays where it is */
-	spin_lock(&graveyard_lock);
+	irq = lock_graves();
 	g = claim_slot();
-	if (g) {
-		g->state = GRAVE_KEPT;
-		g->burying = true;
-		g->mem.memmap = NULL;	/* holds nothing until it is filled */
-		g->mem.nr_pages = 0;
-	}
-	spin_unlock(&graveyard_lock);
+	unlock_graves(irq);
 	if (!g) {
 		pr_err("memremap: %s: graveyard full (%d graves hold pinned memmaps): the memmap of "
 		       "pfns %#lx-%#lx is left in place; the range cannot be mapped again until a "
 		       "reboot", name, GRAVES, pfn, pfn + nr - 1);
+		leave_in_place(b->memmap, nr);
 		return;
 	}
 	err = sparse_take_section(pfn, nr, altmap, &mem);
 	if (err) {
 		pr_err("memremap: %s: memmap of pfns %#lx-%#lx cannot be removed: %d (%s); left in "
 		       "place", name, pfn, pfn + nr - 1, err, errno_name(err));
-		spin_lock(&graveyard_lock);
+		irq = lock_graves();
 		g->state = GRAVE_EMPTY;
-		g->burying = false;
-		spin_unlock(&graveyard_lock);
+		unlock_graves(irq);
+		leave_in_place(b->memmap, nr);
 		return;
 	}
-	spin_lock(&graveyard_lock);
+	irq = lock_graves();
 	g->seq = ++burials;
 	g->mem = mem;
 	g->pfn = pfn;
@@ -155,10 +187,9 @@ void memremap_bury(struct dev_pagemap *pgmap, unsigned long pfn, unsigned long n
 	g->mapped_memmap = altmap != NULL;
 	g->memmap_phys = altmap ? pgmap->start + ((uintptr_t)mem.memmap - (uintptr_t)pgmap->virt) : 0;
 	g->racing = flags & GRAVE_RACING;
-	g->outstanding = 0;
 	g->waiting = (flags & GRAVE_WAITING) ? pgmap : NULL;
 	strlcpy(g->name, name, sizeof(g->name));
-	spin_unlock(&graveyard_lock);
+	unlock_graves(irq);
 	b->memmap = mem.memmap;
 	b->bytes = mem.bytes;
 
@@ -186,13 +217,13 @@ void memremap_bury(struct dev_pagemap *pgmap, unsigned long pfn, unsigned long n
 			b->held += old - hold;
 	}
 
-	spin_lock(&graveyard_lock);
+	irq = lock_graves();
 	g->outstanding += b->held;	/* late puts may have taken theirs off */
-	g->burying = false;
-	free_now = drained(g);
+	g->state = GRAVE_KEPT;
+	free_now = take_drained(g);
 	if (free_now)
-		g->burying = true;	/* ours to release */
-	spin_unlock(&graveyard_lock);
+		g->mapped_memmap = false;	/* the caller unmaps it with the range */
+	unlock_graves(irq);
 
 	if (b->held)
 		WARN(1, "memremap: %s: memmap of pfns %#lx-%#lx removed while its pages hold "
@@ -200,18 +231,18 @@ void memremap_bury(struct dev_pagemap *pgmap, unsigned long pfn, unsigned long n
 		     "are put", name, pfn, pfn + nr - 1, b->held);
 	if (free_now) {
 		b->keep_mapped = false;
-		g->mapped_memmap = false;	/* the caller unmaps it with the range */
 		release(g);
 	}
 }
 
 void memremap_graves_stop_waiting(struct dev_pagemap *pgmap)
 {
-	spin_lock(&graveyard_lock);
+	unsigned long flags = lock_graves();
+
 	for (int i = 0; i < GRAVES; i++)
 		if (graves[i].waiting == pgmap)
 			graves[i].waiting = NULL;
-	spin_unlock(&graveyard_lock);
+	unlock_graves(flags);
 }
 
 /* The kept grave whose memmap holds page (under graveyard_lock). */
@@ -229,23 +260,24 @@ bool memremap_late_put(struct page *page, int now, unsigned long caller)
 	unsigned long pfn;
 	long still = (long)now - GRAVE_REF_BIAS;	/* the page's references after this put */
 	char name[16];
+	unsigned long flags;
 	struct grave *g;
 
 	if (still > -(long)GRAVE_REF_BIAS / 2)
 		return false;		/* not a biased count */
-	spin_lock(&graveyard_lock);
+	flags = lock_graves();
 	g = find_kept(page);
 	if (!g) {
-		spin_unlock(&graveyard_lock);
+		unlock_graves(flags);
 		return false;
 	}
 	pfn = g->pfn + (unsigned long)(page - g->mem.memmap);
 	strlcpy(name, g->name, sizeof(name));
-	if (still < 0)		/* under the lock: the grave cannot drain meanwhile */
+	if (still < 0)		/* under the lock: the grave cannot be released meanwhile */
 		__atomic_fetch_add(&page->_refcount, 1, __ATOMIC_RELAXED);
 	else if (still == 0)
 		drop = g->waiting;
-	spin_unlock(&graveyard_lock);
+	unlock_graves(flags);
 
 	__atomic_fetch_add(&memremap_late_accesses, 1, __ATOMIC_RELAXED);
 	if (still < 0) {
@@ -261,25 +293,25 @@ bool memremap_late_put(struct page *page, int now, unsigned long caller)
 	if (drop)	/* the page's pgmap reference: a waiting teardown counts it */
 		percpu_ref_put(drop->ref);
 	/* the last access to the memmap was the decrement: it may go now */
-	spin_lock(&graveyard_lock);
+	flags = lock_graves();
 	g->outstanding--;
-	spin_unlock(&graveyard_lock);
+	unlock_graves(flags);
 	return true;
 }
 
 bool memremap_late_get(const struct page *page, unsigned long caller)
 {
-	unsigned long pfn = 0;
+	unsigned long pfn = 0, flags;
 	char name[16] = "";
 	struct grave *g;
 
-	spin_lock(&graveyard_lock);
+	flags = lock_graves();
 	g = find_kept(page);
 	if (g) {
 		pfn = g->pfn + (unsigned long)(page - g->mem.memmap);
 		strlcpy(name, g->name, sizeof(name));
 	}
-	spin_unlock(&graveyard_lock);
+	unlock_graves(flags);
 	if (!g)
 		return false;
 	__atomic_fetch_add(&memremap_late_accesses, 1, __ATOMIC_RELAXED);
@@ -290,37 +322,41 @@ bool memremap_late_get(const struct page *page, unsigned long caller)
 
 bool memremap_graveyard_busy(phys_addr_t start, phys_addr_t end, long *held)
 {
+	unsigned long flags;
 	bool busy = false;
 
 	*held = 0;
-	spin_lock(&graveyard_lock);
+	flags = lock_graves();
 	for (int i = 0; i < GRAVES; i++) {
 		const struct grave *g = &graves[i];
 
-		if (g->state == GRAVE_KEPT && g->mapped_memmap && g->memmap_phys <= end &&
+		if (g->state != GRAVE_EMPTY && g->state != GRAVE_GONE && g->mapped_memmap &&
+		    g->memmap_phys <= end &&
 		    start < g->memmap_phys + g->mem.bytes) {
 			busy = true;
 			*held += g->outstanding;
 		}
 	}
-	spin_unlock(&graveyard_lock);
+	unlock_graves(flags);
 	return busy;
 }
 
 void memremap_graveyard_stats(struct graveyard_stats *st)
 {
+	unsigned long flags;
+
 	memset(st, 0, sizeof(*st));
-	spin_lock(&graveyard_lock);
+	flags = lock_graves();
 	for (int i = 0; i < GRAVES; i++) {
 		const struct grave *g = &graves[i];
 
-		if (g->state == GRAVE_KEPT && (g->outstanding || g->burying)) {
+		if ((g->state == GRAVE_KEPT && g->outstanding) || g->state == GRAVE_FILLING) {
 			st->quarantined++;
 			st->outstanding += g->outstanding;
 			st->bytes += g->mem.bytes;
 		}
 	}
-	spin_unlock(&graveyard_lock);
+	unlock_graves(flags);
 }
 
 bool memremap_explain_address(unsigned long addr)
@@ -339,7 +375,8 @@ bool memremap_explain_address(unsigned long addr)
 		uintptr_t memmap = (uintptr_t)g->mem.memmap;
 		bool m, v;
 
-		if (g->state == GRAVE_EMPTY || (best && g->seq < best->seq))
+		if (g->state == GRAVE_EMPTY || g->state == GRAVE_FILLING ||
+		    (best && g->seq < best->seq))
 			continue;
 		m = addr >= memmap && addr < memmap + g->mem.nr_pages * sizeof(struct page);
 		v = g->virt && addr >= g->virt && addr < g->virt + (g->mem.nr_pages << PAGE_SHIFT);

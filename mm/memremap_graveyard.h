@@ -13,36 +13,38 @@
  * Life of a grave (one per memmap section; GRAVES of them, reused oldest
  * first):
  *
- *   buried       memremap_bury() takes the section's memmap away from the
- *                lookups (sparse_take_section) and biases each page's
- *                refcount by GRAVE_REF_BIAS, atomically, so that the count
- *                still counts (held references + bias) but sits far below
- *                zero: every later put_page() or get_page() of it leaves
- *                the inline fast path (mm/page_ref.h) and lands in
+ *   filling      memremap_bury() claims a slot, takes the section's memmap
+ *                away from the lookups (sparse_take_section) and biases each
+ *                page's refcount by GRAVE_REF_BIAS, atomically, so that the
+ *                count still counts (held references + bias) but sits far
+ *                below zero: every later put_page() or get_page() of it
+ *                leaves the inline fast path (mm/page_ref.h) and lands in
  *                memremap_late_put() / memremap_late_get(), which find the
  *                grave by the page's address (a speculative
- *                get_page_unless_zero() is refused there too). The references the pages
- *                held at that moment are the grave's `outstanding` count.
- *   quarantined  outstanding > 0: pins outlived the removal. The memmap
- *                stays where it is (RAM not handed back to the allocator,
- *                an altmap memmap still mapped, its range refused to a
- *                new pgmap), so the late puts find their counts intact.
- *                Each late put is reported; the one that takes a page's
- *                count to zero drops that page's pgmap reference if the
- *                teardown still waits for it (memremap.teardown=v4.12).
- *   drained      outstanding == 0 (at burial, the normal case, or after
- *                the last late put): the memmap is poisoned and freed
- *                (memmap_release; an altmap memmap is unmapped), at the
- *                burial itself or by the next reap, which runs in process
- *                context (memremap_bury(), devm_memremap_pages(), `pgmap`),
- *                after a grace period where puts may race.
- *   remembered   the grave keeps its addresses after that, for the fault
- *                report (memremap_explain_address()), until its slot is
- *                reused. A quarantined grave's slot is never reused.
+ *                get_page_unless_zero() is refused there too). The
+ *                references the pages held at that moment are the grave's
+ *                `outstanding` count.
+ *   kept         outstanding > 0: pins outlived the removal (quarantine).
+ *                The memmap stays where it is (RAM not handed back to the
+ *                allocator, an altmap memmap still mapped and its device
+ *                pages refused to a new pgmap), so the late puts find their
+ *                counts intact. Each late put is reported; the one that
+ *                takes a page's count to zero drops that page's pgmap
+ *                reference if the teardown still waits for it
+ *                (memremap.teardown=v4.12).
+ *   releasing    outstanding == 0 (at burial, the normal case, or after the
+ *                last late put, at the next reap: memremap_bury(),
+ *                devm_memremap_pages(), `pgmap`, all in process context):
+ *                found by no lookup; after a grace period where puts may
+ *                race, the memmap is poisoned and freed (memmap_release; an
+ *                altmap memmap unmapped).
+ *   gone         the grave keeps its addresses, for the fault report
+ *                (memremap_explain_address()), until its slot is reused.
+ *                A filling, kept or releasing grave is never reused.
  *
- * Locking: graveyard_lock (a spinlock, never taken from interrupts: the
- * late paths run from gets and puts of buried pages only) guards the
- * graves' fields. The page counts are atomics.
+ * Locking: graveyard_lock (a spinlock taken with interrupts off: the late
+ * paths may run inside fast GUP's walk) guards the graves' fields. The
+ * page counts are atomics.
  */
 #ifndef MM_MEMREMAP_GRAVEYARD_H
 #define MM_MEMREMAP_GRAVEYARD_H

@@ -32,7 +32,8 @@
  *     before the reference is taken. It pairs with the writer that clears
  *     that entry and then drops its reference with put_page() (release):
  *     either the walker sees the entry gone, or its reference is counted
- *     before the final put. On failure (count 0) it does nothing.
+ *     before the final put. On failure (count 0, or below zero: refused
+ *     and reported) it does nothing.
  *   - get_page() and page_ref_inc() are relaxed: the caller already holds
  *     a reference, so the page cannot be freed under it and nothing needs
  *     ordering against the increment.

@@ -90,6 +90,11 @@ static void flush_local(uint64_t start, uint64_t end)
 	}
 }
 
+bool tlb_shootdown_pending(unsigned int cpu)
+{
+	return __atomic_load_n(per_cpu_ptr(&tlb_request, cpu), __ATOMIC_ACQUIRE);
+}
+
 /* If a shootdown waits for this CPU, do it and acknowledge. Interrupts off. */
 static void answer_request(void)
 {

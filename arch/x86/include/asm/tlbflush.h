@@ -43,4 +43,8 @@ void flush_tlb_mm_range(const cpumask_t *cpus, uint64_t start, uint64_t end);
 /* The translations of [start, end) of the kernel half, on every CPU. */
 void flush_tlb_kernel_range(uint64_t start, uint64_t end);
 
+/* Does a shootdown wait for cpu's acknowledgement right now? (For tests
+ * that must see a walker with interrupts off hold one up.) */
+bool tlb_shootdown_pending(unsigned int cpu);
+
 #endif /* ASM_TLBFLUSH_H */
