@@ -9,6 +9,8 @@
 #   QEMU OVMF_CODE OVMF_VARS              the emulator and firmware
 #   SMP MEM NVDIMMS CMDLINE TIMEOUT       the machine `make run` boots
 #   V=1            show every command
+#   KTEST=n        build the kernel without its self-tests and benchmarks,
+#                  in build/ktest-n/ (make KTEST=n run boots it)
 #
 # The flags the build needs are kept apart (KERNEL_CFLAGS, ...) and always
 # added, so a user's CFLAGS can tune but not break the build.
@@ -47,13 +49,36 @@ Q := @
 say = @printf '  %-8s %s\n' $(1) $(2);
 endif
 
+# KTEST=n builds into its own folder unless told otherwise, so that a
+# build with tests and one without never share objects (the kernel's link
+# also depends on $(B)/ktest.config, which records KTEST).
+KTEST ?= y
+ifeq ($(KTEST),n)
+B := build/ktest-n
+else
 B := build
+endif
 
 # --- the kernel --------------------------------------------------------------
 
 KERNEL_DIRS := arch/x86 kernel lib mm drivers
 KERNEL_C    := $(sort $(shell find $(KERNEL_DIRS) -name '*.c' 2>/dev/null))
 KERNEL_ASM  := $(sort $(shell find $(KERNEL_DIRS) -name '*.asm' 2>/dev/null))
+# KTEST=n: the product alone, without the self-test harness (lib/ktest.c,
+# lib/bench.c), the tests (every tests/ folder, *_test.c) and the
+# benchmarks (*_bench.c); scripts/check-product checks that no other file
+# includes them.
+ifeq ($(KTEST),n)
+KERNEL_C    := $(filter-out lib/ktest.c lib/bench.c,$(sort $(shell find $(KERNEL_DIRS) \
+	-name '*.c' -not -path '*/tests/*' -not -name '*_bench.c' -not -name '*_test.c' \
+	2>/dev/null)))
+KERNEL_ASM  := $(sort $(shell find $(KERNEL_DIRS) -name '*.asm' -not -path '*/tests/*' 2>/dev/null))
+else ifneq ($(KTEST),y)
+$(error KTEST=$(KTEST): expected y or n)
+endif
+ifneq ($(and $(filter n,$(KTEST)),$(filter test bench,$(MAKECMDGOALS))),)
+$(error make $(filter test bench,$(MAKECMDGOALS)) needs the self-tests: drop KTEST=n (make test builds and boots the kernel without them too))
+endif
 KERNEL_OBJS := $(KERNEL_C:%.c=$(B)/kernel/%.o) $(KERNEL_ASM:%.asm=$(B)/kernel/%.asm.o)
 
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include 2>/dev/null)
@@ -119,7 +144,15 @@ $(B)/kallsyms%.o: $(B)/kallsyms%.c
 	$(call say,CC,$@)
 	$(Q)$(CC) $(KERNEL_CFLAGS) $(CFLAGS) -c $< -o $@
 
-$(B)/kernel.pass1.elf: $(KERNEL_OBJS) $(B)/kallsyms0.o linker.ld
+# Rewritten only when KTEST changes: a relink then drops or adds the tests.
+$(B)/ktest.config: FORCE
+	@mkdir -p $(B)
+	@echo 'KTEST=$(KTEST)' | cmp -s - $@ || echo 'KTEST=$(KTEST)' > $@
+
+.PHONY: FORCE
+FORCE:
+
+$(B)/kernel.pass1.elf: $(KERNEL_OBJS) $(B)/kallsyms0.o linker.ld $(B)/ktest.config
 	$(call say,LD,$@)
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(B)/kallsyms0.o
 
@@ -127,7 +160,7 @@ $(B)/kallsyms1.c: $(B)/kernel.pass1.elf scripts/kallsyms.py
 	$(call say,KSYMS,$@)
 	$(Q)$(NM) -n --defined-only $< | $(PYTHON) scripts/kallsyms.py > $@
 
-$(B)/kernel.elf: $(KERNEL_OBJS) $(B)/kallsyms1.o linker.ld
+$(B)/kernel.elf: $(KERNEL_OBJS) $(B)/kallsyms1.o linker.ld $(B)/ktest.config
 	$(call say,LD,$@)
 	$(Q)$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(B)/kallsyms1.o
 	$(Q)$(PYTHON) scripts/kallsyms.py --check $(B)/kernel.pass1.elf $@ --nm $(NM)
@@ -169,7 +202,7 @@ $(B)/BOOTX64.EFI: $(B)/boot/loader.so
 # lib/string.c is tested apart (its names would replace the C library's);
 # shell commands (*_cmd.c) are kernel glue around host-tested code; the
 # pmem benchmarks need an NVDIMM, which the host has not.
-HOST_EXCLUDE := lib/string.c drivers/pmem/pmem_bench.c \
+HOST_EXCLUDE := lib/string.c drivers/pmem/tests/pmem_bench.c \
 	$(shell find lib mm drivers -name '*_cmd.c' 2>/dev/null)
 HOST_GENERIC := $(filter-out $(HOST_EXCLUDE),$(sort $(shell find lib mm drivers -name '*.c' 2>/dev/null)))
 HOST_C       := $(HOST_GENERIC) $(sort $(wildcard tests/host/*.c))
@@ -277,22 +310,26 @@ deps:
 
 RUN_ARGS := --smp $(SMP) --mem $(MEM) --nvdimms "$(NVDIMMS)" \
 	$(if $(TIMEOUT),--timeout $(TIMEOUT)) --qemu $(QEMU) --ovmf-code $(OVMF_CODE) \
-	--ovmf-vars $(OVMF_VARS)
+	--ovmf-vars $(OVMF_VARS) --kernel $(B)/kernel.elf --loader $(B)/BOOTX64.EFI
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(PYTHON) tests/qemu-run $(RUN_ARGS) --cmdline "$(CMDLINE)" --log $(B)/run.log
 
+# test and bench judge build/ (tests/test-all, the benchmark boot) and
+# refuse KTEST=n (above); test also builds the kernel without its tests
+# into build/ktest-n, which tests/test-all boots once.
 test: deps
-	$(Q)$(MAKE) --no-print-directory all host-tests tsan-tests
-	$(Q)OBJCOPY=$(OBJCOPY) HOSTCC=$(HOSTCC) $(PYTHON) tests/test-all --qemu $(QEMU) --ovmf-code $(OVMF_CODE) \
+	$(Q)$(MAKE) --no-print-directory KTEST=y B=build all host-tests tsan-tests
+	$(Q)$(MAKE) --no-print-directory KTEST=n B=build/ktest-n kernel
+	$(Q)OBJCOPY=$(OBJCOPY) NM=$(NM) HOSTCC=$(HOSTCC) $(PYTHON) tests/test-all --qemu $(QEMU) --ovmf-code $(OVMF_CODE) \
 		--ovmf-vars $(OVMF_VARS)
 
 # Every benchmark in one boot (so ratios compare figures of the same boot),
 # then the report: build/bench.json and build/bench.md. Fails only if a
 # benchmark cannot run, never because a figure is slow.
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory KTEST=y B=build all
 	$(Q)$(PYTHON) tests/qemu-run --quiet --smp $(SMP) --mem $(MEM) --nvdimms "$(NVDIMMS)" \
 		--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
 		--timeout $(or $(TIMEOUT),600) --cmdline "ktest=none bench=* shell=off $(CMDLINE)" \
@@ -332,12 +369,14 @@ clean:
 help:
 	@echo 'make run     build, boot zdk in QEMU (OVMF + NVDIMM), run the boot self-tests, open the shell'
 	@echo 'make test    host tests (ASan/UBSan, TSan), loader image, runner, model, QEMU boots; ends with "N passed, N failed"'
+	@echo '             (it also builds and boots the kernel without its tests: build/ktest-n/kernel.elf)'
 	@echo 'make bench   run every benchmark in one boot; writes build/bench.json and build/bench.md'
 	@echo 'make tsan-tests   build/tsan/zdk-tsan-tests: the host tests under ThreadSanitizer'
 	@echo 'make host-bench   build/bench/zdk-host-bench: host benchmarks (percpu_ref vs atomic)'
 	@echo 'make model   check the ZONE_DEVICE protocol model with SPIN (every variant)'
 	@echo 'make gdb     boot QEMU waiting for gdb and attach gdb with symbols'
 	@echo 'make all     build build/kernel.elf and build/BOOTX64.EFI'
+	@echo 'make KTEST=n all   the same without the self-tests, benchmarks and harness, in build/ktest-n'
 	@echo 'make clean   remove build/'
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

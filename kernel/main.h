@@ -6,6 +6,7 @@
 #ifndef KERNEL_MAIN_H
 #define KERNEL_MAIN_H
 
+#include <stdint.h>
 #include <lib/compiler.h>
 
 __noreturn void start_kernel(void);
@@ -13,5 +14,7 @@ __noreturn void start_kernel(void);
 struct cmdline;
 /* The parsed kernel command line (valid once start_kernel has begun). */
 const struct cmdline *kernel_cmdline(void);
+/* Nanoseconds from the loader's entry to the boot stages (0 before). */
+uint64_t kernel_ready_ns(void);
 
 #endif /* KERNEL_MAIN_H */

@@ -3,15 +3,16 @@
  *
  * panic() explains (message, caller, backtrace) and calls die(); the CPU
  * exception handler explains in its own way (registers, CR2) and calls
- * die() too. die() reports the running self-test, prints the CRASH
+ * die() too. die() tells the boot stages (a running self-test closes its
+ * report, kernel/boot_stage.h), prints the CRASH
  * verdict and leaves QEMU. A second fatal error while dying (a fault in
  * the reporting itself) skips straight to the exit, so a run can never
  * hang here.
  */
+#include <kernel/boot_stage.h>
 #include <kernel/panic.h>
 #include <kernel/verdict.h>
 #include <lib/bug.h>
-#include <lib/ktest.h>
 #include <lib/printk.h>
 #include <lib/vsprintf.h>
 #include <asm/cpu.h>
@@ -26,7 +27,7 @@ void die(const char *reason)
 		arch_debug_exit(VERDICT_CRASH);
 	dying = true;
 
-	ktest_crash(reason);
+	boot_stages_dying(reason);	/* a running self-test closes its report */
 	verdict_exit(VERDICT_CRASH, reason);
 }
 

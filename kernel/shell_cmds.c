@@ -7,9 +7,7 @@
 #include <kernel/shell.h>
 #include <kernel/timer.h>
 #include <kernel/version.h>
-#include <lib/bench.h>
 #include <lib/cmdline.h>
-#include <lib/ktest.h>
 #include <lib/printk.h>
 #include <lib/vsprintf.h>
 #include <lib/string.h>
@@ -83,49 +81,6 @@ static int cmd_log(int argc, char **argv)
 	return 0;
 }
 SHELL_COMMAND(log, "", "replay the kernel log", cmd_log);
-
-static int cmd_ktest(int argc, char **argv)
-{
-	const char *globs = argc > 1 ? argv[1] : "*";
-	unsigned long repeat = 1;
-	struct ktest_totals tot;
-
-	if (argc > 3)
-		return shell_usage_error(argv, "too many arguments");
-	if (argc > 1 && !strcmp(argv[1], "-l")) {
-		ktest_list();
-		return 0;
-	}
-	if (argc > 2 && (parse_ulong(argv[2], &repeat) < 0 || repeat == 0))
-		return shell_usage_error(argv, "'%s' is not a repeat count", argv[2]);
-	if (!ktest_globs_match_any(globs))
-		return shell_usage_error(argv, "'%s' selects no test (ktest -l lists them)", globs);
-	ktest_run(globs, (unsigned int)repeat, &tot);
-	kprintf("ktest: %u passed, %u failed, %u skipped\n",
-		tot.passed, tot.failed, tot.skipped);
-	return tot.failed ? 1 : 0;
-}
-SHELL_COMMAND(ktest, "[GLOBS|-l] [REPEAT]", "run self-tests (default all) or list them", cmd_ktest);
-
-static int cmd_bench(int argc, char **argv)
-{
-	const char *globs = argc > 1 ? argv[1] : "*";
-	unsigned int ran;
-	int failed;
-
-	if (argc > 2)
-		return shell_usage_error(argv, "too many arguments");
-	if (argc > 1 && !strcmp(argv[1], "-l")) {
-		bench_list();
-		return 0;
-	}
-	if (!bench_globs_match_any(globs))
-		return shell_usage_error(argv, "'%s' selects no benchmark (bench -l lists them)", globs);
-	failed = bench_run_all(globs, &ran);
-	kprintf("bench: %u ran, %d could not run\n", ran, failed);
-	return failed ? 1 : 0;
-}
-SHELL_COMMAND(bench, "[GLOBS|-l]", "run benchmarks (default all) or list them", cmd_bench);
 
 static int cmd_poweroff(int argc, char **argv)
 {

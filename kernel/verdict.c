@@ -8,7 +8,7 @@
 
 static enum verdict last = VERDICT_PASS;
 
-static const char *verdict_word(enum verdict v)
+const char *verdict_word(enum verdict v)
 {
 	switch (v) {
 	case VERDICT_PASS:	return "PASS";

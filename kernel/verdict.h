@@ -23,6 +23,8 @@ enum verdict {
 	VERDICT_CRASH = 0x12,
 };
 
+/* "PASS", "FAIL" or "CRASH". */
+const char *verdict_word(enum verdict v);
 /* Print the verdict line only (the run continues, e.g. into the shell). */
 void verdict_print(enum verdict v, const char *detail);
 /* Print the verdict line and leave QEMU with its code. */

@@ -11,6 +11,7 @@
  */
 #include <lib/bench.h>
 #include <lib/errno.h>
+#include <lib/glob.h>
 #include <lib/ktest.h>
 #include <lib/printk.h>
 #include <lib/string.h>

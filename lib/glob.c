@@ -1,5 +1,5 @@
 /*
- * glob_match(): the shell-style matcher behind test selection.
+ * glob_match(): the shell-style matcher (lib/glob.h).
  *
  * '*' matches any run of characters (also none), '?' exactly one, and
  * every other character itself. There are no classes and no escapes.
@@ -11,7 +11,8 @@
  * need to be revisited, because the last star can absorb anything they
  * could, so the loop is iterative and uses O(1) memory.
  */
-#include <lib/ktest.h>
+#include <stddef.h>
+#include <lib/glob.h>
 
 bool glob_match(const char *pattern, const char *str)
 {

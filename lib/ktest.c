@@ -15,6 +15,7 @@
  * overlap). `run` below is that run's state; `current` is the case in
  * progress, if any.
  */
+#include <lib/glob.h>
 #include <lib/ktest.h>
 #include <lib/printk.h>
 #include <lib/vsprintf.h>

@@ -113,9 +113,6 @@ struct ktest *ktest_current(void);
  */
 bool ktest_crash(const char *reason);
 
-/* Shell glob: '*' any run, '?' one character. */
-bool glob_match(const char *pattern, const char *str);
-
 /* --- reporting from cases -------------------------------------------- */
 
 __printf(2, 3) void ktest_log(struct ktest *t, const char *fmt, ...);

@@ -1,13 +1,13 @@
 /*
- * devm_memremap_pages() and its teardown, the pfn -> dev_pagemap lookup,
+ * memremap_pages() and its teardown, the pfn -> dev_pagemap lookup,
  * and the device-page branch of __put_page (see mm/memremap.h for the
  * rule, the order and the life story).
  *
  * Setup builds the range step by step, each step undone by
  * memremap_undo() from the recorded progress, so a failure at any step
- * leaves nothing behind. The teardown is memunmap_pages(), which devres
- * runs at unbind: kill, put every pfn, wait for zero, then remove. The
- * teaching modes (mm/memremap_modes.h), copied into each pgmap at setup,
+ * leaves nothing behind. The teardown is memunmap_pages(), which the
+ * owner runs (a device's devres at unbind: drivers/base/devm_memremap.c):
+ * kill, put every pfn, wait for zero, then remove. The teaching modes (mm/memremap_modes.h), copied into each pgmap at setup,
  * bend it: zone_device.refs=legacy|regression take no per-page references
  * and skip the put loop; memremap.teardown=v4.12 removes before the wait.
  *
@@ -15,8 +15,6 @@
  * the host, a thread yields instead), announcing itself every 5 s;
  * `pgmap` shows WAITING and the outstanding count meanwhile.
  */
-#include <drivers/base/device.h>
-#include <drivers/base/devres.h>
 #include <kernel/rcu.h>
 #include <lib/bug.h>
 #include <lib/err.h>
@@ -40,9 +38,7 @@ unsigned long zone_device_page_frees;
 
 const char *pgmap_name(const struct dev_pagemap *pgmap)
 {
-	if (pgmap->name)
-		return pgmap->name;
-	return pgmap->dev ? pgmap->dev->name : "pgmap";
+	return pgmap->name ? pgmap->name : "pgmap";
 }
 
 const char *pgmap_state_name(int state)
@@ -251,14 +247,9 @@ static bool overlaps_ram(phys_addr_t start, phys_addr_t end)
 	return false;	/* a boot memmap section: sparse_add_section says -EEXIST */
 }
 
-static void memremap_release(void *data)
+void *memremap_pages(struct dev_pagemap *pgmap)
 {
-	memunmap_pages(data);
-}
-
-void *devm_memremap_pages(struct device *dev, struct dev_pagemap *pgmap)
-{
-	const char *name = pgmap->name ? pgmap->name : (dev ? dev->name : "pgmap");
+	const char *name = pgmap_name(pgmap);
 	uint64_t size = pgmap->end - pgmap->start + 1;
 	unsigned long pfn, nr, memmap_pages;
 	unsigned int pieces = 0;
@@ -290,7 +281,6 @@ void *devm_memremap_pages(struct device *dev, struct dev_pagemap *pgmap)
 	}
 	memremap_modes_init();		/* the boot parameters, read once */
 	pgmap->modes = memremap_modes;
-	pgmap->dev = dev;
 	pgmap->slot = -1;
 	pgmap->released = false;
 	pgmap->kill_confirmed = false;
@@ -388,11 +378,6 @@ void *devm_memremap_pages(struct device *dev, struct dev_pagemap *pgmap)
 	__atomic_store_n(&slots[slot], pgmap, __ATOMIC_RELEASE);
 	spin_unlock(&pgmap_lock);
 
-	if (dev) {
-		err = devm_add_action_or_reset(dev, memremap_release, pgmap);
-		if (err)
-			return ERR_PTR(err);	/* the teardown ran */
-	}
 	pr_info("memremap: %s: %#llx-%#llx, %lu pages, memmap %llu KiB in %s", name,
 		(unsigned long long)pgmap->start, (unsigned long long)pgmap->end,
 		pgmap->nr_pages, (unsigned long long)(pgmap->memmap_bytes >> 10),
@@ -425,7 +410,7 @@ static void wait_for_zero(struct dev_pagemap *pgmap)
 	wait_for_completion(&pgmap->confirmed);
 	/*
 	 * The switch confirms before it drops the reference it holds for
-	 * itself (lib/percpu_ref.c), so right after the confirmation the
+	 * itself (mm/percpu_ref.c), so right after the confirmation the
 	 * count may still include it. The switch is an RCU callback:
 	 * rcu_barrier() returns once it has returned, put included.
 	 */

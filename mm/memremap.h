@@ -2,7 +2,7 @@
  * ZONE_DEVICE: struct pages for a device range (persistent memory), and
  * the single dev_pagemap reference per live device page.
  *
- * Design. devm_memremap_pages() gives a device range struct pages in a
+ * Design. memremap_pages() gives a device range struct pages in a
  * memmap of its own (in RAM, or on the device through an altmap), marks
  * every usable page ZONE_DEVICE with page->pgmap, starts each at refcount
  * 1 (the device's hold) and takes ONE reference on the pgmap's percpu_ref
@@ -32,18 +32,18 @@
  *
  * The life story of a dev_pagemap:
  *   UNUSED   the owner fills range (and altmap_reserve / MEMREMAP_ALTMAP);
- *   LIVE     devm_memremap_pages() succeeded: mapped, memmap built, pages
- *            initialised, refs taken, published, release registered;
+ *   LIVE     memremap_pages() succeeded: mapped, memmap built, pages
+ *            initialised, refs taken, published;
  *   DYING    teardown step 1-2 done: the ref is dead, the device's holds
  *            are dropped;
  *   WAITING  step 3: pinned pages remain (`pgmap` shows how many);
  *   DEAD     step 4: unpublished, unmapped, the memmap in the graveyard
  *            (freed, or quarantined while a teaching mode's pins hold it).
- *            The struct may be reused for a new devm_memremap_pages().
+ *            The struct may be reused for a new memremap_pages().
  *
  * Field legend:
- *   (o) set by the owner before devm_memremap_pages(), read-only after;
- *   (i) set by devm_memremap_pages() before publication, read-only after;
+ *   (o) set by the owner before memremap_pages(), read-only after;
+ *   (i) set by memremap_pages() before publication, read-only after;
  *   (a) atomic;
  *   (L) under pgmap_lock;
  *   (t) written by the teardown only, read once it is over (or racily,
@@ -54,12 +54,11 @@
 
 #include <lib/compiler.h>
 #include <kernel/completion.h>
-#include <lib/percpu_ref.h>
+#include <mm/percpu_ref.h>
 #include <mm/memmap.h>
 #include <mm/memremap_modes.h>
 #include <mm/vmap.h>
 
-struct device;
 struct page;
 
 #define MAX_PGMAPS		16
@@ -74,8 +73,7 @@ struct dev_pagemap {
 	phys_addr_t end;		/* (o) last byte (inclusive) */
 	unsigned int flags;		/* (o) MEMREMAP_* */
 	unsigned long altmap_reserve;	/* (o) altmap: pages kept out (labels) */
-	const char *name;		/* (o) for messages; NULL: the device's */
-	struct device *dev;		/* (i) the owner (devres) */
+	const char *name;		/* (o) for messages; NULL: "pgmap" */
 	struct vmem_altmap altmap;	/* (i) with MEMREMAP_ALTMAP */
 	void *virt;			/* (i) the write-back mapping of start */
 	unsigned long pfn_first;	/* (i) first usable pfn (after altmap) */
@@ -101,13 +99,15 @@ struct dev_pagemap {
 /* --- the API -------------------------------------------------------------- */
 
 /*
- * Map pgmap->start..end and give it struct pages (see above); register
- * the teardown with devres of dev. Returns the kernel address of start,
- * or an ERR_PTR: -EINVAL (bad range or flags), -EEXIST (overlaps RAM or
- * another pgmap), -ENOMEM (mapping, memmap, ref, devres). On failure
- * nothing is left behind.
+ * Map pgmap->start..end and give it struct pages (see above). Returns
+ * the kernel address of start, or an ERR_PTR: -EINVAL (bad range or
+ * flags), -EEXIST (overlaps RAM or another pgmap), -EBUSY (its device
+ * pages still hold a quarantined memmap), -ENOMEM (mapping, memmap, ref).
+ * On failure nothing is left behind. The owner calls memunmap_pages()
+ * (a device through devres: devm_memremap_pages(),
+ * drivers/base/devm_memremap.h).
  */
-void *devm_memremap_pages(struct device *dev, struct dev_pagemap *pgmap);
+void *memremap_pages(struct dev_pagemap *pgmap);
 /* The teardown now (what devres runs at unbind); may wait for pins. */
 void memunmap_pages(struct dev_pagemap *pgmap);
 

@@ -3,6 +3,7 @@
  * burial with biased counts, quarantine while late references are held,
  * the late get/put reports, reaping, and the fault report's explanation.
  */
+#include <kernel/fault_explain.h>
 #include <kernel/rcu.h>
 #include <lib/bug.h>
 #include <lib/errno.h>
@@ -67,6 +68,7 @@ static struct grave {
 static unsigned int next_grave;		/* (G) the slot to try first */
 static unsigned long burials;		/* (G) burials so far */
 unsigned long memremap_late_accesses;	/* atomic */
+void (*memremap_bury_window)(const struct page *memmap, unsigned long nr);
 
 /* Does g hold page's struct page, for the late paths? (G) */
 static bool holds(const struct grave *g, const struct page *page)
@@ -192,6 +194,13 @@ void memremap_bury(struct dev_pagemap *pgmap, unsigned long pfn, unsigned long n
 	unlock_graves(irq);
 	b->memmap = mem.memmap;
 	b->bytes = mem.bytes;
+	{
+		void (*window)(const struct page *, unsigned long) =
+			__atomic_load_n(&memremap_bury_window, __ATOMIC_ACQUIRE);
+
+		if (unlikely(window))
+			window(mem.memmap, nr);
+	}
 
 	/*
 	 * The bias, page by page, atomically: a put that came before it was an
@@ -397,3 +406,8 @@ bool memremap_explain_address(unsigned long addr)
 			 best->pfn + ((addr - best->virt) >> PAGE_SHIFT), best->name);
 	return true;
 }
+
+static const struct fault_explainer graveyard_explainer = {
+	.name = "memremap graveyard", .explain = memremap_explain_address,
+};
+FAULT_EXPLAINER(graveyard_explainer);

@@ -34,7 +34,7 @@
  *                (memremap.teardown=v4.12).
  *   releasing    outstanding == 0 (at burial, the normal case, or after the
  *                last late put, at the next reap: memremap_bury(),
- *                devm_memremap_pages(), `pgmap`, all in process context):
+ *                memremap_pages(), `pgmap`, all in process context):
  *                found by no lookup; after a grace period where puts may
  *                race, the memmap is poisoned and freed (memmap_release; an
  *                altmap memmap unmapped).
@@ -94,6 +94,14 @@ struct burial {
 };
 void memremap_bury(struct dev_pagemap *pgmap, unsigned long pfn, unsigned long nr,
 		   unsigned int flags, struct burial *b);
+/*
+ * A test's window (NULL otherwise): called by memremap_bury() with the
+ * section's memmap taken from the lookups and its counts not yet biased,
+ * in the teardown's context. A put made from another CPU meanwhile is an
+ * ordinary one on a memmap that is already being buried.
+ */
+extern void (*memremap_bury_window)(const struct page *memmap, unsigned long nr);
+
 /* Stop dropping pgmap references for pgmap's graves (its wait is over). */
 void memremap_graves_stop_waiting(struct dev_pagemap *pgmap);
 
@@ -127,9 +135,10 @@ struct graveyard_stats {
 void memremap_graveyard_stats(struct graveyard_stats *st);
 
 /*
- * For the kernel's fault report: if addr lies in the memmap or the
- * mapping of a torn-down pgmap, print which pfn of which device it was
- * and return true. Any context; takes no lock.
+ * For the kernel's fault report (registered as a fault explainer,
+ * kernel/fault_explain.h): if addr lies in the memmap or the mapping of a
+ * torn-down pgmap, print which pfn of which device it was and return
+ * true. Any context; takes no lock.
  */
 bool memremap_explain_address(unsigned long addr);
 

@@ -23,7 +23,7 @@
  * hooked modes it is no state the kernel ever shipped, so it is refused
  * (the teardown stays fixed).
  *
- * Life of the modes: parsed once, at the first devm_memremap_pages() (or
+ * Life of the modes: parsed once, at the first memremap_pages() (or
  * the first `pgmap` command), from the loader's command line; applied to
  * the globals below; each pgmap copies them at setup and keeps its copy
  * until it is torn down. The globals never change afterwards.
@@ -73,7 +73,7 @@ int memremap_modes_parse(const struct cmdline *cl, struct memremap_modes *m);
 /*
  * Once: parse the loader's command line and apply the result (the
  * globals, the hooks flag of mm/page_ref.h, one warning per teaching mode
- * in force); later calls return at once. Callers: devm_memremap_pages()
+ * in force); later calls return at once. Callers: memremap_pages()
  * before its first pgmap exists (so no device page sees the hooks flag
  * change) and the `pgmap` command.
  */

@@ -18,12 +18,11 @@
  * may lie on the device, unmapped at removal). A range being torn down is
  * reported from its reference count alone, its memmap left unread.
  */
-#include <drivers/base/device.h>
 #include <kernel/shell.h>
 #include <kernel/timer.h>
 #include <lib/cmdline.h>
 #include <lib/ktime.h>
-#include <lib/percpu_ref.h>
+#include <mm/percpu_ref.h>
 #include <lib/printk.h>
 #include <lib/string.h>
 #include <mm/memremap.h>
@@ -48,11 +47,6 @@ static long live_pages_held(struct dev_pagemap *p)
 	return n;
 }
 
-static const char *pgmap_label(const struct dev_pagemap *p)
-{
-	return p->name ? p->name : (p->dev ? p->dev->name : "?");
-}
-
 /* The state of the pgmap called name now, PGMAP_GONE if there is none. */
 static int pgmap_state_of(const char *name)
 {
@@ -60,7 +54,7 @@ static int pgmap_state_of(const char *name)
 	unsigned int n = pgmap_snapshot(all, MAX_PGMAPS);
 
 	for (unsigned int i = 0; i < n; i++)
-		if (!strcmp(pgmap_label(all[i]), name))
+		if (!strcmp(pgmap_name(all[i]), name))
 			return __atomic_load_n(&all[i]->state, __ATOMIC_ACQUIRE);
 	return PGMAP_GONE;
 }
@@ -139,7 +133,7 @@ static int cmd_pgmap(int argc, char **argv)
 		long live = state == PGMAP_LIVE ? live_pages_held(p) : -1;
 
 		kprintf("%-12s %#llx-%#llx %-7s %9llu %8lu  %-8s ",
-			p->name ? p->name : (p->dev ? p->dev->name : "?"),
+			pgmap_name(p),
 			(unsigned long long)p->start, (unsigned long long)p->end,
 			(p->flags & MEMREMAP_ALTMAP) ? "device" : "RAM",
 			(unsigned long long)(p->memmap_bytes >> 10), p->nr_pages,
@@ -198,8 +192,7 @@ static int cmd_page(int argc, char **argv)
 	kprintf("pfn %#lx: flags %#lx (%s) zone %u refcount %d", pfn, page_flags(page),
 		flags, page_zone_id(page), page_ref_count(page));
 	if (is_zone_device_page(page) && page->pgmap)
-		kprintf(" pgmap %s (%s)", page->pgmap->name ? page->pgmap->name :
-			(page->pgmap->dev ? page->pgmap->dev->name : "?"),
+		kprintf(" pgmap %s (%s)", pgmap_name(page->pgmap),
 			pgmap_state_name(page->pgmap->state));
 	kprintf("\n");
 	put_held(held);

@@ -13,6 +13,7 @@
 #include <lib/compiler.h>
 #include <lib/printk.h>
 #include <lib/vsprintf.h>
+#include <boot/bootinfo.h>
 #include <asm/efi_memmap.h>
 #include <asm/page.h>
 

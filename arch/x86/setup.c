@@ -27,6 +27,7 @@
 #include <boot/bootinfo.h>
 #include <mm/memblock.h>
 #include <asm/efi_memmap.h>
+#include <asm/layout.h>
 #include <asm/page.h>
 #include <asm/platform.h>
 #include <asm/cpu.h>
@@ -37,6 +38,10 @@
 #include "gdt.h"
 #include "idt.h"
 #include "mm_fault.h"
+
+/* The loader and the kernel agree on where things are (asm/ stays free of boot/). */
+_Static_assert(DIRECT_MAP_BASE == BOOT_DIRECT_MAP_BASE, "the loader's direct map is the kernel's");
+_Static_assert(KERNEL_IMAGE_START == BOOT_KERNEL_VIRT_BASE, "the kernel is linked where it is loaded");
 #include "paging.h"
 #include "serial.h"
 #include "tsc.h"

@@ -20,7 +20,7 @@
 #include <lib/string.h>
 #include <kernel/panic.h>
 #include <kernel/verdict.h>
-#include <mm/memremap_graveyard.h>
+#include <kernel/fault_explain.h>
 #include <asm/ctrlregs.h>
 #include <asm/platform.h>
 #include "serial.h"
@@ -133,6 +133,8 @@ static void print_registers(const struct pt_regs *r, uint64_t cr2)
 		 read_cr0(), cr2, read_cr3(), read_cr4());
 }
 
+void (*x86_fault_catcher)(const struct pt_regs *regs, uint64_t cr2);
+
 __noreturn void x86_fatal_exception(struct pt_regs *regs)
 {
 	static bool reporting;
@@ -140,7 +142,13 @@ __noreturn void x86_fatal_exception(struct pt_regs *regs)
 	uint64_t vec = regs->vector;
 	char reason[160];
 
-	fault_fixture_catch(regs, cr2);
+	{
+		void (*catcher)(const struct pt_regs *, uint64_t) =
+			__atomic_load_n(&x86_fault_catcher, __ATOMIC_ACQUIRE);
+
+		if (catcher)
+			catcher(regs, cr2);
+	}
 	if (reporting)
 		nested_fault(regs);
 	reporting = true;
@@ -156,7 +164,7 @@ __noreturn void x86_fatal_exception(struct pt_regs *regs)
 	if ((vec == X86_TRAP_PF || vec == X86_TRAP_DF) && stack_guard_page(cr2))
 		pr_emerg("CR2 0x%lx is a stack guard page: a kernel stack overflowed", cr2);
 	if (vec == X86_TRAP_PF)
-		memremap_explain_address(cr2);	/* a device range removed under a user */
+		fault_explain(cr2);	/* e.g. a device range removed under a user */
 	print_registers(regs, cr2);
 	dump_stack_regs(regs);
 

@@ -45,11 +45,13 @@ enum x86_trap {
 void x86_exception(struct pt_regs *regs);
 
 /*
- * fault_fixture.c: if a fault fixture is armed and wants this fault,
- * record it and resume in fault_fixture_run() (does not return);
- * otherwise return and let the caller report it.
+ * A catcher the fatal-exception path asks first (NULL: none). The fault
+ * fixture of the self-tests (arch/x86/tests/fault_fixture.c) installs
+ * itself here on first use: if it is armed and wants this fault it
+ * records it and resumes in fault_fixture_run() (does not return);
+ * otherwise it returns and the fault is reported as usual.
  */
-void fault_fixture_catch(const struct pt_regs *regs, uint64_t cr2);
+extern void (*x86_fault_catcher)(const struct pt_regs *regs, uint64_t cr2);
 
 /*
  * Print everything known about regs (exception, error code, CR2,

@@ -14,6 +14,7 @@
  * records its step in pmem->events so the tests can check the order.
  */
 #include <drivers/acpi/actbl_nfit.h>
+#include <drivers/base/devm_memremap.h>
 #include <drivers/base/devres.h>
 #include <drivers/pmem/pmem.h>
 #include <lib/bug.h>

@@ -38,14 +38,14 @@
  *   (a) atomic
  *   (f) under the freeze lock (freeze_lock, for writing)
  *   (p) per-CPU counters: this_cpu ops by I/O, summed for display
- *   q_usage_counter: see lib/percpu_ref.h
+ *   q_usage_counter: see mm/percpu_ref.h
  */
 #ifndef DRIVERS_PMEM_QUEUE_H
 #define DRIVERS_PMEM_QUEUE_H
 
 #include <kernel/rwsem.h>
 #include <kernel/wait.h>
-#include <lib/percpu_ref.h>
+#include <mm/percpu_ref.h>
 
 struct request_queue {
 	const char *name;			/* (i) the device's, for messages */

@@ -45,8 +45,8 @@
 #define A		0x40000000UL
 #define WATCHDOG_MS	60000
 #define RACE_PAGES	16
-#define RACE_ROUNDS	5000	/* map/unmap rounds of gup_fast_races_munmap */
-#define RACE_CALLS	20000	/* ... and at least this many GUP calls meanwhile */
+#define RACE_ROUNDS	1000	/* map/unmap rounds of gup_fast_races_munmap */
+#define RACE_CALLS	10000	/* ... and at least this many GUP calls meanwhile */
 #define WALK_AFTER	1000	/* walks once the shootdown is seen waiting */
 
 static unsigned int second_cpu(struct ktest *t)

@@ -10,7 +10,7 @@
  */
 #include <lib/bench.h>
 #include <lib/errno.h>
-#include <lib/percpu_ref.h>
+#include <mm/percpu_ref.h>
 #include <asm/cpu.h>
 
 #define PAIRS	100000

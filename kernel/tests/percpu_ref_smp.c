@@ -23,7 +23,7 @@
 #include <lib/err.h>
 #include <lib/errno.h>
 #include <lib/ktest.h>
-#include <lib/percpu_ref.h>
+#include <mm/percpu_ref.h>
 #include <asm/cpu.h>
 
 #define HAMMER_MS	1000

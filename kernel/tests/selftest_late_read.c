@@ -35,7 +35,7 @@ static void late_read_is_explained(struct ktest *t)
 	late_pgmap.start = phys;
 	late_pgmap.end = phys + LATE_SIZE - 1;
 	late_pgmap.name = "late-read";
-	stale = devm_memremap_pages(NULL, &late_pgmap);
+	stale = memremap_pages(&late_pgmap);
 	ASSERT_FALSE(t, IS_ERR(stale));
 	stale += 4096 / sizeof(*stale) * 5;		/* pfn 5 of the range */
 	memunmap_pages(&late_pgmap);

@@ -3,6 +3,7 @@
  * '*' in every position, backtracking, and a pattern that would take
  * exponential time in a naive recursive matcher.
  */
+#include <lib/glob.h>
 #include <lib/ktest.h>
 
 static void literal(struct ktest *t)

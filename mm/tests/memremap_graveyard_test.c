@@ -23,7 +23,7 @@
 #include <lib/errno.h>
 #include <lib/ktest.h>
 #include <lib/ktime.h>
-#include <lib/percpu_ref.h>
+#include <mm/percpu_ref.h>
 #include <lib/string.h>
 #include <mm/memremap.h>
 #include <mm/memremap_graveyard.h>
@@ -114,7 +114,7 @@ static void g_map(struct ktest *t, unsigned int flags)
 	gpgmap.flags = flags;
 	gpgmap.altmap_reserve = flags ? G_RESERVE : 0;
 	gpgmap.name = "grave-test";
-	virt = devm_memremap_pages(NULL, &gpgmap);
+	virt = memremap_pages(&gpgmap);
 	ASSERT_FALSE(t, IS_ERR(virt));
 	gpgmap.modes.teardown = MEMREMAP_TEARDOWN_V4_12;
 }
@@ -313,7 +313,7 @@ G_TEST(altmap_grave_blocks_the_range_until_drained)
 	gpgmap.flags = MEMREMAP_ALTMAP;
 	gpgmap.altmap_reserve = G_RESERVE;
 	gpgmap.name = "grave-test";
-	virt = devm_memremap_pages(NULL, &gpgmap);
+	virt = memremap_pages(&gpgmap);
 	EXPECT_FALSE(t, IS_ERR(virt));
 	if (!IS_ERR(virt)) {
 		struct page *p = pin_without_pgmap_ref(&gpgmap, 3);
@@ -324,11 +324,11 @@ G_TEST(altmap_grave_blocks_the_range_until_drained)
 		again.start = g_phys;
 		again.end = g_phys + G_SIZE - 1;
 		again.name = "grave-again";
-		EXPECT_EQ(t, PTR_ERR(devm_memremap_pages(NULL, &again)), -EBUSY);
+		EXPECT_EQ(t, PTR_ERR(memremap_pages(&again)), -EBUSY);
 		/* the memmap is still mapped: the late put finds its count */
 		EXPECT_EQ(t, page_ref_count(p), GRAVE_REF_BIAS + 1);
 		put_page(p);				/* late */
-		virt = devm_memremap_pages(NULL, &again);	/* reaps first */
+		virt = memremap_pages(&again);	/* reaps first */
 		EXPECT_FALSE(t, IS_ERR(virt));
 		if (!IS_ERR(virt))
 			memunmap_pages(&again);
@@ -339,102 +339,120 @@ G_TEST(altmap_grave_blocks_the_range_until_drained)
 
 /* --- puts racing the burial ---------------------------------------------------- */
 
-#define RACE_PINS	256
-#define RACE_CYCLES	100
-
-/* One teardown's puts on another CPU: counted as ordinary or late. */
+/*
+ * Two pinned pages, A and B, and a thread (on CPU 1 if there is one)
+ * that puts them while the teardown buries their memmap (memremap_bury_window holds the
+ * burial between taking the section and biasing the counts): A is put in
+ * that window, an ordinary put on a memmap already gone from the lookups;
+ * B once its count is biased, a late put. Written by the thread, read
+ * after the join.
+ */
 static struct racing_puts {
-	struct page *page[RACE_PINS];
-	unsigned int ordinary, late;	/* written by the thread, read after the join */
-	bool never_started;		/* the burial never began (watchdog) */
+	struct page *a, *b;
+	int window_open;		/* the burial is in the window */
+	int a_done;			/* A was put */
+	bool a_late, b_late;		/* which of them the graveyard saw */
+	bool timed_out;			/* a watchdog ended a wait */
 } rp;
 
-static int put_while_burying(void *arg)
+static bool wait_flag_ns(int *flag, uint64_t ns)
 {
-	struct page *sentinel = rp.page[0] + 1;		/* not pinned */
 	uint64_t start = ktime_get_ns();
 
-	(void)arg;
-	/*
-	 * Until the bias reaches the sentinel, near the start of the memmap:
-	 * then put from the far end, towards the bias coming up. Read under
-	 * RCU: a memmap whose pins all went before the bias is freed after
-	 * a grace period.
-	 */
-	rcu_read_lock();
-	while (page_ref_count(sentinel) >= 0)
-		if (ktime_get_ns() - start > G_WATCHDOG_NS) {
-			rcu_read_unlock();
-			rp.never_started = true;
-			return 0;
-		}
-	rcu_read_unlock();
-	for (unsigned int i = RACE_PINS; i-- > 0;) {
-		unsigned long late0 = __atomic_load_n(&memremap_late_accesses, __ATOMIC_RELAXED);
-
-		put_page(rp.page[i]);
-		if (__atomic_load_n(&memremap_late_accesses, __ATOMIC_RELAXED) != late0)
-			rp.late++;
+	while (!__atomic_load_n(flag, __ATOMIC_ACQUIRE))
+		if (ktime_get_ns() - start > ns)
+			return false;
 		else
-			rp.ordinary++;
+			msleep(1);
+	return true;
+}
+
+/* In the teardown: let the thread put A before any count is biased. */
+static void hold_burial_for_a(const struct page *memmap, unsigned long nr)
+{
+	if (rp.a < memmap || rp.a >= memmap + nr)
+		return;
+	__atomic_store_n(&rp.window_open, 1, __ATOMIC_RELEASE);
+	if (!wait_flag_ns(&rp.a_done, G_WATCHDOG_NS))
+		rp.timed_out = true;
+}
+
+static int put_across_the_burial(void *arg)
+{
+	uint64_t start = ktime_get_ns();
+	unsigned long late;
+
+	(void)arg;
+	if (!wait_flag_ns(&rp.window_open, G_WATCHDOG_NS)) {
+		/* fail, but put the pins: the v4.12 wait would never end */
+		rp.timed_out = true;
+		put_page(rp.a);
+		put_page(rp.b);
+		return 0;
 	}
+	late = __atomic_load_n(&memremap_late_accesses, __ATOMIC_RELAXED);
+	put_page(rp.a);		/* before the bias: ordinary */
+	rp.a_late = __atomic_load_n(&memremap_late_accesses, __ATOMIC_RELAXED) != late;
+	__atomic_store_n(&rp.a_done, 1, __ATOMIC_RELEASE);
+	/* B is pinned, so its memmap is kept: reading its count is safe */
+	while (page_ref_count(rp.b) >= 0)
+		if (ktime_get_ns() - start > G_WATCHDOG_NS) {
+			rp.timed_out = true;
+			break;		/* put B anyway, so the teardown ends */
+		} else {
+			msleep(1);
+		}
+	late = __atomic_load_n(&memremap_late_accesses, __ATOMIC_RELAXED);
+	put_page(rp.b);		/* after it: late */
+	rp.b_late = __atomic_load_n(&memremap_late_accesses, __ATOMIC_RELAXED) != late;
 	return 0;
 }
 
 /*
- * Puts on another CPU while the v4.12 teardown buries the pages they pin,
- * in the teaching modes' put path (an RCU section, so the memmap of pages
- * put just before the bias is freed only after them): every put is either
- * ordinary or late, the teardown ends, nothing leaks. Repeated until one
- * teardown saw both kinds: puts before and after the bias, i.e. across
- * the burial. ASan and TSan check the memory on the host.
+ * Puts from another thread on both sides of the burial, in the teaching
+ * modes' put path (an RCU section; the host runs it under ASan and TSan): the
+ * one in the burial's window is ordinary and drops its page's pgmap
+ * reference itself, the one after the bias is late and drops it through
+ * the grave; the v4.12 wait ends, nothing is left held.
  */
-G_TEST(puts_racing_the_burial_are_ordinary_or_late)
+G_TEST(puts_across_the_burial_are_ordinary_then_late)
 {
-	bool teaching = zone_device_teaching, straddled = false;
-	unsigned int cycles = 0;
+	bool teaching = zone_device_teaching;
+	unsigned long late0 = memremap_late_accesses;
+	struct graveyard_stats gs, gs0;
+	struct task_struct *th;
 
-	if (num_online_cpus() < 2) {
-		pgmap_test_range_done();
-		ktest_skip(t, "needs 2 CPUs");
-	}
+	memremap_graveyard_stats(&gs0);
+	g_map(t, 0);
+	memset(&rp, 0, sizeof(rp));
+	rp.a = __pfn_to_page(gpgmap.pfn_first + 100);
+	rp.b = __pfn_to_page(gpgmap.pfn_first + 3000);
+	get_page(rp.a);
+	get_page(rp.b);
 	__atomic_store_n(&zone_device_teaching, true, __ATOMIC_RELEASE);
-	while (!straddled && cycles++ < RACE_CYCLES) {
-		unsigned long late0 = memremap_late_accesses, warn0 = ktest_warnings(t);
-		struct task_struct *th;
-
-		g_map(t, 0);
-		for (unsigned int i = 0; i < RACE_PINS; i++) {
-			rp.page[i] = __pfn_to_page(gpgmap.pfn_first + i * 8);
-			get_page(rp.page[i]);
-		}
-		rp.ordinary = rp.late = 0;
-		rp.never_started = false;
-		th = kthread_run_on(1, put_while_burying, NULL);
-		if (IS_ERR(th)) {
-			for (unsigned int i = 0; i < RACE_PINS; i++)
-				put_page(rp.page[i]);
-			memunmap_pages(&gpgmap);
-			ktest_fail(t, "no thread on CPU 1: %ld", PTR_ERR(th));
-			break;
-		}
+	memremap_bury_window = hold_burial_for_a;
+	th = kthread_run_on(num_online_cpus() > 1 ? 1 : 0, put_across_the_burial, NULL);
+	if (IS_ERR(th)) {
+		memremap_bury_window = NULL;
+		__atomic_store_n(&zone_device_teaching, teaching, __ATOMIC_RELEASE);
+		put_page(rp.a);
+		put_page(rp.b);
 		memunmap_pages(&gpgmap);
-		EXPECT_EQ(t, kthread_join(th), 0);
-		memremap_graveyard_reap();
-		EXPECT_FALSE(t, rp.never_started);
-		EXPECT_EQ(t, rp.ordinary + rp.late, RACE_PINS);
-		EXPECT_EQ(t, memremap_late_accesses - late0, rp.late);
-		EXPECT_TRUE(t, gpgmap.released);
-		/* one burial warning if any pin was left, one per late put */
-		EXPECT_EQ(t, ktest_warnings(t) - warn0, rp.late + (rp.late ? 1 : 0));
-		straddled = rp.ordinary && rp.late;
+		ASSERT_FALSE(t, IS_ERR(th));
 	}
+	memunmap_pages(&gpgmap);
+	EXPECT_EQ(t, kthread_join(th), 0);
+	memremap_bury_window = NULL;
 	__atomic_store_n(&zone_device_teaching, teaching, __ATOMIC_RELEASE);
-	ktest_log(t, "%u teardown(s); the last: %u ordinary puts, %u late", cycles, rp.ordinary,
-		  rp.late);
-	if (!straddled)
-		ktest_fail(t, "in %u teardowns no puts fell on both sides of the burial",
-			   RACE_CYCLES);
+	memremap_graveyard_reap();
+	EXPECT_FALSE(t, rp.timed_out);
+	EXPECT_FALSE(t, rp.a_late);		/* in the window: ordinary */
+	EXPECT_TRUE(t, rp.b_late);		/* after the bias: late */
+	EXPECT_EQ(t, memremap_late_accesses - late0, 1);
+	EXPECT_TRUE(t, gpgmap.released);	/* each put dropped its page's reference */
+	EXPECT_EQ(t, ktest_warnings(t), 2);	/* the burial (B held), B's late put */
+	memremap_graveyard_stats(&gs);
+	EXPECT_EQ(t, gs.quarantined, gs0.quarantined);
 }
 
 /* What maps virt: 1 mapped, 0 not, -1 this build cannot tell. */
@@ -486,7 +504,7 @@ G_TEST(altmap_two_pieces_keep_only_the_pinned_memmap)
 	gpgmap.flags = MEMREMAP_ALTMAP;
 	gpgmap.altmap_reserve = G_RESERVE;
 	gpgmap.name = "grave-test";
-	virt = (uintptr_t)devm_memremap_pages(NULL, &gpgmap);
+	virt = (uintptr_t)memremap_pages(&gpgmap);
 	EXPECT_FALSE(t, IS_ERR((void *)virt));
 	if (!IS_ERR((void *)virt)) {
 		span0 = virt + PFN_PHYS(G_RESERVE);
@@ -524,8 +542,8 @@ static const struct ktest_case graveyard_cases[] = {
 		   "a put on a buried page that held nothing is refused, counts kept"),
 	KTEST_CASE(quarantined_memmap_is_freed_after_the_late_put,
 		   "seed bug on one CPU: a RAM memmap kept until the late put, then freed"),
-	KTEST_CASE(puts_racing_the_burial_are_ordinary_or_late,
-		   "puts on another CPU across the burial: each ordinary or late, none lost"),
+	KTEST_CASE(puts_across_the_burial_are_ordinary_then_late,
+		   "a put in the burial's window is ordinary, one after the bias late; none lost"),
 	KTEST_CASE(altmap_two_pieces_keep_only_the_pinned_memmap,
 		   "two memmap pieces: only the pinned one stays mapped, until its late put"),
 	KTEST_CASE(altmap_grave_blocks_the_range_until_drained,

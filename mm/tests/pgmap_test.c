@@ -84,7 +84,7 @@ static void borrow(struct ktest *t)
 	}								\
 	MM_TEST(name##_mm)
 
-/* devm_memremap_pages() of the test range: its address or an ERR_PTR. */
+/* memremap_pages() of the test range: its address or an ERR_PTR. */
 static void *map_test_range(struct dev_pagemap *pgmap, unsigned int flags)
 {
 	memset(pgmap, 0, sizeof(*pgmap));
@@ -93,7 +93,7 @@ static void *map_test_range(struct dev_pagemap *pgmap, unsigned int flags)
 	pgmap->flags = flags;
 	pgmap->altmap_reserve = flags & MEMREMAP_ALTMAP ? TEST_RESERVE : 0;
 	pgmap->name = "pgmap-test";
-	return devm_memremap_pages(NULL, pgmap);
+	return memremap_pages(pgmap);
 }
 
 static void setup(struct ktest *t, struct dev_pagemap *pgmap, unsigned int flags)
@@ -279,7 +279,7 @@ PG_TEST(overlaps_are_refused_cleanly)
 	other.start = pgmap.start + (4ULL << 20);
 	other.end = pgmap.end + (4ULL << 20);
 	other.name = "pgmap-overlap";
-	virt = devm_memremap_pages(NULL, &other);
+	virt = memremap_pages(&other);
 	EXPECT_EQ(t, PTR_ERR(virt), -EEXIST);
 	EXPECT_EQ(t, nr_pgmaps(), before + 1);
 	memunmap_pages(&pgmap);
@@ -291,13 +291,13 @@ PG_TEST(overlaps_are_refused_cleanly)
 		memset(&other, 0, sizeof(other));
 		other.start = PFN_PHYS(page_to_pfn(ram));
 		other.end = other.start + PAGE_SIZE - 1;
-		EXPECT_EQ(t, PTR_ERR(devm_memremap_pages(NULL, &other)), -EEXIST);
+		EXPECT_EQ(t, PTR_ERR(memremap_pages(&other)), -EEXIST);
 		__free_pages(ram, 0);
 	}
 	memset(&other, 0, sizeof(other));
 	other.start = 1;
 	other.end = PAGE_SIZE;
-	EXPECT_EQ(t, PTR_ERR(devm_memremap_pages(NULL, &other)), -EINVAL);
+	EXPECT_EQ(t, PTR_ERR(memremap_pages(&other)), -EINVAL);
 	EXPECT_EQ(t, nr_pgmaps(), before);
 	setup(t, &pgmap, 0);		/* the range is free again */
 	memunmap_pages(&pgmap);

@@ -4,7 +4,7 @@
  * needs one gets -ENOSYS and skips.
  */
 #include <lib/errno.h>
-#include <lib/fault_fixture.h>
+#include <lib/tests/fault_fixture.h>
 
 int fault_fixture_run(void (*fn)(void *arg), void *arg, struct fault_info *out)
 {

@@ -26,7 +26,7 @@
 
 #include <lib/ktest.h>
 #include <lib/ktime.h>
-#include <lib/percpu_ref.h>
+#include <mm/percpu_ref.h>
 #include <asm/percpu.h>
 
 #define NWORKERS	4

@@ -7,14 +7,14 @@
  *
  * Refused faults must come back as errors, not crashes: through the
  * exception table for the uaccess routines (-EFAULT, bytes not copied),
- * through the fault fixture (lib/fault_fixture.h) for a plain access,
+ * through the fault fixture (lib/tests/fault_fixture.h) for a plain access,
  * which then reports the fault the CPU raised. Stale translations are
  * checked the same way: after munmap() or a read-only mprotect() of a
  * page this CPU has just used, the next access must fault. Every case
  * leaves the free page count at its baseline (MM_TEST).
  */
 #include <lib/errno.h>
-#include <lib/fault_fixture.h>
+#include <lib/tests/fault_fixture.h>
 #include <lib/ktest.h>
 #include <lib/string.h>
 #include <mm/memmap.h>

@@ -4,6 +4,7 @@
  * and it is sized by memory, not by the highest reserved range, on this
  * machine's map and on one like QEMU 10's.
  */
+#include <boot/bootinfo.h>
 #include <drivers/acpi/nfit.h>
 #include <lib/errno.h>
 #include <lib/string.h>

@@ -2,13 +2,13 @@
  * "mm.paging": the kernel's own page tables, checked from the inside.
  *
  * Permissions are proven by doing the forbidden thing under the fault
- * fixture (lib/fault_fixture.h) and checking the fault the CPU reports:
+ * fixture (lib/tests/fault_fixture.h) and checking the fault the CPU reports:
  * the vector, the error-code bits (P = protection, W = write, I =
  * instruction fetch) and CR2. The map API is driven on scratch windows of
  * the vmap area, one window per case, each left unmapped at the end.
  */
 #include <lib/errno.h>
-#include <lib/fault_fixture.h>
+#include <lib/tests/fault_fixture.h>
 #include <lib/ktest.h>
 #include <lib/string.h>
 #include <mm/memmap.h>

@@ -6,7 +6,7 @@
 #ifndef ARCH_X86_TESTS_PAGING_TEST_H
 #define ARCH_X86_TESTS_PAGING_TEST_H
 
-#include <lib/fault_fixture.h>
+#include <lib/tests/fault_fixture.h>
 #include <lib/ktest.h>
 #include <mm/vmap.h>
 

@@ -27,7 +27,7 @@
 #include <mm/gup.h>
 #include <mm/memremap.h>
 #include <mm/memremap_graveyard.h>
-#include <lib/percpu_ref.h>
+#include <mm/percpu_ref.h>
 #include <mm/mm.h>
 #include <mm/page_ref.h>
 #include <mm/tests/vm_test.h>

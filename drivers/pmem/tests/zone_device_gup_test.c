@@ -22,7 +22,7 @@
 #include <kernel/kthread.h>
 #include <kernel/rcu.h>
 #include <kernel/smp.h>
-#include <lib/percpu_ref.h>
+#include <mm/percpu_ref.h>
 
 #define PG	PAGE_SIZE
 

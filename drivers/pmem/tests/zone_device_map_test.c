@@ -181,7 +181,7 @@ void zd_s12_map_conflicts_refused_cleanly(struct ktest *t)
 	/* the second half of pmem0, while pmem0 has it */
 	clash = (struct dev_pagemap){ .start = p->phys + (p->size / 2),
 				      .end = p->phys + p->size - 1, .name = "clash" };
-	virt = devm_memremap_pages(NULL, &clash);
+	virt = memremap_pages(&clash);
 	EXPECT_TRUE(t, IS_ERR(virt));
 	if (IS_ERR(virt))
 		EXPECT_EQ(t, PTR_ERR(virt), -EEXIST);
@@ -189,7 +189,7 @@ void zd_s12_map_conflicts_refused_cleanly(struct ktest *t)
 	clash = (struct dev_pagemap){ .start = PFN_PHYS(page_to_pfn(ram)),
 				      .name = "clash-ram" };
 	clash.end = clash.start + PG - 1;
-	virt = devm_memremap_pages(NULL, &clash);
+	virt = memremap_pages(&clash);
 	EXPECT_TRUE(t, IS_ERR(virt));
 	if (IS_ERR(virt))
 		EXPECT_EQ(t, PTR_ERR(virt), -EEXIST);

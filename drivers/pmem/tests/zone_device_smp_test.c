@@ -111,9 +111,15 @@ void zd_s03_unbind_waits_for_pin_on_other_cpu(struct ktest *t)
 struct flipper {
 	struct mm_struct *mm;
 	unsigned long flips, errors;
+	unsigned long walks;	/* atomic: walks CPU 0 finished */
 };
 
-/* CPU 1: zap the first 2 MiB leaf and fault it back, until stopped. */
+/*
+ * CPU 1: zap the first 2 MiB leaf and fault it back, until stopped; after
+ * each refault, wait until CPU 0 finished a walk that began after it, so
+ * that some walks find the leaf there, whatever the speed of the walk
+ * against the zap (a walk of 512 gets under TSan is slow).
+ */
 static int zap_and_refault(void *arg)
 {
 	struct flipper *f = arg;
@@ -137,6 +143,15 @@ static int zap_and_refault(void *arg)
 		mmap_read_unlock(f->mm);
 		f->errors += err != 0;
 		__atomic_fetch_add(&f->flips, 1, __ATOMIC_RELAXED);
+		{
+			unsigned long w = __atomic_load_n(&f->walks, __ATOMIC_ACQUIRE);
+
+			while (__atomic_load_n(&f->walks, __ATOMIC_ACQUIRE) < w + 2 &&
+			       !kthread_should_stop()) {
+				rcu_quiescent_state();
+				cpu_relax();
+			}
+		}
 		rcu_quiescent_state();
 	}
 	return 0;
@@ -183,6 +198,7 @@ void zd_s06_pmd_changes_on_other_cpu(struct ktest *t)
 		none += n == 0;
 		partial += n != 0 && n != 512;
 		unpin_user_pages(pages, n);
+		__atomic_fetch_add(&f.walks, 1, __ATOMIC_RELEASE);
 		if (!n)
 			udelay(20);
 		rcu_quiescent_state();

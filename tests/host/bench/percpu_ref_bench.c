@@ -18,7 +18,7 @@
 #include <lib/bench.h>
 #include <lib/errno.h>
 #include <lib/ktime.h>
-#include <lib/percpu_ref.h>
+#include <mm/percpu_ref.h>
 #include <asm/percpu.h>
 
 #if defined(__x86_64__) || defined(__i386__)

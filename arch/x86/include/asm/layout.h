@@ -29,7 +29,7 @@
 /* Inside the vmap area, reserved for thread stacks and their guards. */
 #define KSTACK_AREA_START	0xffffc08000000000ULL
 #define KSTACK_AREA_END		0xffffc09000000000ULL
-#define KERNEL_IMAGE_START	BOOT_KERNEL_VIRT_BASE
+#define KERNEL_IMAGE_START	0xffffffff80000000ULL	/* BOOT_KERNEL_VIRT_BASE */
 #define KERNEL_IMAGE_END	0xffffffffc0000000ULL
 
 #endif /* ASM_LAYOUT_H */

@@ -12,13 +12,14 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <boot/bootinfo.h>
 
 #define PAGE_SHIFT	12
 #define PAGE_SIZE	(1UL << PAGE_SHIFT)
 #define PAGE_MASK	(~(PAGE_SIZE - 1))
 
-#define DIRECT_MAP_BASE	BOOT_DIRECT_MAP_BASE
+/* Where the loader builds the direct map: BOOT_DIRECT_MAP_BASE of the
+ * boot contract (boot/bootinfo.h; arch/x86/setup.c checks they agree). */
+#define DIRECT_MAP_BASE	0xffff800000000000ULL
 
 static inline void *phys_to_virt(uint64_t phys)
 {

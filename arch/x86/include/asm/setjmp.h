@@ -1,7 +1,8 @@
 /*
  * Non-local return for the self-test harness (ASSERT_*, ktest_skip) and
  * the fault fixture. Saves the callee-saved registers of the SysV ABI.
- * Implemented in arch/x86/setjmp.asm.
+ * Implemented in arch/x86/tests/setjmp.asm (test code: the self-test harness and
+ * the fault fixture are its only users).
  */
 #ifndef ASM_SETJMP_H
 #define ASM_SETJMP_H

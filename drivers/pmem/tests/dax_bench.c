@@ -3,12 +3,12 @@
  * struct pages; the host build runs only the first two):
  *   page_ref.getput.device       get_page()+put_page() on a device page
  *                                (cycles per pair; compare .normal in
- *                                mm/gup_bench.c: the same code path);
+ *                                mm/tests/gup_bench.c: the same code path);
  *                                on the host, on a pgmap of its own;
  *   page_ref.getput.device_legacy  the same with legacy's get/put hooks;
  *   gup_fast.dax_4k.get / .put   fast GUP per page of a 4 KiB-leaf DAX
  *   gup_fast.dax_2m.get / .put   mapping / of 2 MiB devmap leaves (ns);
- *   memremap.map_per_gib.ram / .altmap        devm_memremap_pages() and
+ *   memremap.map_per_gib.ram / .altmap        memremap_pages() and
  *   memremap.teardown_per_gib.ram / .altmap   its teardown, in ms per GiB;
  *   memremap.teardown_fixed      the teardown's fixed wait, in ms.
  *
@@ -43,14 +43,14 @@
 #include <lib/err.h>
 #include <lib/errno.h>
 #include <lib/ktime.h>
-#include <lib/percpu_ref.h>
+#include <mm/percpu_ref.h>
 #include <lib/printk.h>
 #include <lib/string.h>
 #include <mm/gup.h>
 #include <mm/memremap.h>
 #include <mm/mm.h>
 #include <mm/page_ref.h>
-#include <mm/page_ref_bench.h>
+#include <mm/tests/page_ref_bench.h>
 #include <mm/tests/pgmap_range.h>
 #include <mm/slab.h>
 #include <asm/cpu.h>
@@ -95,7 +95,7 @@ static int pair_setup(struct bench_run *r)
 		return bench_skip(r, NO_PMEM);
 	own_pgmap = (struct dev_pagemap){ .start = phys, .end = phys + PAIR_RANGE - 1,
 					  .name = "bench-pairs" };
-	if (IS_ERR(devm_memremap_pages(NULL, &own_pgmap))) {
+	if (IS_ERR(memremap_pages(&own_pgmap))) {
 		pgmap_test_range_done();
 		return -ENOMEM;
 	}
@@ -115,7 +115,7 @@ static void pair_teardown(struct bench_run *r)
 	pair_pgmap = NULL;
 }
 
-/* The next of the spread device pages (mm/page_ref_bench.h says why). */
+/* The next of the spread device pages (mm/tests/page_ref_bench.h says why). */
 static struct page *spread_device_page(void)
 {
 	static unsigned int turn;
@@ -345,7 +345,7 @@ static long long remap_sample(struct bench_run *r, enum remap_figure fig)
 		return -EIO;		/* a rebind failed; reported then */
 	device_unbind(&rm.p->dev);
 	t0 = ktime_get_ns();
-	virt = devm_memremap_pages(NULL, &rm.pgmap);
+	virt = memremap_pages(&rm.pgmap);
 	t1 = t2 = t3 = ktime_get_ns();
 	if (!IS_ERR(virt)) {
 		used = (rm.pgmap.pfn_first - PHYS_PFN(rm.pgmap.start)) * PAGE_SIZE;

@@ -51,11 +51,11 @@
  *   (a) atomic read-modify-write only
  *   (m) the mode word: written under percpu_ref_switch_lock, read without
  *       any lock, once per get/put, with an acquire load
- *   (s) under percpu_ref_switch_lock (lib/percpu_ref.c)
+ *   (s) under percpu_ref_switch_lock (mm/percpu_ref.c)
  *   (r) owned by the switch in flight, from call_rcu to its callback
  */
-#ifndef LIB_PERCPU_REF_H
-#define LIB_PERCPU_REF_H
+#ifndef MM_PERCPU_REF_H
+#define MM_PERCPU_REF_H
 
 #include <lib/compiler.h>
 #include <kernel/rcu.h>
@@ -290,4 +290,4 @@ static inline bool percpu_ref_is_dying(struct percpu_ref *ref)
 	       __PERCPU_REF_DEAD;
 }
 
-#endif /* LIB_PERCPU_REF_H */
+#endif /* MM_PERCPU_REF_H */

@@ -1,5 +1,5 @@
 /*
- * percpu_ref: the life story of lib/percpu_ref.h, case by case.
+ * percpu_ref: the life story of mm/percpu_ref.h, case by case.
  *
  * Each case owns a `struct tref`: the ref, how often release and confirm
  * ran, and the count at confirmation. Kills and switches finish in an RCU
@@ -15,7 +15,7 @@
 #include <kernel/rcu.h>
 #include <kernel/smp.h>
 #include <lib/ktest.h>
-#include <lib/percpu_ref.h>
+#include <mm/percpu_ref.h>
 
 struct tref {
 	struct percpu_ref ref;

@@ -30,7 +30,7 @@
 #include <mm/mm.h>
 #include <mm/page_alloc.h>
 #include <mm/page_ref.h>
-#include <mm/page_ref_bench.h>
+#include <mm/tests/page_ref_bench.h>
 #include <asm/cpu.h>
 #include <asm/page.h>
 
@@ -184,7 +184,7 @@ GUP_BENCH(gs_2m1_put, "gup_slow.huge_2m_x1.put", false, true, 1, true);
  * ordinary page someone holds (so the put never frees it), in cycles.
  * The device-page variants join it with dev_pagemap.
  *
- * Which page: the next of spread pages (mm/page_ref_bench.h says why).
+ * Which page: the next of spread pages (mm/tests/page_ref_bench.h says why).
  */
 static struct page *spread_block;	/* one order-10 block, split */
 

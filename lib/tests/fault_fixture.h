@@ -21,11 +21,11 @@
  * out), and it should be small: everything it did before the fault
  * stays done. Fixtures do not nest (-EBUSY).
  *
- * The architecture implements it (arch/x86/fault_fixture.c). The host
+ * The architecture implements it (arch/x86/tests/fault_fixture.c). The host
  * test build has none and returns -ENOSYS; a test that needs one skips.
  */
-#ifndef LIB_FAULT_FIXTURE_H
-#define LIB_FAULT_FIXTURE_H
+#ifndef LIB_TESTS_FAULT_FIXTURE_H
+#define LIB_TESTS_FAULT_FIXTURE_H
 
 #include <stdbool.h>
 
@@ -50,4 +50,4 @@ struct fault_info {
 /* 1 if fn faulted (*out filled), 0 if it returned, -EBUSY, -ENOSYS. */
 int fault_fixture_run(void (*fn)(void *arg), void *arg, struct fault_info *out);
 
-#endif /* LIB_FAULT_FIXTURE_H */
+#endif /* LIB_TESTS_FAULT_FIXTURE_H */

@@ -1,5 +1,5 @@
 /*
- * percpu_ref: init, the mode switches, kill, reinit (lib/percpu_ref.h has
+ * percpu_ref: init, the mode switches, kill, reinit (mm/percpu_ref.h has
  * the life story; the gets and puts are inline there).
  *
  * The count. In per-CPU mode the reference count is
@@ -40,7 +40,7 @@
  */
 #include <lib/bug.h>
 #include <lib/errno.h>
-#include <lib/percpu_ref.h>
+#include <mm/percpu_ref.h>
 #include <lib/printk.h>
 #include <lib/spinlock.h>
 

@@ -1,6 +1,6 @@
 /*
  * What the get/put-pair benchmarks share (page_ref.getput.normal in
- * mm/gup_bench.c, .device and .device_legacy in drivers/pmem/dax_bench.c):
+ * mm/tests/gup_bench.c, .device and .device_legacy in drivers/pmem/tests/dax_bench.c):
  * which page a sample measures, and the measured loop itself, so the three
  * figures of the legacy/single ratio come from one piece of code.
  *
@@ -11,8 +11,8 @@
  * direct-mapped software TLB (the same code measured 73 or 114 cycles on
  * two device pages); the median over spread pages is what the code costs.
  */
-#ifndef MM_PAGE_REF_BENCH_H
-#define MM_PAGE_REF_BENCH_H
+#ifndef MM_TESTS_PAGE_REF_BENCH_H
+#define MM_TESTS_PAGE_REF_BENCH_H
 
 #include <lib/bench.h>
 #include <mm/memremap_modes.h>
@@ -50,4 +50,4 @@ static __always_inline long long page_ref_pairs(struct page *page, bool hooks)
 	return bench_per_op(arch_cycles() - t0, PAGE_REF_PAIRS);
 }
 
-#endif /* MM_PAGE_REF_BENCH_H */
+#endif /* MM_TESTS_PAGE_REF_BENCH_H */

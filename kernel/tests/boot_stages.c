@@ -1,0 +1,134 @@
+/*
+ * The boot stages of a build with the self-test harness
+ * (kernel/boot_stage.h): the self-tests selected by `ktest=` (default:
+ * all; `ktest.repeat=N`), then the benchmarks selected by `bench=`
+ * (default: none), and the shell commands `ktest` and `bench` that run
+ * the same from the prompt. A crash while a case runs finishes its KTAP
+ * lines (ktest_crash()) before the kernel's CRASH verdict.
+ */
+#include <kernel/boot_stage.h>
+#include <kernel/main.h>
+#include <kernel/shell.h>
+#include <lib/bench.h>
+#include <lib/cmdline.h>
+#include <lib/ktest.h>
+#include <lib/printk.h>
+#include <lib/string.h>
+#include <lib/vsprintf.h>
+
+/* `ktest=GLOBS` (default all): the verdict the selected tests deserve. */
+static enum verdict run_boot_tests(const struct cmdline *cl, char *detail, size_t size)
+{
+	const char *globs = cmdline_get(cl, "ktest");
+	const char *rep = cmdline_get(cl, "ktest.repeat");
+	unsigned long repeat = 1;
+	struct ktest_totals tot;
+
+	if (!globs)
+		globs = "*";
+	if (!strcmp(globs, "none")) {
+		scnprintf(detail, size, "no tests selected (ktest=none)");
+		return VERDICT_PASS;
+	}
+	if (rep && (parse_ulong(rep, &repeat) < 0 || repeat == 0 || repeat > 100000)) {
+		pr_err("cmdline: ktest.repeat=%s: expected a count from 1 to 100000; using 1", rep);
+		repeat = 1;
+	}
+	if (!ktest_globs_match_any(globs)) {
+		pr_err("ktest: '%s' selects no test (see 'ktest -l' in the shell)", globs);
+		scnprintf(detail, size, "ktest=%s selects no test", globs);
+		return VERDICT_FAIL;
+	}
+	pr_info("ktest: running '%s' (repeat %lu)", globs, repeat);
+	ktest_run(globs, (unsigned int)repeat, &tot);
+	scnprintf(detail, size, "%u passed, %u failed, %u skipped",
+		  tot.passed, tot.failed, tot.skipped);
+	return tot.failed ? VERDICT_FAIL : VERDICT_PASS;
+}
+
+static void close_running_test(const char *reason)
+{
+	ktest_crash(reason);
+}
+
+static const struct boot_stage ktest_stage = {
+	.name = "ktest", .order = 10, .run = run_boot_tests, .dying = close_running_test,
+};
+BOOT_STAGE(ktest_stage);
+
+/* `bench=GLOBS` (default none): FAIL only if a benchmark could not run. */
+static enum verdict run_boot_benchmarks(const struct cmdline *cl, char *detail, size_t size)
+{
+	const char *globs = cmdline_get(cl, "bench");
+	unsigned int ran;
+	int failed;
+
+	if (!globs || !strcmp(globs, "none"))
+		return VERDICT_PASS;
+	if (!bench_globs_match_any(globs)) {
+		pr_err("bench: '%s' selects no benchmark (see 'bench -l' in the shell)", globs);
+		scnprintf(detail, size, "bench=%s selects no benchmark", globs);
+		return VERDICT_FAIL;
+	}
+	failed = bench_run_all(globs, &ran);
+	pr_info("bench: %u benchmarks ran, %d could not run", ran, failed);
+	if (failed)
+		scnprintf(detail, size, "a benchmark could not run");
+	return failed ? VERDICT_FAIL : VERDICT_PASS;
+}
+
+static const struct boot_stage bench_stage = {
+	.name = "bench", .order = 20, .run = run_boot_benchmarks,
+};
+BOOT_STAGE(bench_stage);
+
+static long long boot_ms_sample(struct bench_run *r)
+{
+	return (long long)(kernel_ready_ns() / 1000);	/* thousandths of a ms */
+}
+BENCH(boot_kernel_ms, .name = "boot.kernel_ms", .unit = "ms", .samples = 1,
+      .sample = boot_ms_sample);
+
+static int cmd_ktest(int argc, char **argv)
+{
+	const char *globs = argc > 1 ? argv[1] : "*";
+	unsigned long repeat = 1;
+	struct ktest_totals tot;
+
+	if (argc > 3)
+		return shell_usage_error(argv, "too many arguments");
+	if (argc > 1 && !strcmp(argv[1], "-l")) {
+		ktest_list();
+		return 0;
+	}
+	if (argc > 2 && (parse_ulong(argv[2], &repeat) < 0 || repeat == 0))
+		return shell_usage_error(argv, "'%s' is not a repeat count", argv[2]);
+	if (!ktest_globs_match_any(globs))
+		return shell_usage_error(argv, "'%s' selects no test (ktest -l lists them)", globs);
+	ktest_run(globs, (unsigned int)repeat, &tot);
+	kprintf("ktest: %u passed, %u failed, %u skipped\n",
+		tot.passed, tot.failed, tot.skipped);
+	return tot.failed ? 1 : 0;
+}
+SHELL_COMMAND(ktest, "[GLOBS|-l] [REPEAT]", "run self-tests (default all) or list them", cmd_ktest);
+
+static int cmd_bench(int argc, char **argv)
+{
+	const char *globs = argc > 1 ? argv[1] : "*";
+	unsigned int ran;
+	int failed;
+
+	if (argc > 2)
+		return shell_usage_error(argv, "too many arguments");
+	if (argc > 1 && !strcmp(argv[1], "-l")) {
+		bench_list();
+		return 0;
+	}
+	if (!bench_globs_match_any(globs))
+		return shell_usage_error(argv, "'%s' selects no benchmark (bench -l lists them)", globs);
+	failed = bench_run_all(globs, &ran);
+	kprintf("bench: %u ran, %d could not run\n", ran, failed);
+	return failed ? 1 : 0;
+}
+SHELL_COMMAND(bench, "[GLOBS|-l]", "run benchmarks (default all) or list them", cmd_bench);
+
