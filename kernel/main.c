@@ -31,28 +31,17 @@
 #include <mm/mem_init.h>
 #include <asm/platform.h>
 
-static struct cmdline boot_cmdline;
-
-const struct cmdline *kernel_cmdline(void)
-{
-	return &boot_cmdline;
-}
-
 static void parse_cmdline(void)
 {
-	const char *raw = arch_cmdline();
+	const struct cmdline *cl = boot_cmdline();	/* the one parse, shared */
 	unsigned long level;
 	const char *v;
-	int err;
 
-	pr_info("Command line: %s", raw);
-	err = cmdline_parse(&boot_cmdline, raw);
-	if (err < 0) {
-		pr_err("cmdline: %s at offset %zu (%s); keeping the %u arguments before it",
-		       boot_cmdline.error, boot_cmdline.error_pos, errno_name(err),
-		       boot_cmdline.nargs);
-	}
-	v = cmdline_get(&boot_cmdline, "loglevel");
+	pr_info("Command line: %s", arch_cmdline());
+	if (cl->error)
+		pr_err("cmdline: %s at offset %zu; keeping the %u arguments before it",
+		       cl->error, cl->error_pos, cl->nargs);
+	v = cmdline_get(cl, "loglevel");
 	if (v) {
 		if (parse_ulong(v, &level) < 0 || level > LOGLEVEL_DEBUG)
 			pr_err("cmdline: loglevel=%s: expected 0..7", v);
@@ -82,12 +71,12 @@ void start_kernel(void)
 	pmem_init();			/* a pmem device per NFIT region */
 
 	ready_ns = arch_since_loader_ns();
-	v = boot_stages_run(&boot_cmdline, detail, sizeof(detail));
+	v = boot_stages_run(boot_cmdline(), detail, sizeof(detail));
 	verdict_print(v, detail);
 
-	if (cmdline_get_bool(&boot_cmdline, "shell", true, &shell) < 0)
+	if (cmdline_get_bool(boot_cmdline(), "shell", true, &shell) < 0)
 		pr_err("cmdline: shell=%s: expected on or off",
-		       cmdline_get(&boot_cmdline, "shell"));
+		       cmdline_get(boot_cmdline(), "shell"));
 	pr_info("boot: %llu ms from loader entry to %s",
 		(unsigned long long)(arch_since_loader_ns() / NSEC_PER_MSEC),
 		shell ? "the shell" : "power-off");

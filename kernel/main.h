@@ -11,9 +11,6 @@
 
 __noreturn void start_kernel(void);
 
-struct cmdline;
-/* The parsed kernel command line (valid once start_kernel has begun). */
-const struct cmdline *kernel_cmdline(void);
 /* Nanoseconds from the loader's entry to the boot stages (0 before). */
 uint64_t kernel_ready_ns(void);
 

@@ -56,7 +56,7 @@ SHELL_COMMAND(sleep, "MS", "sleep MS milliseconds (the shell waits; other thread
 
 static int cmd_cmdline(int argc, char **argv)
 {
-	const struct cmdline *cl = kernel_cmdline();
+	const struct cmdline *cl = boot_cmdline();
 
 	if (argc > 1)
 		return shell_usage_error(argv, "takes no arguments");

@@ -65,4 +65,11 @@ int cmdline_get_bool(const struct cmdline *cl, const char *key, bool dflt,
  */
 int parse_ulong(const char *s, unsigned long *out);
 
+/*
+ * The loader's command line (arch_cmdline()), parsed at the first call
+ * and shared from then on (lib/boot_cmdline.c). If it did not parse
+ * whole, ->error says why and the arguments before the bad one are kept.
+ */
+const struct cmdline *boot_cmdline(void);
+
 #endif /* LIB_CMDLINE_H */

@@ -71,7 +71,7 @@ unsigned long gup_fast_only(unsigned long start, unsigned long nr_pages,
  * What the lockless walk has undone since boot, summed over the CPUs
  * (each CPU counts its own; diagnostics for tests and `meminfo`-like
  * reports): 2 MiB leaves whose PMD changed after their subpage
- * references were taken (all of them put back: docs/zone-device.md, scenario 6).
+ * references were taken (all of them put back: docs/lifetimes.md, scenario 6).
  */
 unsigned long gup_fast_pmd_undone(void);
 

@@ -24,7 +24,7 @@ bool mem_init_done(void)
 
 static void parse_options(void)
 {
-	static struct cmdline cl;	/* 2 KiB: not on the boot stack */
+	const struct cmdline *cl = boot_cmdline();	/* errors: start_kernel reports them */
 	static const struct {
 		const char *key;
 		bool *value;
@@ -33,11 +33,10 @@ static void parse_options(void)
 		{ "slab_debug", &mm_options.slab_debug },
 	};
 
-	cmdline_parse(&cl, arch_cmdline());	/* errors: start_kernel reports them */
 	for (unsigned int i = 0; i < ARRAY_SIZE(opts); i++)
-		if (cmdline_get_bool(&cl, opts[i].key, *opts[i].value, opts[i].value) < 0)
+		if (cmdline_get_bool(cl, opts[i].key, *opts[i].value, opts[i].value) < 0)
 			pr_err("mm: %s=%s: expected on or off", opts[i].key,
-			       cmdline_get(&cl, opts[i].key));
+			       cmdline_get(cl, opts[i].key));
 }
 
 /* Step 1, per memory range: a memmap for each section it touches. */

@@ -142,6 +142,56 @@ static void leave_in_place(struct page *memmap, unsigned long nr)
 		__atomic_store_n(&memmap[i].pgmap, NULL, __ATOMIC_RELEASE);
 }
 
+/*
+ * The bias, page by page, atomically: a put that came before it was an
+ * ordinary one (the page's own final put, if it reached zero); every one
+ * after it finds the count far below zero and comes to the grave, which
+ * is registered already. `old` is what the page held, the device's own
+ * hold included where it was never put (it goes with the bias: the count
+ * becomes the pins' references + bias). Returns the references held.
+ */
+static long bias_counts(struct page *memmap, unsigned long nr, int hold)
+{
+	long held = 0;
+
+	for (unsigned long i = 0; i < nr; i++) {
+		struct page *page = &memmap[i];
+		int old;
+
+		if (PageReserved(page)) {
+			/* not a device page (an altmap's own pages): its 1 is no
+			 * one's reference, and no one can put it */
+			set_page_count(page, GRAVE_REF_BIAS);
+			continue;
+		}
+		old = __atomic_fetch_add(&page->_refcount, GRAVE_REF_BIAS - hold,
+					 __ATOMIC_ACQ_REL);
+		if (old > hold)
+			held += old - hold;
+	}
+	return held;
+}
+
+/* What the grave remembers of the piece (g FILLING, ours). */
+static void fill_grave(struct grave *g, struct dev_pagemap *pgmap, unsigned long pfn,
+		       const struct memmap_mem *mem, unsigned int flags)
+{
+	bool altmap = pgmap->flags & MEMREMAP_ALTMAP;
+	unsigned long irq = lock_graves();
+
+	g->seq = ++burials;
+	g->mem = *mem;
+	g->pfn = pfn;
+	g->virt = (uintptr_t)pgmap->virt + (uintptr_t)(PFN_PHYS(pfn) - pgmap->start);
+	g->mapped_memmap = altmap;
+	g->memmap_phys = altmap ? pgmap->start + ((uintptr_t)mem->memmap -
+						 (uintptr_t)pgmap->virt) : 0;
+	g->racing = flags & GRAVE_RACING;
+	g->waiting = (flags & GRAVE_WAITING) ? pgmap : NULL;
+	strlcpy(g->name, pgmap_name(pgmap), sizeof(g->name));
+	unlock_graves(irq);
+}
+
 void memremap_bury(struct dev_pagemap *pgmap, unsigned long pfn, unsigned long nr,
 		   unsigned int flags, struct burial *b)
 {
@@ -181,17 +231,7 @@ void memremap_bury(struct dev_pagemap *pgmap, unsigned long pfn, unsigned long n
 		leave_in_place(b->memmap, nr);
 		return;
 	}
-	irq = lock_graves();
-	g->seq = ++burials;
-	g->mem = mem;
-	g->pfn = pfn;
-	g->virt = (uintptr_t)pgmap->virt + (uintptr_t)(PFN_PHYS(pfn) - pgmap->start);
-	g->mapped_memmap = altmap != NULL;
-	g->memmap_phys = altmap ? pgmap->start + ((uintptr_t)mem.memmap - (uintptr_t)pgmap->virt) : 0;
-	g->racing = flags & GRAVE_RACING;
-	g->waiting = (flags & GRAVE_WAITING) ? pgmap : NULL;
-	strlcpy(g->name, name, sizeof(g->name));
-	unlock_graves(irq);
+	fill_grave(g, pgmap, pfn, &mem, flags);
 	b->memmap = mem.memmap;
 	b->bytes = mem.bytes;
 	{
@@ -202,29 +242,7 @@ void memremap_bury(struct dev_pagemap *pgmap, unsigned long pfn, unsigned long n
 			window(mem.memmap, nr);
 	}
 
-	/*
-	 * The bias, page by page, atomically: a put that came before it was an
-	 * ordinary one (the page's own final put, if it reached zero); every
-	 * one after it finds the count far below zero and comes to the grave,
-	 * which is registered already. `old` is what the page held, the
-	 * device's own hold included where it was never put (it goes with
-	 * the bias: the count becomes the pins' references + bias).
-	 */
-	for (unsigned long i = 0; i < nr; i++) {
-		struct page *page = &mem.memmap[i];
-		int old;
-
-		if (PageReserved(page)) {
-			/* not a device page (an altmap's own pages): its 1 is no
-			 * one's reference, and no one can put it */
-			set_page_count(page, GRAVE_REF_BIAS);
-			continue;
-		}
-		old = __atomic_fetch_add(&page->_refcount, GRAVE_REF_BIAS - hold,
-					 __ATOMIC_ACQ_REL);
-		if (old > hold)
-			b->held += old - hold;
-	}
+	b->held = bias_counts(mem.memmap, nr, hold);
 
 	irq = lock_graves();
 	g->outstanding += b->held;	/* late puts may have taken theirs off */

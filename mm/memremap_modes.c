@@ -98,7 +98,6 @@ static void apply(const struct memremap_modes *m)
 void memremap_modes_init(void)
 {
 	static DEFINE_SPINLOCK(modes_lock);
-	static struct cmdline cl;	/* 3 KiB: not on the stack; modes_lock */
 	static bool done;		/* modes_lock */
 	struct memremap_modes m;
 
@@ -106,8 +105,7 @@ void memremap_modes_init(void)
 	if (!done) {
 		done = true;
 		/* a broken command line was reported at boot; use what parsed */
-		cmdline_parse(&cl, arch_cmdline());
-		memremap_modes_parse(&cl, &m);
+		memremap_modes_parse(boot_cmdline(), &m);
 		apply(&m);
 	}
 	spin_unlock(&modes_lock);

@@ -382,7 +382,7 @@ static unsigned int enumerate_cpus(unsigned long maxcpus)
 
 static unsigned long cmdline_number(const char *key, unsigned long dflt)
 {
-	const char *v = cmdline_get(kernel_cmdline(), key);
+	const char *v = cmdline_get(boot_cmdline(), key);
 	unsigned long n;
 
 	if (!v)

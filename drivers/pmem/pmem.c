@@ -47,11 +47,8 @@ static bool memmap_on_device;
 
 static void pmem_memmap_param_init(void)
 {
-	static struct cmdline cl;	/* 3 KiB: not on the stack; pmem_init() only */
-	const char *v;
+	const char *v = cmdline_get(boot_cmdline(), "pmem.memmap");
 
-	cmdline_parse(&cl, arch_cmdline());
-	v = cmdline_get(&cl, "pmem.memmap");
 	if (!v || !strcmp(v, "ram"))
 		return;
 	if (!strcmp(v, "dev")) {

@@ -65,7 +65,7 @@ static void facts_of(struct ktest *t, unsigned int cpu, struct cpu_facts *f)
 /* The enabled MADT CPUs, as many as NR_CPUS and maxcpus= allow. */
 static unsigned int expected_cpus(void)
 {
-	const char *v = cmdline_get(kernel_cmdline(), "maxcpus");
+	const char *v = cmdline_get(boot_cmdline(), "maxcpus");
 	unsigned long max = NR_CPUS;
 	unsigned int n = 0;
 
