@@ -103,19 +103,22 @@ static int late_thread(void *arg)
 
 static phys_addr_t g_phys;
 
-/* Map the range (flags: MEMREMAP_ALTMAP or 0) in the v4.12 order. */
-static void g_map(struct ktest *t, unsigned int flags)
+/* gpgmap over size bytes of the test range (flags: MEMREMAP_ALTMAP or 0). */
+static void *g_setup(uint64_t size, unsigned int flags)
 {
-	void *virt;
-
 	memset(&gpgmap, 0, sizeof(gpgmap));
 	gpgmap.start = g_phys;
-	gpgmap.end = g_phys + G_SIZE - 1;
+	gpgmap.end = g_phys + size - 1;
 	gpgmap.flags = flags;
 	gpgmap.altmap_reserve = flags ? G_RESERVE : 0;
 	gpgmap.name = "grave-test";
-	virt = memremap_pages(&gpgmap);
-	ASSERT_FALSE(t, IS_ERR(virt));
+	return memremap_pages(&gpgmap);
+}
+
+/* Map the range, memmap in RAM, to be torn down in the v4.12 order. */
+static void g_map(struct ktest *t)
+{
+	ASSERT_FALSE(t, IS_ERR(g_setup(G_SIZE, 0)));
 	gpgmap.modes.teardown = MEMREMAP_TEARDOWN_V4_12;
 }
 
@@ -165,7 +168,7 @@ G_TEST(second_late_put_ends_the_wait)
 	struct graveyard_stats gs, gs0;
 
 	memremap_graveyard_stats(&gs0);
-	g_map(t, 0);
+	g_map(t);
 	plan.page[0] = __pfn_to_page(gpgmap.pfn_first + 5);
 	get_page(plan.page[0]);
 	get_page(plan.page[0]);
@@ -192,7 +195,7 @@ G_TEST(two_pinned_pages_drop_one_reference_each)
 	struct graveyard_stats gs0;
 
 	memremap_graveyard_stats(&gs0);
-	g_map(t, 0);
+	g_map(t);
 	plan.page[0] = __pfn_to_page(gpgmap.pfn_first + 1);
 	plan.page[1] = __pfn_to_page(gpgmap.pfn_first + 4000);
 	get_page(plan.page[0]);
@@ -216,7 +219,7 @@ G_TEST(late_get_is_refused)
 {
 	unsigned long late0 = memremap_late_accesses;
 
-	g_map(t, 0);
+	g_map(t);
 	plan.page[0] = __pfn_to_page(gpgmap.pfn_first + 9);
 	get_page(plan.page[0]);
 	plan.get_first = true;
@@ -231,7 +234,7 @@ G_TEST(late_get_is_refused)
 /* A put beyond the references held at burial is refused, the count kept. */
 G_TEST(put_without_reference_on_buried_page_is_refused)
 {
-	g_map(t, 0);
+	g_map(t);
 	plan.page[0] = __pfn_to_page(gpgmap.pfn_first + 2);	/* not pinned */
 	plan.page[1] = __pfn_to_page(gpgmap.pfn_first + 3);	/* pinned */
 	get_page(plan.page[1]);
@@ -270,7 +273,7 @@ G_TEST(quarantined_memmap_is_freed_after_the_late_put)
 	struct page *p;
 
 	memremap_graveyard_stats(&gs0);
-	g_map(t, 0);
+	g_map(t);
 	gpgmap.modes.teardown = MEMREMAP_TEARDOWN_FIXED;
 	p = pin_without_pgmap_ref(&gpgmap, 11);
 	memunmap_pages(&gpgmap);
@@ -307,13 +310,7 @@ G_TEST(altmap_grave_blocks_the_range_until_drained)
 		ktest_skip(t, "no copy of the %zu KiB the altmap memmap would overwrite", span >> 10);
 	}
 	/* no ASSERT from here until the bytes are back */
-	memset(&gpgmap, 0, sizeof(gpgmap));
-	gpgmap.start = g_phys;
-	gpgmap.end = g_phys + G_SIZE - 1;
-	gpgmap.flags = MEMREMAP_ALTMAP;
-	gpgmap.altmap_reserve = G_RESERVE;
-	gpgmap.name = "grave-test";
-	virt = memremap_pages(&gpgmap);
+	virt = g_setup(G_SIZE, MEMREMAP_ALTMAP);
 	EXPECT_FALSE(t, IS_ERR(virt));
 	if (!IS_ERR(virt)) {
 		struct page *p = pin_without_pgmap_ref(&gpgmap, 3);
@@ -423,7 +420,7 @@ G_TEST(puts_across_the_burial_are_ordinary_then_late)
 	struct task_struct *th;
 
 	memremap_graveyard_stats(&gs0);
-	g_map(t, 0);
+	g_map(t);
 	memset(&rp, 0, sizeof(rp));
 	rp.a = __pfn_to_page(gpgmap.pfn_first + 100);
 	rp.b = __pfn_to_page(gpgmap.pfn_first + 3000);
@@ -498,13 +495,7 @@ G_TEST(altmap_two_pieces_keep_only_the_pinned_memmap)
 		ktest_skip(t, "no copy of the %zu KiB the altmap memmap would overwrite", span >> 10);
 	}
 	/* no ASSERT from here until the bytes are back */
-	memset(&gpgmap, 0, sizeof(gpgmap));
-	gpgmap.start = g_phys;
-	gpgmap.end = g_phys + size - 1;
-	gpgmap.flags = MEMREMAP_ALTMAP;
-	gpgmap.altmap_reserve = G_RESERVE;
-	gpgmap.name = "grave-test";
-	virt = (uintptr_t)memremap_pages(&gpgmap);
+	virt = (uintptr_t)g_setup(size, MEMREMAP_ALTMAP);
 	EXPECT_FALSE(t, IS_ERR((void *)virt));
 	if (!IS_ERR((void *)virt)) {
 		span0 = virt + PFN_PHYS(G_RESERVE);
