@@ -47,8 +47,8 @@ static void wait_for_zero(struct dev_pagemap *pgmap)
 	 */
 	wait_for_completion(&pgmap->confirmed);
 	/*
-	 * The switch confirms before it drops the reference it holds for
-	 * itself (mm/percpu_ref.c), so right after the confirmation the
+	 * A kill's switch confirms before it drops the reference it holds
+	 * for itself (mm/percpu_ref.c), so right after the confirmation the
 	 * count may still include it. The switch is an RCU callback:
 	 * rcu_barrier() returns once it has returned, put included.
 	 */

@@ -20,9 +20,14 @@
  *   2. after the grace period every get/put that read per-CPU mode has
  *      ended: sum the counters and add (sum - BIAS) to count in one add;
  *      WARN if the result is <= 0;
- *   3. confirm_switch(ref); under the lock, clear confirm_switch (and,
+ *   3. drop the switch's reference now if the ref is live: its initial
+ *      reference is held (a kill waits for this switch to end before it
+ *      drops it), so this put cannot be the last, and the confirmation
+ *      and everyone who sees the switch over read an exact count;
+ *   4. confirm_switch(ref); under the lock, clear confirm_switch (and,
  *      for a dead ref that may not be reinitialised, free the counters);
- *   4. drop the switch's reference: release may run here.
+ *   5. a dead ref drops the switch's reference only now, when nothing
+ *      here touches the ref any more: release may run there.
  * The switch back (__percpu_ref_switch_to_percpu) needs no grace period:
  * it adds the bias back, zeroes the counters and clears ATOMIC with a
  * store-release, so a get that sees per-CPU mode sees zeroed counters.
@@ -112,12 +117,13 @@ static void percpu_ref_noop_confirm_switch(struct percpu_ref *ref)
 {
 }
 
-/* Step 2-4 of the switch to atomic mode, one grace period after step 1. */
+/* Steps 2-5 of the switch to atomic mode, one grace period after step 1. */
 static void percpu_ref_switch_to_atomic_rcu(struct rcu_head *rcu)
 {
 	struct percpu_ref *ref = container_of(rcu, struct percpu_ref, rcu);
 	unsigned long __percpu *counters = counters_of(ref);
 	unsigned long sum = 0, flags;
+	bool put_late;
 	long now;
 
 	/* The grace period ended every section that used the counters; its
@@ -133,6 +139,12 @@ static void percpu_ref_switch_to_atomic_rcu(struct rcu_head *rcu)
 	     "atomic mode (per-CPU sum %ld): more puts than gets",
 	     ref, ref->release, now, (long)sum);
 
+	/* DEAD is set under the lock by a kill that then waits for this
+	 * switch; seen clear, the initial reference outlives the callback. */
+	put_late = mode_word(ref) & __PERCPU_REF_DEAD;
+	if (!put_late)
+		percpu_ref_put(ref);	/* the switch's own reference */
+
 	ref->confirm_switch(ref);
 
 	spin_lock_irqsave(&percpu_ref_switch_lock, flags);
@@ -146,7 +158,8 @@ static void percpu_ref_switch_to_atomic_rcu(struct rcu_head *rcu)
 	spin_unlock_irqrestore(&percpu_ref_switch_lock, flags);
 	free_percpu(counters);
 
-	percpu_ref_put(ref);	/* the switch's own reference */
+	if (put_late)
+		percpu_ref_put(ref);	/* the switch's own reference */
 }
 
 /* Step 1. Returns what to confirm now (already atomic), after unlocking. */

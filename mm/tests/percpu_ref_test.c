@@ -115,6 +115,43 @@ static void cross_cpu_counts_sum_exactly_at_kill(struct ktest *t)
 	percpu_ref_exit(&tr.ref);
 }
 
+static void live_switch_confirms_an_exact_count(struct ktest *t)
+{
+	struct tref tr;
+
+	tref_init(t, &tr, 0);
+	percpu_ref_get_many(&tr.ref, 3);
+	percpu_ref_switch_to_atomic(&tr.ref, tref_confirm);
+	rcu_barrier();
+	ASSERT_EQ(t, confirmed(&tr), 1);
+	/* 3 gets + the initial reference; the switch's own is already gone */
+	EXPECT_EQ(t, tr.count_at_confirm, 3 + 1);
+	percpu_ref_put_many(&tr.ref, 3);
+	percpu_ref_kill(&tr.ref);
+	EXPECT_EQ(t, released(&tr), 1);
+	EXPECT_EQ(t, ktest_warnings(t), 0);
+	percpu_ref_exit(&tr.ref);
+}
+
+static void kill_switch_holds_its_reference_through_confirm(struct ktest *t)
+{
+	struct tref tr;
+
+	tref_init(t, &tr, 0);
+	percpu_ref_get(&tr.ref);
+	rcu_read_lock();		/* the switch's callback waits for this */
+	percpu_ref_kill_and_confirm(&tr.ref, tref_confirm);
+	percpu_ref_put(&tr.ref);	/* the last holder, before the callback */
+	EXPECT_EQ(t, released(&tr), 0);	/* the switch still holds one */
+	rcu_read_unlock();
+	rcu_barrier();
+	ASSERT_EQ(t, confirmed(&tr), 1);
+	EXPECT_EQ(t, tr.count_at_confirm, 1);	/* the switch's own, nothing else */
+	EXPECT_EQ(t, released(&tr), 1);		/* dropped after the confirmation */
+	EXPECT_EQ(t, ktest_warnings(t), 0);
+	percpu_ref_exit(&tr.ref);
+}
+
 static void release_waits_for_the_last_holder(struct ktest *t)
 {
 	struct tref tr;
@@ -221,8 +258,6 @@ static void switch_round_trips_keep_the_count(struct ktest *t)
 	percpu_ref_switch_to_atomic(&tr.ref, tref_confirm);
 	rcu_barrier();
 	EXPECT_EQ(t, confirmed(&tr), 1);
-	/* The switch's own reference is held while confirm runs. */
-	EXPECT_EQ(t, tr.count_at_confirm, 4 + 1);
 	EXPECT_EQ(t, percpu_ref_atomic_count(&tr.ref), 4);
 
 	percpu_ref_switch_to_percpu(&tr.ref);
@@ -360,6 +395,10 @@ static const struct ktest_case percpu_ref_cases[] = {
 		   "one put too many is caught by the WARN at the switch to atomic"),
 	KTEST_CASE(switch_round_trips_keep_the_count,
 		   "atomic <-> per-CPU switches keep the count exactly"),
+	KTEST_CASE(live_switch_confirms_an_exact_count,
+		   "a live ref's switch drops its own reference before it is confirmed"),
+	KTEST_CASE(kill_switch_holds_its_reference_through_confirm,
+		   "a kill's switch keeps its reference until after the confirmation"),
 	KTEST_CASE(get_many_put_many,
 		   "get_many/put_many move the count by n, in both modes"),
 	KTEST_CASE(init_atomic_start,
