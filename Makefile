@@ -195,17 +195,24 @@ $(B)/BOOTX64.EFI: $(B)/boot/loader.so
 
 # --- host tests of the generic code -------------------------------------------
 #
-# The same ktest suites (lib/tests, later mm/tests ...) run on the host under
-# AddressSanitizer and UndefinedBehaviorSanitizer, with tests/host standing
-# in for the platform (asm/ headers, console, time, panic).
+# The same ktest suites (lib/, mm/, drivers/ tests) run on the host under
+# AddressSanitizer and UndefinedBehaviorSanitizer, with arch/host as the
+# architecture: its <asm/...> headers, and threads, time, console, panic
+# and RCU standing in for the kernel's (arch/host/tests: the runner and
+# the host's own tests).
 
 # lib/string.c is tested apart (its names would replace the C library's);
 # shell commands (*_cmd.c) are kernel glue around host-tested code; the
-# pmem benchmarks need an NVDIMM, which the host has not.
+# pmem benchmarks need an NVDIMM, which the host has not; a tests/kernel/
+# folder holds the cases that need the real kernel (kernel threads on
+# other CPUs, interrupts, TLB shootdowns by IPI).
 HOST_EXCLUDE := lib/string.c drivers/pmem/tests/pmem_bench.c \
-	$(shell find lib mm drivers -name '*_cmd.c' 2>/dev/null)
-HOST_GENERIC := $(filter-out $(HOST_EXCLUDE),$(sort $(shell find lib mm drivers -name '*.c' 2>/dev/null)))
-HOST_C       := $(HOST_GENERIC) $(sort $(wildcard tests/host/*.c))
+	$(shell find lib mm drivers -name '*_cmd.c' -o -path '*/tests/kernel/*.c' 2>/dev/null)
+# kernel/ is the kernel's own (the host stands in for it), but the RCU
+# interface's cases (kernel/tests/rcu_test.c) run against both.
+HOST_GENERIC := $(filter-out $(HOST_EXCLUDE),$(sort $(shell find lib mm drivers -name '*.c' 2>/dev/null))) \
+	kernel/tests/rcu_test.c
+HOST_C       := $(HOST_GENERIC) $(sort $(wildcard arch/host/*.c arch/host/tests/*.c))
 HOST_OBJS    := $(HOST_C:%.c=$(B)/host/%.o)
 
 # zdk's munmap(mm, addr, len) and mprotect(mm, ...) would otherwise stand
@@ -214,7 +221,7 @@ HOST_OBJS    := $(HOST_C:%.c=$(B)/host/%.o)
 # (thread stacks, guard pages): the host builds give zdk's another name.
 HOST_RENAMES := -Dmunmap=zdk_munmap -Dmprotect=zdk_mprotect
 
-override HOST_CFLAGS := -std=gnu11 -I. -Itests/host/include -g -O1 $(HOST_RENAMES) \
+override HOST_CFLAGS := -std=gnu11 -I. -Iarch/host/include -g -O1 $(HOST_RENAMES) \
 	-fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined -Wall -Wextra -Werror -Wno-unused-parameter \
 	-MMD -MP
@@ -231,21 +238,21 @@ $(B)/host/zdk-host-tests: $(HOST_OBJS) $(B)/host/string_under_test.o
 
 # lib/string.c built with every name prefixed zdk_, so the host tests can
 # compare it with the C library's functions.
-$(B)/host/string_under_test.o: lib/string.c tests/host/string_prefix.h
+$(B)/host/string_under_test.o: lib/string.c arch/host/tests/string_prefix.h
 	$(call say,HOSTCC,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -fno-builtin -include tests/host/string_prefix.h -c $< -o $@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -fno-builtin -include arch/host/tests/string_prefix.h -c $< -o $@
 
 # --- the same host tests under ThreadSanitizer ---------------------------------
 #
 # ASan and TSan cannot share a binary, so the sources of zdk-host-tests are
 # built a second time with -fsanitize=thread: the threaded code (the RCU
 # shim, the percpu_ref stress) must be race-free, and a report ends the
-# run with status 2 like any other sanitizer report (tests/host/main.c).
+# run with status 2 like any other sanitizer report (arch/host/tests/main.c).
 
 TSAN_OBJS := $(HOST_C:%.c=$(B)/tsan/%.o)
 
-override TSAN_CFLAGS := -std=gnu11 -I. -Itests/host/include -g -O1 $(HOST_RENAMES) \
+override TSAN_CFLAGS := -std=gnu11 -I. -Iarch/host/include -g -O1 $(HOST_RENAMES) \
 	-fno-omit-frame-pointer -fsanitize=thread -Wall -Wextra -Werror \
 	-Wno-unused-parameter -MMD -MP
 override TSAN_LDFLAGS := -fsanitize=thread -pthread
@@ -259,24 +266,24 @@ $(B)/tsan/zdk-tsan-tests: $(TSAN_OBJS) $(B)/tsan/string_under_test.o
 	$(call say,HOSTLD,$@)
 	$(Q)$(HOSTCC) $(TSAN_LDFLAGS) $^ -o $@
 
-$(B)/tsan/string_under_test.o: lib/string.c tests/host/string_prefix.h
+$(B)/tsan/string_under_test.o: lib/string.c arch/host/tests/string_prefix.h
 	$(call say,TSANCC,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(TSAN_CFLAGS) -fno-builtin -include tests/host/string_prefix.h -c $< -o $@
+	$(Q)$(HOSTCC) $(TSAN_CFLAGS) -fno-builtin -include arch/host/tests/string_prefix.h -c $< -o $@
 
 # --- host benchmarks -------------------------------------------------------------
 #
-# zdk-host-bench runs the benchmarks of tests/host/bench (threads on host
+# zdk-host-bench runs the benchmarks of arch/host/tests/bench (threads on host
 # CPU slots) through lib/bench.c: the generic code and the host platform
 # without the test programs, -O2 and no sanitizer, so the figures measure
 # the code and not the instrumentation.
 
 BENCH_C    := $(HOST_GENERIC) \
-	$(filter-out tests/host/main.c %_test.c,$(sort $(wildcard tests/host/*.c))) \
-	$(sort $(wildcard tests/host/bench/*.c))
+	$(filter-out arch/host/tests/main.c %_test.c,$(sort $(wildcard arch/host/*.c arch/host/tests/*.c))) \
+	$(sort $(wildcard arch/host/tests/bench/*.c))
 BENCH_OBJS := $(BENCH_C:%.c=$(B)/bench/%.o)
 
-override BENCH_CFLAGS := -std=gnu11 -I. -Itests/host/include -g -O2 $(HOST_RENAMES) \
+override BENCH_CFLAGS := -std=gnu11 -I. -Iarch/host/include -g -O2 $(HOST_RENAMES) \
 	-fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
 
 $(B)/bench/%.o: %.c
@@ -288,10 +295,10 @@ $(B)/bench/zdk-host-bench: $(BENCH_OBJS) $(B)/bench/string_under_test.o
 	$(call say,HOSTLD,$@)
 	$(Q)$(HOSTCC) -pthread $^ -o $@
 
-$(B)/bench/string_under_test.o: lib/string.c tests/host/string_prefix.h
+$(B)/bench/string_under_test.o: lib/string.c arch/host/tests/string_prefix.h
 	$(call say,HOSTCC,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(BENCH_CFLAGS) -fno-builtin -include tests/host/string_prefix.h -c $< -o $@
+	$(Q)$(HOSTCC) $(BENCH_CFLAGS) -fno-builtin -include arch/host/tests/string_prefix.h -c $< -o $@
 
 # --- targets -------------------------------------------------------------------
 

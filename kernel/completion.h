@@ -44,6 +44,8 @@ void wait_for_completion(struct completion *c);
 long wait_for_completion_timeout(struct completion *c, unsigned long timeout_ms);
 /* Consume a completion if one is there, without waiting. */
 bool try_wait_for_completion(struct completion *c);
+/* Is a completion there (after complete_all(): always)? Consumes none;
+ * what the completer wrote before is visible after a true answer. */
 bool completion_done(struct completion *c);
 
 #endif /* KERNEL_COMPLETION_H */

@@ -28,7 +28,7 @@
  *
  * Implementations: kernel/rcu.c, grace periods detected across CPUs from
  * context switches, the idle loop and the tick (docs/rcu.md);
- * tests/host/rcu_shim.c, a multi-threaded RCU for host threads.
+ * arch/host/rcu.c, a multi-threaded RCU for host threads.
  */
 #ifndef KERNEL_RCU_H
 #define KERNEL_RCU_H

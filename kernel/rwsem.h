@@ -28,7 +28,7 @@
  * that takes it again while a writer waits deadlocks. up_*() may be
  * called from any context.
  *
- * Implementations: kernel/rwsem.c; on the host, tests/host/rwsem.c (the
+ * Implementations: kernel/rwsem.c; on the host, arch/host/rwsem.c (the
  * same states, waiting by yielding the host CPU instead of sleeping).
  */
 #ifndef KERNEL_RWSEM_H

@@ -31,7 +31,7 @@
  * How the IPIs work (per-CPU call queues, one vector for all calls) is in
  * kernel/smp.c and docs/smp.md. Implementations: kernel/smp.c over the
  * architecture's bring-up and IPIs (arch/x86/smpboot.c, apic.c); on the
- * host, tests/host/percpu.c, where a host "CPU" is a slot a thread runs
+ * host, arch/host/percpu.c, where a host "CPU" is a slot a thread runs
  * on: a waited call runs fn in the calling thread moved to slot `cpu`, an
  * asynchronous one in a new thread on that slot.
  */

@@ -1,6 +1,6 @@
 /*
  * The layout of the kallsyms table: the contract between its producers
- * (scripts/kallsyms.py for the kernel, tests/host/kallsyms_table.c for the
+ * (scripts/kallsyms.py for the kernel, arch/host/kallsyms_table.c for the
  * host) and its one reader, lib/kallsyms.c. A producer includes this
  * header so that the compiler checks the types agree.
  *

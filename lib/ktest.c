@@ -65,18 +65,19 @@ static bool next_glob(const char **globs, char *buf, size_t size)
 }
 
 /*
- * An explicit suite ("selftest.crash") is chosen only by a glob that
- * starts with its top-level name ("selftest"), never by "*".
+ * An explicit suite ("lib.ktest.selftest.crash") is chosen only by a glob
+ * that spells out its parent ("lib.ktest.selftest.*", or the suite's own
+ * name), never by "*" or "lib.*".
  */
 static bool glob_may_pick(const struct ktest_suite *s, const char *glob)
 {
-	size_t top;
+	const char *last = strrchr(s->name, '.');
+	size_t parent = last ? (size_t)(last - s->name) : strlen(s->name);
 
 	if (!(s->flags & KTEST_F_EXPLICIT))
 		return true;
-	top = strcspn(s->name, ".");
-	return !strncmp(glob, s->name, top) &&
-	       (glob[top] == '.' || glob[top] == '\0');
+	return !strncmp(glob, s->name, parent) &&
+	       (glob[parent] == '.' || glob[parent] == '\0');
 }
 
 static bool case_selected(const struct ktest_suite *s,
@@ -149,6 +150,35 @@ void ktest_list(void)
 
 /* --- running ---------------------------------------------------------------- */
 
+static struct ktest_machine machine = {
+	.cpus = 1, .no_nvdimm = "the runner did not say", .no_pmem = "the runner did not say",
+};
+
+void ktest_set_machine(const struct ktest_machine *m)
+{
+	machine = *m;
+}
+
+/* Why the machine cannot run c (written to reason), or false if it can. */
+static bool need_unmet(const struct ktest_case *c, char *reason, size_t size)
+{
+	unsigned int cpus = c->needs & KTEST_NEEDS_CPUS(~0U);
+
+	if (cpus > machine.cpus) {
+		scnprintf(reason, size, "needs %u CPUs (%u online)", cpus, machine.cpus);
+		return true;
+	}
+	if ((c->needs & KTEST_NEEDS_NVDIMM) && machine.no_nvdimm) {
+		scnprintf(reason, size, "needs an NVDIMM (%s)", machine.no_nvdimm);
+		return true;
+	}
+	if ((c->needs & KTEST_NEEDS_PMEM) && machine.no_pmem) {
+		scnprintf(reason, size, "needs persistent memory (%s)", machine.no_pmem);
+		return true;
+	}
+	return false;
+}
+
 static enum ktest_status run_case_once(const struct ktest_suite *s,
 				       const struct ktest_case *c)
 {
@@ -157,6 +187,8 @@ static enum ktest_status run_case_once(const struct ktest_suite *s,
 		.warn_base = warn_count(),
 	};
 
+	if (need_unmet(c, skip_reason_buf, sizeof(skip_reason_buf)))
+		return KTEST_SKIP;
 	current = &t;
 	if (arch_setjmp(t.abort_jmp) == 0)
 		c->run(&t);
@@ -174,7 +206,10 @@ enum ktest_status ktest_run_inner(const struct ktest_case *c)
 		.status = KTEST_PASS, .indent = 1, .quiet = true,
 		.warn_base = warn_count(),
 	};
+	char reason[sizeof(t.reason)];
 
+	if (need_unmet(c, reason, sizeof(reason)))
+		return KTEST_SKIP;
 	current = &t;
 	if (arch_setjmp(t.abort_jmp) == 0)
 		c->run(&t);

@@ -5,7 +5,7 @@
  * themselves by dropping a pointer into the "ktest_suites" linker section
  * (KTEST_SUITE), so adding a test file needs no central list. The same
  * suites run in the kernel (selected by `ktest=GLOBS` on the command line
- * or `ktest GLOB` in the shell) and in the host build (tests/host).
+ * or `ktest GLOB` in the shell) and in the host build (arch/host).
  *
  *   static void crc32_check_value(struct ktest *t)
  *   {
@@ -20,12 +20,16 @@
  * Selection: GLOBS is a comma-separated list of shell globs ('*', '?')
  * matched against "suite" and "suite.case"; "none" selects nothing. A
  * suite registered with KTEST_SUITE_EXPLICIT (deliberate failures and
- * crashes that prove the harness) is selected only by a glob that begins
- * with the suite's own name, never by "*".
+ * crashes that prove the harness, boots that overwrite the NVDIMM) is
+ * selected only by a glob that spells out its parent
+ * ("lib.ktest.selftest.*" or the suite's own name), never by "*".
  *
  * EXPECT_* records a failure and continues; ASSERT_* records it and ends
- * the case at once (a non-local return to the harness). ktest_skip()
- * ends the case as skipped with a reason. A case that panics or faults is
+ * the case at once (a non-local return to the harness). A case that needs
+ * more of the machine than every machine has (a second CPU, an NVDIMM)
+ * says so with KTEST_CASE_NEEDS, and the harness skips it where the need
+ * is not met, naming the need; ktest_skip() ends a case as skipped for a
+ * reason only the case can find out. A case that panics or faults is
  * reported by the platform through ktest_crash(): the case is printed as
  * failed with the reason and the run ends (the kernel then exits with the
  * crash verdict).
@@ -55,7 +59,28 @@ struct ktest_case {
 	const char *name;
 	void (*run)(struct ktest *t);
 	const char *intent;		/* one line: what the case proves */
+	unsigned int needs;		/* KTEST_NEEDS_*: what of the machine */
 };
+
+/*
+ * What a case needs of the machine it runs on, declared with the case
+ * (KTEST_CASE_NEEDS). The harness skips a case whose needs the machine
+ * lacks, with the need as the reason, before the case runs. What the
+ * machine has is the runner's to say (ktest_set_machine()).
+ */
+#define KTEST_NEEDS_CPUS(n)	((unsigned int)(n) & 0xff)	/* n online CPUs */
+#define KTEST_NEEDS_NVDIMM	0x100	/* an NVDIMM that the NFIT lists (pmem0) */
+#define KTEST_NEEDS_PMEM	0x200	/* a range to give struct pages: an
+					 * NVDIMM, or the platform's stand-in */
+
+struct ktest_machine {
+	unsigned int cpus;		/* online CPUs */
+	const char *no_nvdimm;		/* NULL if there is an NVDIMM, else why not */
+	const char *no_pmem;		/* NULL if there is a pmem range, else why not */
+};
+
+/* Say what the machine has; until then: 1 CPU, no NVDIMM, no range. */
+void ktest_set_machine(const struct ktest_machine *m);
 
 #define KTEST_F_EXPLICIT	0x1	/* only when named by the glob */
 
@@ -65,7 +90,8 @@ struct ktest_suite {
 	unsigned int flags;
 };
 
-#define KTEST_CASE(fn, intent)	{ #fn, fn, intent }
+#define KTEST_CASE(fn, intent)	{ #fn, fn, intent, 0 }
+#define KTEST_CASE_NEEDS(fn, needs, intent)	{ #fn, fn, intent, needs }
 
 #define __KTEST_SUITE(var, sname, cases_, flags_)			\
 	static const struct ktest_suite var = {				\

@@ -7,7 +7,7 @@
  * memmove hands non-overlapping copies to memcpy.
  *
  * The host test build compiles this file a second time with every name
- * prefixed zdk_ (tests/host/string_prefix.h) and compares it with the C
+ * prefixed zdk_ (arch/host/tests/string_prefix.h) and compares it with the C
  * library, so nothing here may depend on the kernel.
  */
 #include <lib/string.h>

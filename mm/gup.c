@@ -1,5 +1,7 @@
 /*
- * The slow path of get_user_pages (mm/gup.h), and the release.
+ * The slow path of get_user_pages (mm/gup.h), the release, and what the
+ * two paths share (mm/vm_internal.h): the speculative get of a leaf's
+ * pages and the devmap step, try_grab_dev_pages().
  *
  * With the mmap_lock held for reading, page by page:
  *   1. the region containing the address (kept while the next addresses
@@ -9,8 +11,9 @@
  *      access (PROT_NONE refuses) -> stop with -EFAULT;
  *   3. the leaf that maps the address (follow_page): present, writable if
  *      FOLL_WRITE, not special -> take the reference, next page;
- *      a device page (devmap leaf) first gets its dev_pagemap (cached
- *      across the range; a dying device -> stop with -EFAULT);
+ *      a device page (devmap leaf) goes through the devmap step instead:
+ *      its dev_pagemap (cached across the range; a dying device -> stop
+ *      with -EFAULT), then the reference unless the count is 0 (-EFAULT);
  *   4. not there (or not writable): handle_mm_fault() as an access of that
  *      kind would, then back to 3; a fault that fails stops the walk with
  *      its error.
@@ -27,6 +30,7 @@
  * nothing.
  */
 #include <lib/bug.h>
+#include <lib/err.h>
 #include <lib/errno.h>
 #include <mm/gup.h>
 #include <mm/memremap.h>
@@ -52,25 +56,17 @@ static int check_vma_flags(const struct vm_area_struct *vma, unsigned int gup_fl
 }
 
 /*
- * The slow path's devmap step: get_dev_pagemap(pfn, *cached), one lookup
- * per range thanks to the cache (kept in *cached, one reference, dropped
- * by the caller at the end), and a refusal once the device is dying.
- */
-static bool gup_slow_devmap_step(pte_t e, enum pt_level level, struct dev_pagemap **cached)
-{
-	*cached = get_dev_pagemap(pte_pfn(e, level), *cached);
-	return *cached != NULL;
-}
-
-/*
  * Step 3: the page at addr with a reference taken, NULL if a fault is
- * needed first, or an error (-EFAULT: frames without struct pages).
+ * needed first, or an error (-EFAULT: frames without struct pages, a
+ * dying device).
  */
 static struct page *follow_page(struct vm_area_struct *vma, unsigned long addr,
 				unsigned int gup_flags, int *err, struct dev_pagemap **pgmap)
 {
+	bool get = gup_flags & (FOLL_GET | FOLL_PIN);	/* else: only fault in */
 	enum pt_level level;
 	pte_t *slot = pt_leaf_slot(vma->vm_mm, addr, &level);
+	unsigned long pfn;
 	struct page *page;
 	pte_t e;
 
@@ -82,40 +78,25 @@ static struct page *follow_page(struct vm_area_struct *vma, unsigned long addr,
 		return NULL;		/* PROT_NONE: the fault decides */
 	if ((gup_flags & FOLL_WRITE) && !pte_write(e))
 		return NULL;
-	if (pte_devmap(e) && !gup_slow_devmap_step(e, level, pgmap)) {
-		*err = -EFAULT;
+	pfn = pte_pfn(e, level) + ((addr & (pt_level_size(level) - 1)) >> PAGE_SHIFT);
+	if (pte_devmap(e)) {	/* never special: a fault makes one or the other */
+		page = try_grab_dev_pages(pfn, get ? 1 : 0, pgmap, GUP_SLOW);
+		if (!IS_ERR(page))
+			return page;
+		*err = -EFAULT;	/* a dying device, or a page on its way out */
 		return NULL;
 	}
 	if (pte_special(e)) {
 		*err = -EFAULT;
 		return NULL;
 	}
-	page = pfn_to_page(pte_pfn(e, level) + ((addr & (pt_level_size(level) - 1)) >> PAGE_SHIFT));
+	page = pfn_to_page(pfn);
 	if (!page) {
 		*err = -EFAULT;
 		return NULL;
 	}
-	if (!(gup_flags & (FOLL_GET | FOLL_PIN)))
-		return page;
-	if (pte_devmap(e)) {
-		/*
-		 * A device page whose count is already 0 is on its way out:
-		 * refuse it, like the fast path's speculative get. The
-		 * teardown zaps the mappings before it drops the device's
-		 * holds, so with the mmap_lock held this does not happen in
-		 * the kernel; the check keeps the rule in one place (and the
-		 * host build, which does not model every exclusion, relies
-		 * on it).
-		 */
-		if (!get_page_unless_zero(page)) {
-			*err = -EFAULT;
-			return NULL;
-		}
-		if (unlikely(zone_device_hooks))	/* legacy, regression */
-			zone_device_get_hook(page);
-		return page;
-	}
-	get_page(page);		/* the mapping holds one: never 0 here */
+	if (get)
+		get_page(page);		/* the mapping holds one: never 0 here */
 	return page;
 }
 
@@ -196,4 +177,66 @@ void unpin_user_pages(struct page **pages, unsigned long n)
 {
 	for (unsigned long i = 0; i < n; i++)
 		put_page(pages[i]);
+}
+
+/* --- what both paths share (mm/vm_internal.h) ----------------------------- */
+
+void gup_put_pages(struct page *page, unsigned long nr)
+{
+	for (unsigned long i = 0; i < nr; i++)
+		put_page(page + i);
+}
+
+bool gup_get_pages(struct page *page, unsigned long nr, bool hook)
+{
+	for (unsigned long i = 0; i < nr; i++) {
+		if (!get_page_unless_zero(page + i)) {
+			gup_put_pages(page, i);
+			return false;
+		}
+		if (hook)
+			zone_device_get_hook(page + i);
+	}
+	return true;
+}
+
+/*
+ * Does this path's get of a device page take the page's pgmap reference
+ * too, as get_page() does in the hooked teaching modes
+ * (mm/memremap_modes.h)? refs=legacy: both paths. refs=regression, the
+ * seed bug: only the slow one; the fast path's speculative get went
+ * unhooked, so its pin's put_page() drops a reference it never took.
+ */
+static bool dev_get_hooked(const struct dev_pagemap *pgmap, enum gup_path path)
+{
+	switch (pgmap_refs_mode(pgmap)) {
+	case ZONE_DEVICE_REFS_LEGACY:
+		return true;
+	case ZONE_DEVICE_REFS_REGRESSION:
+		return path == GUP_SLOW;
+	default:
+		return false;
+	}
+}
+
+struct page *try_grab_dev_pages(unsigned long pfn, unsigned long nr,
+				struct dev_pagemap **pgmap, enum gup_path path)
+{
+	struct page *page;
+
+	*pgmap = get_dev_pagemap(pfn, *pgmap);
+	if (!*pgmap)
+		return ERR_PTR(-ENODEV);
+	/*
+	 * A device page whose count is already 0 is on its way out: refuse
+	 * it. For the fast path this is the speculative get's rule. For the
+	 * slow one, the teardown zaps the mappings before it drops the
+	 * device's holds, so with the mmap_lock held this does not happen in
+	 * the kernel; the check keeps the rule in one place (and the host
+	 * build, which does not model every exclusion, relies on it).
+	 */
+	page = __pfn_to_page(pfn);	/* there: the pgmap is live */
+	if (!page || !gup_get_pages(page, nr, dev_get_hooked(*pgmap, path)))
+		return ERR_PTR(-EFAULT);
+	return page;
 }

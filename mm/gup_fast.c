@@ -18,13 +18,19 @@
  *      page: stop;
  *   2. a write is wanted and the leaf is not writable: stop (permission
  *      comes before the devmap step);
- *   3. a devmap leaf: get its dev_pagemap (cached across the range:
- *      one reference held by the walk, dropped at its end) or undo the
- *      pages taken in this range (this page table) and stop: the device
- *      is going away (tryget_live failed);
- *   4. a special leaf (no struct page): stop;
- *   5. get_page_unless_zero(): fails at refcount 0 (a page being freed)
- *      or below zero (a buried device page, reported): stop;
+ *   3. a devmap leaf: the devmap step, shared with the slow path
+ *      (try_grab_dev_pages(), mm/gup.c): its dev_pagemap (cached across
+ *      the range: one reference held by the walk, dropped at its end),
+ *      then step 5 on its pages. If the device is going away
+ *      (tryget_live failed), undo the pages taken in this range (this
+ *      page table) and stop. The pgmap reference only keeps the range
+ *      from being torn down between this check and the page reference;
+ *      the page reference is what the caller keeps (the single-reference
+ *      rule);
+ *   4. a special leaf (no struct page): stop (a devmap leaf never is);
+ *   5. get_page_unless_zero() (gup_get_pages()): fails at refcount 0 (a
+ *      page being freed) or below zero (a buried device page, reported):
+ *      stop;
  *   6. read the entry again: if it changed, put_page() what step 5 took
  *      and stop.
  * A 2 MiB leaf goes through 1-4 once, then takes a reference on each
@@ -34,32 +40,34 @@
  * reference; it pairs with the unmapper's "clear the entry, flush, then
  * put_page()".
  *
+ * The teaching modes (mm/memremap_modes.h) change one thing here:
+ * zone_device.refs=legacy hooks the devmap step's get like get_page() (a
+ * pgmap reference per device page); refs=regression, the seed bug, does
+ * not, while put_page() still drops one.
+ *
  * "Stop" ends the walk at that page: the pages before it are pinned and
  * get_user_pages_fast() hands the rest of the range to the slow path
  * (mm/gup.c), which takes the mmap_lock, checks the region, faults in
  * and retries.
  */
+#include <lib/err.h>
 #include <lib/errno.h>
 #include <mm/gup.h>
 #include <mm/memmap.h>
 #include <mm/memremap.h>
 #include <mm/mm.h>
 #include <mm/page_ref.h>
+#include <mm/percpu_stat.h>
 #include <mm/vm_internal.h>
 #include <asm/cpu.h>
 #include <asm/page.h>
-#include <asm/percpu.h>
 
-static DEFINE_PER_CPU(unsigned long, pmd_undone);	/* this CPU's, this_cpu_inc */
+static DEFINE_PER_CPU(struct percpu_stat, pmd_undone);
 void (*gup_fast_pmd_window)(void *slot, unsigned long long pmd);
 
 unsigned long gup_fast_pmd_undone(void)
 {
-	unsigned long sum = 0;
-
-	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
-		sum += per_cpu(pmd_undone, cpu);
-	return sum;
+	return percpu_stat_sum(&pmd_undone);
 }
 
 struct gup_fast {
@@ -69,40 +77,6 @@ struct gup_fast {
 	struct dev_pagemap *pgmap;	/* cached across the range, one ref */
 };
 
-/*
- * Step 3: get_dev_pagemap(pfn, cached) for the leaf's frames, keeping the
- * pgmap in g for the next leaves; false once the device is going away.
- * The pgmap reference only keeps the range from being torn down between
- * this check and the page reference of step 5; the page reference is what
- * the caller keeps (the single-reference rule: no pgmap hook in it).
- */
-static bool gup_fast_devmap_step(pte_t e, enum pt_level level, struct gup_fast *g)
-{
-	g->pgmap = get_dev_pagemap(pte_pfn(e, level), g->pgmap);
-	return g->pgmap != NULL;
-}
-
-/*
- * Step 5, the speculative get. zone_device.refs=legacy hooks it like
- * get_page() (a pgmap reference for a device page); refs=regression is
- * the seed bug: no hook here while put_page() still drops one
- * (mm/memremap_modes.h).
- */
-static bool gup_get_page(struct page *page)
-{
-	if (!get_page_unless_zero(page))
-		return false;
-	if (unlikely(memremap_modes.refs == ZONE_DEVICE_REFS_LEGACY))
-		zone_device_get_hook(page);
-	return true;
-}
-
-static void put_pages(struct page *page, unsigned long n)
-{
-	for (unsigned long i = 0; i < n; i++)
-		put_page(page + i);
-}
-
 /* Put back the pages pinned since g->nr was `from`. */
 static void undo_pages(struct gup_fast *g, unsigned long from)
 {
@@ -110,25 +84,40 @@ static void undo_pages(struct gup_fast *g, unsigned long from)
 		put_page(g->pages[--g->nr]);
 }
 
-/*
- * Steps 1-4 on one copy of a leaf entry: may the walk take its pages? A
- * failed devmap step also undoes the pages taken in this range (those
- * pinned since `range_start`), as docs/zone-device.md, scenarios asks.
- */
-static bool leaf_allows(pte_t e, enum pt_level level, struct gup_fast *g,
-			unsigned long range_start)
+/* Steps 1 and 2 on one copy of a leaf entry: may the walk go on with it? */
+static bool leaf_allows(pte_t e, const struct gup_fast *g)
 {
 	if (!pte_present(e) || !pte_user(e))
 		return false;
 	if ((g->flags & FOLL_WRITE) && !pte_write(e))
 		return false;
-	if (pte_devmap(e) && !gup_fast_devmap_step(e, level, g)) {
-		undo_pages(g, range_start);
-		return false;
+	return true;
+}
+
+/*
+ * Steps 3-5 for the nr pages from pfn on, which the leaf e maps: the
+ * first one, with a reference on each, or NULL (none taken). A devmap
+ * step that finds the device going away also undoes the pages taken in
+ * this range (those pinned since `range_start`), as docs/zone-device.md,
+ * scenarios asks.
+ */
+static struct page *grab_leaf_pages(pte_t e, unsigned long pfn, unsigned long nr,
+				    struct gup_fast *g, unsigned long range_start)
+{
+	struct page *page;
+
+	if (pte_devmap(e)) {	/* never special: a fault makes one or the other */
+		page = try_grab_dev_pages(pfn, nr, &g->pgmap, GUP_FAST);
+		if (page == ERR_PTR(-ENODEV))
+			undo_pages(g, range_start);
+		return IS_ERR(page) ? NULL : page;
 	}
 	if (pte_special(e))
-		return false;
-	return true;
+		return NULL;
+	page = __pfn_to_page(pfn);
+	if (!page || !gup_get_pages(page, nr, false))
+		return NULL;
+	return page;
 }
 
 static bool gup_pte_range(pte_t pmd, unsigned long addr, unsigned long end, struct gup_fast *g)
@@ -141,10 +130,10 @@ static bool gup_pte_range(pte_t pmd, unsigned long addr, unsigned long end, stru
 		pte_t e = ptep_get(slot);
 		struct page *page;
 
-		if (!leaf_allows(e, PT_PTE, g, range_start))
+		if (!leaf_allows(e, g))
 			return false;
-		page = __pfn_to_page(pte_pfn(e, PT_PTE));
-		if (!page || !gup_get_page(page))
+		page = grab_leaf_pages(e, pte_pfn(e, PT_PTE), 1, g, range_start);
+		if (!page)
 			return false;
 		if (ptep_get(slot) != e) {
 			put_page(page);
@@ -159,25 +148,19 @@ static bool gup_huge_pmd(pte_t *slot, pte_t pmd, unsigned long addr, unsigned lo
 			 struct gup_fast *g)
 {
 	unsigned long n = (end - addr) >> PAGE_SHIFT, i;
+	unsigned long pfn = pte_pfn(pmd, PT_PMD) + ((addr & ~PMD_MASK) >> PAGE_SHIFT);
 	struct page *page;
 
-	if (!leaf_allows(pmd, PT_PMD, g, g->nr))
+	if (!leaf_allows(pmd, g))
 		return false;
-	page = __pfn_to_page(pte_pfn(pmd, PT_PMD));
+	page = grab_leaf_pages(pmd, pfn, n, g, g->nr);	/* the leaf's memmap is contiguous */
 	if (!page)
 		return false;
-	page += (addr & ~PMD_MASK) >> PAGE_SHIFT;	/* the memmap of a leaf is contiguous */
-	for (i = 0; i < n; i++) {
-		if (!gup_get_page(page + i)) {
-			put_pages(page, i);
-			return false;
-		}
-	}
 	if (unlikely(gup_fast_pmd_window))
 		gup_fast_pmd_window(slot, pmd);
 	if (ptep_get(slot) != pmd) {
-		put_pages(page, n);
-		this_cpu_inc(pmd_undone);
+		gup_put_pages(page, n);
+		percpu_stat_inc(pmd_undone);
 		return false;
 	}
 	for (i = 0; i < n; i++)
@@ -185,20 +168,12 @@ static bool gup_huge_pmd(pte_t *slot, pte_t pmd, unsigned long addr, unsigned lo
 	return true;
 }
 
-/* End of the level-sized block holding addr, or end if that comes first. */
-static unsigned long next_block(unsigned long addr, unsigned long end, enum pt_level level)
-{
-	unsigned long next = (addr | (pt_level_size(level) - 1)) + 1;
-
-	return next - 1 < end - 1 ? next : end;
-}
-
 static bool gup_pmd_range(pte_t pud, unsigned long addr, unsigned long end, struct gup_fast *g)
 {
 	pte_t *table = phys_to_virt(pte_table_phys(pud));
 
 	while (addr < end) {
-		unsigned long next = next_block(addr, end, PT_PMD);
+		unsigned long next = pt_block_end(addr, end, PT_PMD);
 		pte_t *slot = &table[pt_index(addr, PT_PMD)];
 		pte_t pmd = ptep_get(slot);
 
@@ -219,7 +194,7 @@ static bool gup_pud_range(pte_t pgd, unsigned long addr, unsigned long end, stru
 	pte_t *table = phys_to_virt(pte_table_phys(pgd));
 
 	while (addr < end) {
-		unsigned long next = next_block(addr, end, PT_PUD);
+		unsigned long next = pt_block_end(addr, end, PT_PUD);
 		pte_t pud = ptep_get(&table[pt_index(addr, PT_PUD)]);
 
 		if (!pte_present(pud) || pte_leaf(pud, PT_PUD) || !gup_pmd_range(pud, addr, next, g))
@@ -233,7 +208,7 @@ static void gup_fast_walk(struct mm_struct *mm, unsigned long addr, unsigned lon
 			  struct gup_fast *g)
 {
 	while (addr < end) {
-		unsigned long next = next_block(addr, end, PT_PGD);
+		unsigned long next = pt_block_end(addr, end, PT_PGD);
 		pte_t pgd = ptep_get(&mm->pgd[pt_index(addr, PT_PGD)]);
 
 		if (!pte_present(pgd) || !gup_pud_range(pgd, addr, next, g))

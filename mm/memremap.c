@@ -48,20 +48,20 @@ void free_zone_device_page(struct page *page)
 	struct dev_pagemap *pgmap = page->pgmap;
 
 	__atomic_fetch_add(&zone_device_page_frees, 1, __ATOMIC_RELAXED);
-	/* none: a memmap built by hand (tests): stays at 0; the hooked
-	 * modes dropped the reference in put_page() already */
+	/* none: a memmap built by hand (tests): stays at 0. The hooked
+	 * modes drop it in put_page_teaching() instead, right after this:
+	 * one flag decides both */
 	if (pgmap && !zone_device_hooks)
-		percpu_ref_put(pgmap->ref);
+		percpu_ref_put(&pgmap->ref);
 }
 
 static void pgmap_ref_release(struct percpu_ref *ref)
 {
-	struct dev_pagemap *pgmap = container_of(ref, struct dev_pagemap, internal_ref);
+	struct dev_pagemap *pgmap = container_of(ref, struct dev_pagemap, ref);
 
-	/* release: pairs with the acquire in wait_for_zero()
-	 * (mm/memremap_teardown.c) and readers */
-	__atomic_store_n(&pgmap->released, true, __ATOMIC_RELEASE);
-	complete_all(&pgmap->zero);	/* wakes the teardown */
+	/* wakes the teardown; completion_done(&pgmap->zero) is true from
+	 * here on (its lock orders what came before for its readers) */
+	complete_all(&pgmap->zero);
 }
 
 /* --- setup ----------------------------------------------------------------- */
@@ -120,13 +120,10 @@ static int setup_ref(struct dev_pagemap *pgmap, const char *name)
 	memremap_modes_init();		/* the boot parameters, read once */
 	pgmap->modes = memremap_modes;
 	pgmap->slot = -1;
-	pgmap->released = false;
-	pgmap->kill_confirmed = false;
 	pgmap->count_at_kill = 0;
 	init_completion(&pgmap->confirmed);
 	init_completion(&pgmap->zero);
-	pgmap->ref = &pgmap->internal_ref;
-	if (percpu_ref_init(&pgmap->internal_ref, pgmap_ref_release, 0)) {
+	if (percpu_ref_init(&pgmap->ref, pgmap_ref_release, 0)) {
 		pr_err("memremap: %s: no memory for its percpu_ref", name);
 		return -ENOMEM;
 	}
@@ -135,7 +132,7 @@ static int setup_ref(struct dev_pagemap *pgmap, const char *name)
 
 static void undo_ref(struct dev_pagemap *pgmap)
 {
-	percpu_ref_exit(&pgmap->internal_ref);
+	percpu_ref_exit(&pgmap->ref);
 }
 
 /* A lookup slot: writers see the range (overlaps), readers not yet. */
@@ -253,8 +250,8 @@ static int setup_pages(struct dev_pagemap *pgmap, const char *name)
 		page->zone_device_data = NULL;
 		set_page_count(page, 1);
 	}
-	if (!memremap_refs_hooked(&pgmap->modes))
-		percpu_ref_get_many(pgmap->ref, pgmap->nr_pages);
+	if (!pgmap_refs_hooked(pgmap))
+		percpu_ref_get_many(&pgmap->ref, pgmap->nr_pages);
 	return 0;
 }
 
@@ -310,10 +307,10 @@ unsigned long pgmap_live_pages(struct dev_pagemap *pgmap)
 
 int memremap_check_invariant(struct dev_pagemap *pgmap, long *refs, unsigned long *live)
 {
-	percpu_ref_switch_to_atomic_sync(pgmap->ref);
-	*refs = percpu_ref_atomic_count(pgmap->ref);
+	percpu_ref_switch_to_atomic_sync(&pgmap->ref);
+	*refs = percpu_ref_atomic_count(&pgmap->ref);
 	*live = pgmap_live_pages(pgmap);
-	percpu_ref_switch_to_percpu(pgmap->ref);
+	percpu_ref_switch_to_percpu(&pgmap->ref);
 	if (*refs != 1 + (long)*live) {
 		pr_err("memremap: %s: invariant broken: %ld pgmap refs, 1 + %lu live pages",
 		       pgmap_name(pgmap), *refs, *live);

@@ -45,6 +45,8 @@
  *   (o) set by the owner before memremap_pages(), read-only after;
  *   (i) set by memremap_pages() before publication, read-only after;
  *   (a) atomic;
+ *   (c) a completion: initialised by memremap_pages(), completed once
+ *       (complete_all()); waited on, or asked with completion_done();
  *   (L) under pgmap_lock;
  *   (t) written by the teardown only, read once it is over (or racily,
  *       for display).
@@ -79,22 +81,42 @@ struct dev_pagemap {
 	unsigned long pfn_first;	/* (i) first usable pfn (after altmap) */
 	unsigned long nr_pages;		/* (i) usable pages, each one ref */
 	uint64_t memmap_bytes;		/* (i) memmap size (RAM or device) */
-	struct percpu_ref *ref;		/* (i) &internal_ref: the range's life */
 	/* (o) optional: the teardown's first step, before the kill (pmem:
 	 * stop DAX faults, zap the DAX mappings) */
 	void (*kill_mappings)(struct dev_pagemap *pgmap);
-	struct percpu_ref internal_ref;	/* (a) via percpu_ref_* */
+	struct percpu_ref ref;		/* (a) the range's life: percpu_ref_* */
 	int state;			/* (a) enum pgmap_state */
-	bool released;			/* (a) the ref reached zero */
-	bool kill_confirmed;		/* (a) the kill's switch is complete */
-	struct completion confirmed;	/* (i) completed with kill_confirmed */
-	struct completion zero;		/* (i) completed by the release: the
-					 * teardown sleeps on it */
-	struct memremap_modes modes;	/* (i) the teaching modes at setup */
+	struct completion confirmed;	/* (c) the kill's switch is complete */
+	struct completion zero;		/* (c) the ref reached zero (its release
+					 * ran): the teardown sleeps on it */
+	struct memremap_modes modes;	/* (i) the teaching modes at setup: ask
+					 * pgmap_refs_mode() and friends */
 	long count_at_kill;		/* (t) pins left after step 2: written by
 					 * the teardown, read after it */
 	int slot;			/* (L) lookup slot, -1 if none */
 };
+
+/*
+ * Which teaching mode is a pgmap in (its copy of the boot's modes,
+ * mm/memremap_modes.h)? Code that has a pgmap asks these, and only these;
+ * get_page() and put_page(), which have none, read the flags of
+ * mm/page_ref.h that the same modes set.
+ */
+static inline enum zone_device_refs pgmap_refs_mode(const struct dev_pagemap *pgmap)
+{
+	return pgmap->modes.refs;
+}
+
+/* Do get_page()/put_page() of its pages take/drop pgmap references? */
+static inline bool pgmap_refs_hooked(const struct dev_pagemap *pgmap)
+{
+	return memremap_refs_hooked(&pgmap->modes);
+}
+
+static inline enum memremap_teardown pgmap_teardown_mode(const struct dev_pagemap *pgmap)
+{
+	return pgmap->modes.teardown;
+}
 
 /* --- the API -------------------------------------------------------------- */
 
@@ -126,7 +148,7 @@ unsigned long get_dev_pagemap_lookups(void);
 static inline void put_dev_pagemap(struct dev_pagemap *pgmap)
 {
 	if (pgmap)
-		percpu_ref_put(pgmap->ref);
+		percpu_ref_put(&pgmap->ref);
 }
 
 static inline bool pgmap_covers(const struct dev_pagemap *pgmap, unsigned long pfn)

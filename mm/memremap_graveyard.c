@@ -318,7 +318,7 @@ bool memremap_late_put(struct page *page, int now, unsigned long caller)
 	     "removed (use after free of a pinned device page), %ld reference(s) left on it, "
 	     "by %pS", pfn, name, still, (void *)caller);
 	if (drop)	/* the page's pgmap reference: a waiting teardown counts it */
-		percpu_ref_put(drop->ref);
+		percpu_ref_put(&drop->ref);
 	/* the last access to the memmap was the decrement: it may go now */
 	flags = lock_graves();
 	g->outstanding--;

@@ -8,22 +8,17 @@
 #include <lib/spinlock.h>
 #include <mm/memremap.h>
 #include <mm/memremap_lookup.h>
-#include <asm/cpu.h>
-#include <asm/percpu.h>
+#include <mm/percpu_stat.h>
 
 static DEFINE_SPINLOCK(pgmap_lock);		/* writers of slots[] and claimed[] */
 static struct dev_pagemap *slots[MAX_PGMAPS];	/* read under RCU (acquire) */
 static struct dev_pagemap *claimed[MAX_PGMAPS];	/* (L) claim to unclaim */
 
-static DEFINE_PER_CPU(unsigned long, lookups);	/* this CPU's, this_cpu_inc */
+static DEFINE_PER_CPU(struct percpu_stat, lookups);	/* cache misses */
 
 unsigned long get_dev_pagemap_lookups(void)
 {
-	unsigned long sum = 0;
-
-	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
-		sum += per_cpu(lookups, cpu);
-	return sum;
+	return percpu_stat_sum(&lookups);
 }
 
 struct dev_pagemap *get_dev_pagemap(unsigned long pfn, struct dev_pagemap *cached)
@@ -35,14 +30,14 @@ struct dev_pagemap *get_dev_pagemap(unsigned long pfn, struct dev_pagemap *cache
 			return cached;		/* the caller's reference covers it */
 		put_dev_pagemap(cached);
 	}
-	this_cpu_inc(lookups);
+	percpu_stat_inc(lookups);
 	rcu_read_lock();
 	for (int i = 0; i < MAX_PGMAPS; i++) {
 		/* acquire: pairs with the release store in pgmap_publish() */
 		struct dev_pagemap *p = __atomic_load_n(&slots[i], __ATOMIC_ACQUIRE);
 
 		if (p && pgmap_covers(p, pfn)) {
-			if (percpu_ref_tryget_live(p->ref))
+			if (percpu_ref_tryget_live(&p->ref))
 				pgmap = p;
 			break;
 		}

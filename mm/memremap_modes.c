@@ -114,13 +114,13 @@ void memremap_modes_init(void)
 void zone_device_get_hook(struct page *page)
 {
 	if (is_zone_device_page(page) && page->pgmap)
-		percpu_ref_get(page->pgmap->ref);
+		percpu_ref_get(&page->pgmap->ref);
 }
 
 void zone_device_put_hook(struct page *page)
 {
 	if (is_zone_device_page(page) && page->pgmap)
-		percpu_ref_put(page->pgmap->ref);
+		percpu_ref_put(&page->pgmap->ref);
 }
 
 /*

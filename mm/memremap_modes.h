@@ -27,6 +27,16 @@
  * the first `pgmap` command), from the loader's command line; applied to
  * the globals below; each pgmap copies them at setup and keeps its copy
  * until it is torn down. The globals never change afterwards.
+ *
+ * Asking which mode is in force, one way per question:
+ *   - of a pgmap (its setup and teardown, GUP's devmap step, `pgmap`):
+ *     pgmap_refs_mode(), pgmap_refs_hooked(), pgmap_teardown_mode() in
+ *     mm/memremap.h, which read its copy;
+ *   - in get_page(), put_page() and a device page's final put, which have
+ *     no pgmap at hand: the flags zone_device_hooks and
+ *     zone_device_teaching of mm/page_ref.h, set from the same modes;
+ *   - what this boot chose (`pgmap`'s first line, tests that need a
+ *     mode): memremap_modes.
  */
 #ifndef MM_MEMREMAP_MODES_H
 #define MM_MEMREMAP_MODES_H

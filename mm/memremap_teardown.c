@@ -20,12 +20,7 @@
 
 static void pgmap_kill_confirmed(struct percpu_ref *ref)
 {
-	struct dev_pagemap *pgmap = container_of(ref, struct dev_pagemap, internal_ref);
-
-	/* release: for the flag's readers (`pgmap`); the teardown waits
-	 * on the completion, whose lock orders it */
-	__atomic_store_n(&pgmap->kill_confirmed, true, __ATOMIC_RELEASE);
-	complete_all(&pgmap->confirmed);
+	complete_all(&container_of(ref, struct dev_pagemap, ref)->confirmed);
 }
 
 /*
@@ -53,13 +48,13 @@ static void wait_for_zero(struct dev_pagemap *pgmap)
 	 * rcu_barrier() returns once it has returned, put included.
 	 */
 	rcu_barrier();
-	/* acquire: pairs with the release store in pgmap_ref_release() */
-	if (__atomic_load_n(&pgmap->released, __ATOMIC_ACQUIRE))
+	/* released already (pgmap_ref_release() ran): nothing to wait for */
+	if (completion_done(&pgmap->zero))
 		return;			/* count_at_kill stays 0 */
-	pgmap->count_at_kill = percpu_ref_atomic_count(pgmap->ref);
+	pgmap->count_at_kill = percpu_ref_atomic_count(&pgmap->ref);
 	set_state(pgmap, PGMAP_WAITING);
 	while (!wait_for_completion_timeout(&pgmap->zero, 10)) {
-		long now = percpu_ref_atomic_count(pgmap->ref);
+		long now = percpu_ref_atomic_count(&pgmap->ref);
 
 		if (now < 0) {
 			/* zdk's exit, not Linux's: v4.12 waited here for ever */
@@ -114,8 +109,8 @@ static void remove_range(struct dev_pagemap *pgmap, unsigned int grave_flags)
 
 void memunmap_pages(struct dev_pagemap *pgmap)
 {
-	bool hooked = memremap_refs_hooked(&pgmap->modes);
-	bool v4_12 = pgmap->modes.teardown == MEMREMAP_TEARDOWN_V4_12;
+	bool hooked = pgmap_refs_hooked(pgmap);
+	bool v4_12 = pgmap_teardown_mode(pgmap) == MEMREMAP_TEARDOWN_V4_12;
 	unsigned long end = end_pfn(pgmap);
 
 	/* 0. the owner's mappings of the range (DAX) stop reaching the
@@ -125,13 +120,12 @@ void memunmap_pages(struct dev_pagemap *pgmap)
 		pgmap->kill_mappings(pgmap);
 	/* 1. no new get_dev_pagemap(), no new users (the owner may have
 	 *    killed it already, e.g. with its queue) */
-	if (!percpu_ref_is_dying(pgmap->ref))
-		percpu_ref_kill_and_confirm(pgmap->ref, pgmap_kill_confirmed);
+	if (!percpu_ref_is_dying(&pgmap->ref))
+		percpu_ref_kill_and_confirm(&pgmap->ref, pgmap_kill_confirmed);
 	else {
 		/* killed by the owner: wait for its switch to land, so the
 		 * count read by wait_for_zero() is the real one */
-		percpu_ref_switch_to_atomic_sync(pgmap->ref);
-		__atomic_store_n(&pgmap->kill_confirmed, true, __ATOMIC_RELEASE);
+		percpu_ref_switch_to_atomic_sync(&pgmap->ref);
 		complete_all(&pgmap->confirmed);
 	}
 	set_state(pgmap, PGMAP_DYING);
@@ -151,7 +145,7 @@ void memunmap_pages(struct dev_pagemap *pgmap)
 	if (!v4_12)
 		remove_range(pgmap, hooked ? GRAVE_RACING | GRAVE_DEVICE_HOLDS : 0);
 	pgmap_unclaim(pgmap);			/* + synchronize_rcu() */
-	percpu_ref_exit(&pgmap->internal_ref);
+	percpu_ref_exit(&pgmap->ref);
 	set_state(pgmap, PGMAP_DEAD);
 	pr_info("memremap: %s: %#llx-%#llx removed", pgmap_name(pgmap),
 		(unsigned long long)pgmap->start, (unsigned long long)pgmap->end);

@@ -91,7 +91,7 @@ void switch_mm_irqs_off(struct mm_struct *prev, struct mm_struct *next);
 /*
  * Where the running thread's mm is kept; the platform provides it: the
  * task (kernel/task_mm.c), a thread-local on the host
- * (tests/host/mmu_context.c).
+ * (arch/host/mmu_context.c).
  */
 struct mm_struct **current_mm_slot(void);
 

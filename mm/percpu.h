@@ -7,6 +7,8 @@
  *   sum += *per_cpu_ptr(c, cpu);             any CPU's copy
  *   free_percpu(c);
  *
+ * (A count summed like this is a per-CPU statistic: mm/percpu_stat.h.)
+ *
  * The objects come from the dynamic region of the areas
  * (PERCPU_DYNAMIC_SIZE bytes per CPU, fixed at build time), zeroed in
  * every CPU's area. When the region cannot satisfy a request, the

@@ -40,10 +40,10 @@ static long live_pages_held(struct dev_pagemap *p)
 {
 	long n;
 
-	if (!percpu_ref_tryget_live(p->ref))
+	if (!percpu_ref_tryget_live(&p->ref))
 		return -1;
 	n = (long)pgmap_live_pages(p);
-	percpu_ref_put(p->ref);
+	percpu_ref_put(&p->ref);
 	return n;
 }
 
@@ -138,17 +138,17 @@ static int cmd_pgmap(int argc, char **argv)
 			(p->flags & MEMREMAP_ALTMAP) ? "device" : "RAM",
 			(unsigned long long)(p->memmap_bytes >> 10), p->nr_pages,
 			pgmap_state_name(state));
-		if (live >= 0 && memremap_refs_hooked(&p->modes))
+		if (live >= 0 && pgmap_refs_hooked(p))
 			kprintf("per-CPU; %ld pages in use (refs=%s: a ref per get, not per page)\n",
-				live, zone_device_refs_name(p->modes.refs));
+				live, zone_device_refs_name(pgmap_refs_mode(p)));
 		else if (live >= 0)
 			kprintf("per-CPU; %ld pages in use (refs = 1 + that)\n", live);
 		else if (state == PGMAP_LIVE)
 			kprintf("being killed: not read\n");
 		else
 			kprintf("%ld: teardown waiting for %ld pinned page(s)\n",
-				percpu_ref_atomic_count(p->ref),
-				percpu_ref_atomic_count(p->ref));
+				percpu_ref_atomic_count(&p->ref),
+				percpu_ref_atomic_count(&p->ref));
 	}
 	return 0;
 }

@@ -12,7 +12,7 @@
  * tables are unlinked and freed only with the mmap_lock held for writing
  * and only through the gather (mm/mmu_gather.h), after the flush. A
  * range operation walks level by level, cutting the range into the
- * blocks one entry covers (512 GiB, 1 GiB, 2 MiB, 4 KiB).
+ * blocks one entry covers (512 GiB, 1 GiB, 2 MiB, 4 KiB: pt_block_end()).
  */
 #include <lib/bug.h>
 #include <lib/errno.h>
@@ -26,14 +26,6 @@
 static pte_t *table_of(pte_t e)
 {
 	return phys_to_virt(pte_table_phys(e));
-}
-
-/* End of the level-sized block holding addr, or end if that comes first. */
-static unsigned long block_end(unsigned long addr, unsigned long end, enum pt_level level)
-{
-	unsigned long next = (addr | (pt_level_size(level) - 1)) + 1;
-
-	return next - 1 < end - 1 ? next : end;
 }
 
 static bool table_empty(const pte_t *table)
@@ -153,7 +145,7 @@ static void zap_level(struct mmu_gather *tlb, pte_t *table, enum pt_level level,
 		      unsigned long addr, unsigned long end)
 {
 	while (addr < end) {
-		unsigned long next = block_end(addr, end, level);
+		unsigned long next = pt_block_end(addr, end, level);
 		unsigned long block = ALIGN_DOWN(addr, pt_level_size(level));
 		pte_t *slot = &table[pt_index(addr, level)];
 		pte_t e = ptep_get(slot);
@@ -200,7 +192,7 @@ static void prot_level(struct mmu_gather *tlb, pte_t *table, enum pt_level level
 		       unsigned long addr, unsigned long end, pgprot_t prot)
 {
 	while (addr < end) {
-		unsigned long next = block_end(addr, end, level);
+		unsigned long next = pt_block_end(addr, end, level);
 		unsigned long block = ALIGN_DOWN(addr, pt_level_size(level));
 		pte_t *slot = &table[pt_index(addr, level)];
 		pte_t e = ptep_get(slot);

@@ -49,6 +49,45 @@ pte_t *pt_table_alloc(struct mm_struct *mm);
 /* The leaf attributes a region's flags ask for. */
 pgprot_t vma_pgprot(const struct vm_area_struct *vma);
 
+/* --- gup.c: what the slow and the fast path of GUP share ---------------- */
+
+struct dev_pagemap;
+
+/*
+ * The speculative get of the nr pages of one leaf from page on (the
+ * memmap of a leaf is contiguous; Linux: fast GUP's try_grab_folio()):
+ * get_page_unless_zero() on each, all
+ * or none (if one is refused, those taken are put back). With `hook`,
+ * each page's pgmap reference is taken too (zone_device_get_hook(), the
+ * hooked teaching modes), right after its page reference, so that the
+ * put_page() of an undo drops both. Each successful get is a full
+ * barrier (mm/page_ref.h). Never sleeps.
+ */
+bool gup_get_pages(struct page *page, unsigned long nr, bool hook);
+/* put_page() on each of the nr pages from page on. */
+void gup_put_pages(struct page *page, unsigned long nr);
+
+enum gup_path { GUP_SLOW, GUP_FAST };
+
+/*
+ * The devmap step of both paths (Linux: the devmap branches of
+ * follow_page_pte()/follow_devmap_pmd() and gup_pte_range()/
+ * __gup_device_huge(), with try_grab_page()): the nr device pages from
+ * pfn on, which one devmap leaf maps, with a reference on each.
+ *   1. get_dev_pagemap(pfn, *pgmap): the walk's cached pgmap if it covers
+ *      pfn, else a lookup (the old one's reference dropped); the result
+ *      goes back in *pgmap, one reference that the walk drops at its end;
+ *   2. gup_get_pages(), with the get hook if the pgmap's teaching mode
+ *      hooks this path's get.
+ * Returns the first page (nr 0: no reference, only the check), or
+ * ERR_PTR(-ENODEV) if no live pgmap covers pfn (the device is going
+ * away), or ERR_PTR(-EFAULT) if a page is on its way out (count 0); either
+ * way nothing is taken. Never sleeps: the fast path calls it with
+ * interrupts off.
+ */
+struct page *try_grab_dev_pages(unsigned long pfn, unsigned long nr,
+				struct dev_pagemap **pgmap, enum gup_path path);
+
 /* --- vma.c: the region tree (mmap_lock held for writing) ----------------- */
 
 struct vm_area_struct *vma_alloc(struct mm_struct *mm, unsigned long start,

@@ -3,7 +3,7 @@
  *
  * Every operation is one recursive walk over a virtual range: at each
  * level the range is cut into the blocks that one entry covers (512 GiB,
- * 1 GiB, 2 MiB, 4 KiB) and each block is handled by the entry for it,
+ * 1 GiB, 2 MiB, 4 KiB: pt_block_end()) and each block is handled by the entry for it,
  * either directly (a leaf, or nothing mapped) or by descending into the
  * table the entry points to.
  *
@@ -91,15 +91,6 @@ static pte_t *table_of(pte_t e)
 	return phys_to_virt(pte_table_phys(e));
 }
 
-/* End of the level-sized block holding virt, or end if that comes first. */
-static uint64_t block_end(uint64_t virt, uint64_t end, enum pt_level level)
-{
-	uint64_t next = (virt | (pt_level_size(level) - 1)) + 1;
-
-	/* "- 1" on both sides: next is 0 for the last block of the space */
-	return next - 1 < end - 1 ? next : end;
-}
-
 static bool leaf_fits(enum pt_level level, enum pt_level max_leaf,
 		      uint64_t virt, uint64_t next, uint64_t phys)
 {
@@ -130,7 +121,7 @@ static int map_level(pte_t *table, enum pt_level level, uint64_t virt, uint64_t 
 		     uint64_t phys, pgprot_t prot, enum pt_level max_leaf)
 {
 	while (virt < end) {
-		uint64_t next = block_end(virt, end, level);
+		uint64_t next = pt_block_end(virt, end, level);
 		pte_t *slot = &table[pt_index(virt, level)];
 		pte_t e = ptep_get(slot);
 		pte_t *below;
@@ -198,7 +189,7 @@ static int unmap_level(pte_t *table, enum pt_level level, uint64_t virt, uint64_
 		       struct pt_freelist *freed)
 {
 	while (virt < end) {
-		uint64_t next = block_end(virt, end, level);
+		uint64_t next = pt_block_end(virt, end, level);
 		pte_t *slot = &table[pt_index(virt, level)];
 		pte_t e = ptep_get(slot);
 		pte_t *below;
@@ -272,7 +263,7 @@ static void walk_level(pte_t *table, enum pt_level level, uint64_t virt, uint64_
 		       pt_leaf_fn fn, void *arg)
 {
 	while (virt < end) {
-		uint64_t next = block_end(virt, end, level);
+		uint64_t next = pt_block_end(virt, end, level);
 		pte_t e = ptep_get(&table[pt_index(virt, level)]);
 
 		if (pte_present(e)) {

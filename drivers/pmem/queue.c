@@ -57,7 +57,7 @@ int blk_queue_init(struct request_queue *q, const char *name)
 	int err;
 
 	q->name = name;
-	q->in_flight = alloc_percpu(unsigned long);
+	q->in_flight = alloc_percpu(struct percpu_stat);
 	if (!q->in_flight)
 		return -ENOMEM;
 	err = percpu_ref_init(&q->q_usage_counter, blk_queue_usage_counter_release,
@@ -91,7 +91,7 @@ int blk_queue_enter(struct request_queue *q, bool nowait)
 	}
 	for (;;) {
 		if (percpu_ref_tryget_live(&q->q_usage_counter)) {
-			this_cpu_inc(*q->in_flight);
+			percpu_stat_inc(*q->in_flight);
 			return 0;
 		}
 		if (__atomic_load_n(&q->dying, __ATOMIC_RELAXED) ||
@@ -109,7 +109,7 @@ int blk_queue_enter(struct request_queue *q, bool nowait)
 void blk_queue_exit(struct request_queue *q)
 {
 	/* The counter may belong to another CPU: only the sum means anything. */
-	this_cpu_dec(*q->in_flight);
+	percpu_stat_dec(*q->in_flight);
 	percpu_ref_put(&q->q_usage_counter);
 }
 
@@ -194,12 +194,8 @@ const char *blk_queue_state(struct request_queue *q)
 
 long blk_queue_in_flight(struct request_queue *q)
 {
-	long sum = 0;
-
 	if (!__atomic_load_n(&q->initialized, __ATOMIC_ACQUIRE) ||
 	    __atomic_load_n(&q->dead, __ATOMIC_RELAXED))
 		return 0;
-	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
-		sum += (long)__atomic_load_n(per_cpu_ptr(q->in_flight, cpu), __ATOMIC_RELAXED);
-	return sum;
+	return (long)percpu_stat_sum(q->in_flight);	/* signed: see mm/percpu_stat.h */
 }

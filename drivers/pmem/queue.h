@@ -37,7 +37,7 @@
  *   (i) set by blk_queue_init(), read-only until blk_cleanup_queue()
  *   (a) atomic
  *   (f) under the freeze lock (freeze_lock, for writing)
- *   (p) per-CPU counters: this_cpu ops by I/O, summed for display
+ *   (p) per-CPU counters (mm/percpu_stat.h): changed by I/O, summed for display
  *   q_usage_counter: see mm/percpu_ref.h
  */
 #ifndef DRIVERS_PMEM_QUEUE_H
@@ -46,11 +46,12 @@
 #include <kernel/rwsem.h>
 #include <kernel/wait.h>
 #include <mm/percpu_ref.h>
+#include <mm/percpu_stat.h>
 
 struct request_queue {
 	const char *name;			/* (i) the device's, for messages */
 	struct percpu_ref q_usage_counter;	/* one reference per I/O in flight */
-	unsigned long __percpu *in_flight;	/* (p) enters - exits, per CPU */
+	struct percpu_stat __percpu *in_flight;	/* (p) enters - exits */
 	/* set (release) once the counter and in_flight exist, cleared when
 	 * the teardown frees them; pairs with the acquire in
 	 * blk_queue_enter(): an enter that sees it sees both initialised */

@@ -9,12 +9,27 @@
 #include <kernel/boot_stage.h>
 #include <kernel/main.h>
 #include <kernel/shell.h>
+#include <kernel/smp.h>
+#include <drivers/acpi/nfit.h>
 #include <lib/bench.h>
 #include <lib/cmdline.h>
 #include <lib/ktest.h>
 #include <lib/printk.h>
 #include <lib/string.h>
 #include <lib/vsprintf.h>
+
+/* Tell the harness what this machine has, for the cases' declared needs. */
+static void ktest_say_machine(void)
+{
+	struct ktest_machine m = {
+		.cpus = num_online_cpus(),
+		.no_nvdimm = nfit_region_count() ? NULL : "the NFIT lists none",
+		/* the kernel's test ranges are borrowed from pmem0 */
+		.no_pmem = nfit_region_count() ? NULL : "no NVDIMM to borrow a range from",
+	};
+
+	ktest_set_machine(&m);
+}
 
 /* `ktest=GLOBS` (default all): the verdict the selected tests deserve. */
 static enum verdict run_boot_tests(const struct cmdline *cl, char *detail, size_t size)
@@ -40,6 +55,7 @@ static enum verdict run_boot_tests(const struct cmdline *cl, char *detail, size_
 		return VERDICT_FAIL;
 	}
 	pr_info("ktest: running '%s' (repeat %lu)", globs, repeat);
+	ktest_say_machine();
 	ktest_run(globs, (unsigned int)repeat, &tot);
 	scnprintf(detail, size, "%u passed, %u failed, %u skipped",
 		  tot.passed, tot.failed, tot.skipped);
@@ -105,6 +121,7 @@ static int cmd_ktest(int argc, char **argv)
 		return shell_usage_error(argv, "'%s' is not a repeat count", argv[2]);
 	if (!ktest_globs_match_any(globs))
 		return shell_usage_error(argv, "'%s' selects no test (ktest -l lists them)", globs);
+	ktest_say_machine();
 	ktest_run(globs, (unsigned int)repeat, &tot);
 	kprintf("ktest: %u passed, %u failed, %u skipped\n",
 		tot.passed, tot.failed, tot.skipped);

@@ -1,5 +1,5 @@
 /*
- * sched: kernel threads, the scheduler, sleeping and waking
+ * kernel.sched: kernel threads, the scheduler, sleeping and waking
  * (kernel/sched.h, kthread.h, wait.h, completion.h, timer.h).
  *
  * The cases run in "init" on the boot CPU and start threads that report
@@ -27,8 +27,7 @@
 
 static unsigned int other_cpu(struct ktest *t)
 {
-	if (num_online_cpus() < 2)
-		ktest_skip(t, "needs 2 CPUs");
+	ASSERT_TRUE(t, num_online_cpus() >= 2);	/* declared: KTEST_NEEDS_CPUS(2) */
 	return (smp_processor_id() + 1) % num_online_cpus();
 }
 
@@ -567,21 +566,21 @@ static const struct ktest_case sched_cases[] = {
 		   "kthread_run_on refuses a CPU number out of range or not online"),
 	KTEST_CASE(kthread_run_uses_every_cpu,
 		   "kthread_run spreads threads over every online CPU"),
-	KTEST_CASE(yield_alternates_two_threads,
+	KTEST_CASE_NEEDS(yield_alternates_two_threads, KTEST_NEEDS_CPUS(2),
 		   "two threads on one CPU that yield take turns strictly"),
-	KTEST_CASE(tick_preempts_a_spinning_thread,
+	KTEST_CASE_NEEDS(tick_preempts_a_spinning_thread, KTEST_NEEDS_CPUS(2),
 		   "a thread that never yields is preempted by the tick for another"),
 	KTEST_CASE(msleep_sleeps_at_least_the_time_asked,
 		   "msleep(ms) lasts at least ms, and not absurdly longer"),
 	KTEST_CASE(msleep_lets_the_cpu_idle,
 		   "msleep leaves the CPU (context switches) instead of spinning"),
-	KTEST_CASE(wait_event_wakes_on_condition,
+	KTEST_CASE_NEEDS(wait_event_wakes_on_condition, KTEST_NEEDS_CPUS(2),
 		   "wait_event returns after another thread sets the condition and wakes"),
 	KTEST_CASE(wait_event_timeout_times_out,
 		   "wait_event_timeout returns 0 after the timeout, all of it if cond holds"),
-	KTEST_CASE(wait_event_timeout_returns_time_left,
+	KTEST_CASE_NEEDS(wait_event_timeout_returns_time_left, KTEST_NEEDS_CPUS(2),
 		   "wait_event_timeout woken early returns the milliseconds left"),
-	KTEST_CASE(completion_across_cpus,
+	KTEST_CASE_NEEDS(completion_across_cpus, KTEST_NEEDS_CPUS(2),
 		   "complete/wait ping-pong between two CPUs carries the data each round"),
 	KTEST_CASE(complete_all_wakes_every_waiter,
 		   "complete_all releases every sleeping waiter, and later ones at once"),
@@ -597,4 +596,4 @@ static const struct ktest_case sched_cases[] = {
 		   "schedule/might_sleep with preemption disabled warn, naming the caller"),
 	{}
 };
-KTEST_SUITE(sched_suite, "sched", sched_cases);
+KTEST_SUITE(sched_suite, "kernel.sched", sched_cases);

@@ -1,5 +1,5 @@
 /*
- * "selftest.kthread_stack_overflow": a deliberate overflow of a kernel
+ * "lib.ktest.selftest.kthread_stack_overflow": a deliberate overflow of a kernel
  * thread's stack, which proves its guard (kernel/kstack.h). Selected only
  * by name. The thread recurses until it writes into the unmapped guard
  * below its stack; the page fault cannot push its frame there, so the CPU
@@ -46,5 +46,5 @@ static const struct ktest_case kthread_overflow_cases[] = {
 		   "overflowing a kernel thread's stack is a double fault, reported"),
 	{}
 };
-KTEST_SUITE_EXPLICIT(kthread_overflow_suite, "selftest.kthread_stack_overflow",
+KTEST_SUITE_EXPLICIT(kthread_overflow_suite, "lib.ktest.selftest.kthread_stack_overflow",
 		     kthread_overflow_cases);

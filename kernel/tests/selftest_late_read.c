@@ -1,5 +1,5 @@
 /*
- * "selftest.late_read": a deliberate read through a stale kernel pointer
+ * "lib.ktest.selftest.late_read": a deliberate read through a stale kernel pointer
  * into a device range whose pgmap was torn down, which must end the run
  * as a crash whose report says what the address was: which pfn of which
  * device, and that its mapping was removed at the teardown (the
@@ -29,8 +29,8 @@ static void late_read_is_explained(struct ktest *t)
 	phys_addr_t phys;
 	unsigned long *stale;
 
-	if (pgmap_test_range(LATE_SIZE, &phys))
-		ktest_skip(t, "no NVDIMM");
+	/* declared: KTEST_NEEDS_PMEM */
+	ASSERT_EQ(t, pgmap_test_range(LATE_SIZE, &phys), 0);
 	memset(&late_pgmap, 0, sizeof(late_pgmap));
 	late_pgmap.start = phys;
 	late_pgmap.end = phys + LATE_SIZE - 1;
@@ -45,7 +45,8 @@ static void late_read_is_explained(struct ktest *t)
 }
 
 static const struct ktest_case late_cases[] = {
-	KTEST_CASE(late_read_is_explained, "a read into a torn-down range crashes, explained"),
+	KTEST_CASE_NEEDS(late_read_is_explained, KTEST_NEEDS_PMEM,
+			 "a read into a torn-down range crashes, explained"),
 	{}
 };
-KTEST_SUITE_EXPLICIT(selftest_late_read_suite, "selftest.late_read", late_cases);
+KTEST_SUITE_EXPLICIT(selftest_late_read_suite, "lib.ktest.selftest.late_read", late_cases);

@@ -1,5 +1,5 @@
 /*
- * atomic: lib/atomic.h and the barriers of <asm/barrier.h>.
+ * lib.atomic: lib/atomic.h and the barriers of <asm/barrier.h>.
  *
  * First the value each operation returns (the same table for atomic_t
  * and atomic_long_t, with longs past 32 bits); then what the orders
@@ -115,8 +115,7 @@ static void two_cpus_increment_exactly(struct ktest *t)
 	struct inc_work w = { ATOMIC_INIT(0), ATOMIC_LONG_INIT(0), START_LINE_INIT };
 	struct other_cpu_run r;
 
-	if (num_online_cpus() < 2)
-		ktest_skip(t, "needs 2 CPUs");
+	ASSERT_TRUE(t, num_online_cpus() >= 2);	/* declared: KTEST_NEEDS_CPUS(2) */
 	ASSERT_EQ(t, other_cpu_start(&r, other_cpu(1), increment_many, &w), 0);
 	EXPECT_TRUE(t, start_line_go(&w.start, 1, WAIT_NS));
 	increment_many(&w);
@@ -155,8 +154,7 @@ static void release_acquire_passes_messages(struct ktest *t)
 			     .bad = ATOMIC_INIT(0) };
 	struct other_cpu_run r;
 
-	if (num_online_cpus() < 2)
-		ktest_skip(t, "needs 2 CPUs");
+	ASSERT_TRUE(t, num_online_cpus() >= 2);	/* declared: KTEST_NEEDS_CPUS(2) */
 	ASSERT_EQ(t, other_cpu_start(&r, other_cpu(1), message_reader, &m), 0);
 	for (int round = 1; round <= MP_ROUNDS; round++) {
 		for (int i = 0; i < 4; i++)
@@ -227,8 +225,7 @@ static void smp_mb_forbids_store_buffering(struct ktest *t)
 {
 	int with, without;
 
-	if (num_online_cpus() < 2)
-		ktest_skip(t, "needs 2 CPUs");
+	ASSERT_TRUE(t, num_online_cpus() >= 2);	/* declared: KTEST_NEEDS_CPUS(2) */
 	with = store_buffer_rounds(t, true);
 	without = store_buffer_rounds(t, false);
 	ASSERT_GE(t, with, 0);
@@ -247,12 +244,12 @@ static const struct ktest_case atomic_cases[] = {
 		   "INT_MAX + 1 wraps to INT_MIN, no undefined behaviour"),
 	KTEST_CASE(read_once_write_once_move_whole_values,
 		   "READ_ONCE/WRITE_ONCE round-trip 1- and 8-byte values"),
-	KTEST_CASE(two_cpus_increment_exactly,
+	KTEST_CASE_NEEDS(two_cpus_increment_exactly, KTEST_NEEDS_CPUS(2),
 		   "2 CPUs x 100000 full and relaxed increments sum exactly"),
-	KTEST_CASE(release_acquire_passes_messages,
+	KTEST_CASE_NEEDS(release_acquire_passes_messages, KTEST_NEEDS_CPUS(2),
 		   "data written before a release store is seen by the acquire reader"),
-	KTEST_CASE(smp_mb_forbids_store_buffering,
+	KTEST_CASE_NEEDS(smp_mb_forbids_store_buffering, KTEST_NEEDS_CPUS(2),
 		   "with smp_mb() between store and load, no round reads both flags 0"),
 	{}
 };
-KTEST_SUITE(atomic_suite, "atomic", atomic_cases);
+KTEST_SUITE(atomic_suite, "lib.atomic", atomic_cases);

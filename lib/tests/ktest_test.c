@@ -34,7 +34,20 @@ static void inner_warns(struct ktest *t)
 	EXPECT_EQ(t, ktest_warnings(t), 1);
 }
 
-#define INNER(fn) { #fn, fn, NULL }
+static int body_ran;
+
+static void inner_marks_that_it_ran(struct ktest *t)
+{
+	body_ran = 1;
+}
+
+#define INNER(fn) { #fn, fn, NULL, 0 }
+static const struct ktest_case c_needs_too_much = {
+	"needs_255_cpus", inner_marks_that_it_ran, NULL, KTEST_NEEDS_CPUS(255),
+};
+static const struct ktest_case c_needs_one_cpu = {
+	"needs_1_cpu", inner_marks_that_it_ran, NULL, KTEST_NEEDS_CPUS(1),
+};
 static const struct ktest_case c_pass = INNER(inner_passes);
 static const struct ktest_case c_expect = INNER(inner_expect_fails);
 static const struct ktest_case c_continue = INNER(inner_expect_continues);
@@ -83,6 +96,20 @@ static void warnings_are_counted(struct ktest *t)
 	EXPECT_EQ(t, ktest_warnings(t), 1);
 }
 
+static void unmet_need_skips_without_running(struct ktest *t)
+{
+	body_ran = 0;
+	EXPECT_EQ(t, ktest_run_inner(&c_needs_too_much), KTEST_SKIP);
+	EXPECT_EQ(t, body_ran, 0);
+}
+
+static void met_need_runs_the_case(struct ktest *t)
+{
+	body_ran = 0;
+	EXPECT_EQ(t, ktest_run_inner(&c_needs_one_cpu), KTEST_PASS);
+	EXPECT_EQ(t, body_ran, 1);
+}
+
 static void current_is_the_running_case(struct ktest *t)
 {
 	EXPECT_TRUE(t, ktest_current() == t);
@@ -90,10 +117,11 @@ static void current_is_the_running_case(struct ktest *t)
 
 static void explicit_suites_need_their_name(struct ktest *t)
 {
-	/* selftest.* suites exist but "*" must not pick them. */
-	EXPECT_TRUE(t, ktest_globs_match_any("selftest.fail"));
-	EXPECT_TRUE(t, ktest_globs_match_any("selftest.*"));
-	EXPECT_FALSE(t, ktest_globs_match_any("selftest-nonexistent"));
+	/* lib.ktest.selftest.* suites exist but "*" or "lib.*" must not pick them. */
+	EXPECT_TRUE(t, ktest_globs_match_any("lib.ktest.selftest.fail"));
+	EXPECT_TRUE(t, ktest_globs_match_any("lib.ktest.selftest.*"));
+	EXPECT_FALSE(t, ktest_globs_match_any("lib.ktest.sel*"));
+	EXPECT_FALSE(t, ktest_globs_match_any("selftest.fail"));
 	EXPECT_FALSE(t, ktest_globs_match_any("none"));
 }
 
@@ -105,11 +133,14 @@ static const struct ktest_case harness_cases[] = {
 	KTEST_CASE(skip_reports_skip, "ktest_skip() ends the case as skipped"),
 	KTEST_CASE(skip_does_not_hide_failure, "a skip after a failure stays a failure"),
 	KTEST_CASE(warnings_are_counted, "WARN() is visible to the running case"),
+	KTEST_CASE(unmet_need_skips_without_running,
+		   "a case needing more CPUs than the machine has is skipped, not run"),
+	KTEST_CASE(met_need_runs_the_case, "a case whose needs the machine meets runs"),
 	KTEST_CASE(current_is_the_running_case, "ktest_current() is the case"),
 	KTEST_CASE(explicit_suites_need_their_name, "'*' never selects the selftest suites"),
 	{}
 };
-KTEST_SUITE(ktest_harness_suite, "ktest.harness", harness_cases);
+KTEST_SUITE(ktest_harness_suite, "lib.ktest", harness_cases);
 
 /* --- deliberately failing suite: proves `not ok` and the FAIL verdict --- */
 
@@ -135,4 +166,4 @@ static const struct ktest_case selftest_fail_cases[] = {
 	KTEST_CASE(skips_on_purpose, "a skip is reported as # SKIP"),
 	{}
 };
-KTEST_SUITE_EXPLICIT(selftest_fail_suite, "selftest.fail", selftest_fail_cases);
+KTEST_SUITE_EXPLICIT(selftest_fail_suite, "lib.ktest.selftest.fail", selftest_fail_cases);

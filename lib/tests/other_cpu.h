@@ -4,7 +4,7 @@
  *
  * In the kernel the helper runs in the other CPU's interrupt context (an
  * asynchronous smp_call_function_single, interrupts off there), on the
- * host in a new thread on another CPU slot (tests/host/percpu.c). Either
+ * host in a new thread on another CPU slot (arch/host/percpu.c). Either
  * way it truly runs concurrently with the caller, which is what the
  * spinlock and atomic tests need. The helper must be short: it holds that
  * CPU with interrupts masked.

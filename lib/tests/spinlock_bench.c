@@ -4,7 +4,7 @@
  * pays. One fetch-add (lock xadd) to draw the ticket, a load to see it
  * served, two stores for the holder's debug fields, two stores to unlock;
  * irqsave adds pushf/cli and popf/sti. Runs in the kernel and in the
- * host bench program (tests/host/bench), same names.
+ * host bench program (arch/host/tests/bench), same names.
  */
 #include <lib/bench.h>
 #include <lib/spinlock.h>

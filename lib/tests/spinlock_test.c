@@ -1,5 +1,5 @@
 /*
- * spinlock: the ticket lock of lib/spinlock.h.
+ * lib.spinlock: the ticket lock of lib/spinlock.h.
  *
  * The single-CPU cases check the ticket arithmetic and the variants; the
  * others put CPUs (kernel: IPIs, host: threads on CPU slots) on one lock
@@ -121,8 +121,7 @@ static void count_on_cpus(struct ktest *t, unsigned int others, unsigned long ro
 	unsigned int started = 0;
 	uint64_t start;
 
-	if (num_online_cpus() < 2)
-		ktest_skip(t, "needs 2 CPUs");
+	ASSERT_TRUE(t, num_online_cpus() >= 2);	/* declared: KTEST_NEEDS_CPUS(2) */
 	for (unsigned int i = 1; i <= others; i++) {
 		if (other_cpu_start(&runs[i], other_cpu(i), count_under_lock, &c))
 			break;
@@ -194,8 +193,7 @@ static void waiters_are_served_in_arrival_order(struct ktest *t)
 	struct fifo f = { .lock = __SPIN_LOCK_UNLOCKED };
 	struct other_cpu_run a, b;
 
-	if (num_online_cpus() < 3)
-		ktest_skip(t, "needs 3 CPUs");
+	ASSERT_TRUE(t, num_online_cpus() >= 3);	/* declared: KTEST_NEEDS_CPUS(3) */
 	spin_lock(&f.lock);					/* ticket 0 */
 	ASSERT_EQ(t, other_cpu_start(&a, other_cpu(1), fifo_first, &f), 0);
 	ASSERT_TRUE(t, wait_for_tickets(&f.lock, 2));		/* a holds ticket 1 */
@@ -226,8 +224,7 @@ static void long_wait_is_reported(struct ktest *t)
 	struct other_cpu_run r;
 	uint64_t start;
 
-	if (num_online_cpus() < 2)
-		ktest_skip(t, "needs 2 CPUs");
+	ASSERT_TRUE(t, num_online_cpus() >= 2);	/* declared: KTEST_NEEDS_CPUS(2) */
 	WRITE_ONCE(spin_stall_threshold_ns, 20 * NSEC_PER_MSEC);
 	spin_lock(&l);
 	ASSERT_EQ(t, other_cpu_start(&r, other_cpu(1), take_and_drop, &l), 0);
@@ -254,16 +251,16 @@ static const struct ktest_case spinlock_cases[] = {
 		   "the ticket counters wrap past 2^32 and the lock still works"),
 	KTEST_CASE(irqsave_restores_the_interrupt_state,
 		   "irqsave masks interrupts, irqrestore and a failed trylock restore them"),
-	KTEST_CASE(two_cpus_count_exactly,
+	KTEST_CASE_NEEDS(two_cpus_count_exactly, KTEST_NEEDS_CPUS(2),
 		   "2 CPUs incrementing a plain counter under the lock reach the exact sum"),
-	KTEST_CASE(two_cpus_count_exactly_irqsave,
+	KTEST_CASE_NEEDS(two_cpus_count_exactly_irqsave, KTEST_NEEDS_CPUS(2),
 		   "the same with spin_lock_irqsave"),
-	KTEST_CASE(every_cpu_counts_exactly,
+	KTEST_CASE_NEEDS(every_cpu_counts_exactly, KTEST_NEEDS_CPUS(2),
 		   "every online CPU incrementing under the lock reaches the exact sum"),
-	KTEST_CASE(waiters_are_served_in_arrival_order,
+	KTEST_CASE_NEEDS(waiters_are_served_in_arrival_order, KTEST_NEEDS_CPUS(3),
 		   "a waiter that drew its ticket first gets the lock first (fairness)"),
-	KTEST_CASE(long_wait_is_reported,
+	KTEST_CASE_NEEDS(long_wait_is_reported, KTEST_NEEDS_CPUS(2),
 		   "a waiter spinning past the threshold reports the holder once"),
 	{}
 };
-KTEST_SUITE(spinlock_suite, "spinlock", spinlock_cases);
+KTEST_SUITE(spinlock_suite, "lib.spinlock", spinlock_cases);

@@ -245,7 +245,7 @@ MM_TEST(devmap_leaf_without_pgmap_is_refused)
 	use_mm(mm);
 	test_fault_range(t, mm, A, 4, FAULT_FLAG_WRITE);
 	/* no dev_pagemap covers these frames (no live device): both paths refuse
-	 * (suite zone_device pins devmap leaves of a real pgmap) */
+	 * (suite drivers.pmem.zone_device pins devmap leaves of a real pgmap) */
 	EXPECT_EQ(t, gup_fast_only(A, 4, FOLL_GET, pages), 0);
 	EXPECT_EQ(t, get_user_pages_fast(A, 4, FOLL_WRITE, pages), -EFAULT);
 	for (unsigned int i = 0; i < 4; i++)
@@ -370,12 +370,6 @@ MM_TEST(many_pin_unpin_cycles_leave_counts_exact)
 	gup_mm_done(mm);
 }
 
-/* Defined for the kernel in kernel/tests/mm_smp_test.c; the host skips. */
-__attribute__((weak)) void gup_fast_races_munmap(struct ktest *t)
-{
-	ktest_skip(t, "needs kernel threads on 2 CPUs (kernel only)");
-}
-
 static const struct ktest_case gup_cases[] = {
 	KTEST_CASE(slow_pins_faulted_pages_exactly_once,
 		   "slow GUP faults pages in, returns them in order, +1 each; unpin restores 1"),
@@ -408,8 +402,6 @@ static const struct ktest_case gup_cases[] = {
 	KTEST_CASE(pins_outlive_the_address_space, "pages pinned from a destroyed mm live until unpinned"),
 	KTEST_CASE(many_pin_unpin_cycles_leave_counts_exact,
 		   "200 alternating fast/slow pin+unpin rounds leave every count at 1"),
-	KTEST_CASE(gup_fast_races_munmap,
-		   "fast GUP on CPU 1 while CPU 0 maps and unmaps for 2 s: never a freed page"),
 	{}
 };
 KTEST_SUITE(gup_suite, "mm.gup", gup_cases);

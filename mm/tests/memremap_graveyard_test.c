@@ -1,5 +1,5 @@
 /*
- * Suite pgmap.graveyard: a memmap removed while its pages are pinned
+ * Suite mm.memremap.graveyard: a memmap removed while its pages are pinned
  * (mm/memremap_graveyard.h). Each case maps a test range
  * (mm/tests/pgmap_range.h), pins pages with get_page(), and tears the
  * range down in the v4.12 order (that pgmap's modes only: the boot's stay
@@ -86,9 +86,8 @@ static int late_thread(void *arg)
 		for (int k = 0; k < plan.puts[i]; k++) {
 			if (--left == 0) {
 				/* the puts before dropped exactly their pages' references */
-				plan.released_before_last = __atomic_load_n(&gpgmap.released,
-									    __ATOMIC_ACQUIRE);
-				plan.count_before_last = percpu_ref_atomic_count(gpgmap.ref);
+				plan.released_before_last = completion_done(&gpgmap.zero);
+				plan.count_before_last = percpu_ref_atomic_count(&gpgmap.ref);
 				plan.state_before_last = __atomic_load_n(&gpgmap.state,
 									 __ATOMIC_ACQUIRE);
 			}
@@ -146,8 +145,8 @@ static void g_borrow(struct ktest *t)
 		ktest_skip(t, "needs the default modes (booted with zone_device.refs=%s "
 			   "memremap.teardown=%s)", zone_device_refs_name(memremap_modes.refs),
 			   memremap_teardown_name(memremap_modes.teardown));
-	if (pgmap_test_range(G_SIZE, &g_phys))
-		ktest_skip(t, "no NVDIMM");
+	/* declared: KTEST_NEEDS_PMEM */
+	ASSERT_EQ(t, pgmap_test_range(G_SIZE, &g_phys), 0);
 	memset(&plan, 0, sizeof(plan));
 }
 
@@ -181,7 +180,7 @@ G_TEST(second_late_put_ends_the_wait)
 	EXPECT_FALSE(t, plan.released_before_last);
 	EXPECT_EQ(t, plan.count_before_last, 1);
 	EXPECT_EQ(t, gpgmap.count_at_kill, 1);		/* one page: one pgmap reference */
-	EXPECT_TRUE(t, gpgmap.released);
+	EXPECT_TRUE(t, completion_done(&gpgmap.zero));
 	EXPECT_EQ(t, gpgmap.state, PGMAP_DEAD);
 	EXPECT_EQ(t, memremap_late_accesses - late0, 2);
 	EXPECT_EQ(t, ktest_warnings(t), 3);		/* the burial, two late puts */
@@ -210,7 +209,7 @@ G_TEST(two_pinned_pages_drop_one_reference_each)
 	EXPECT_EQ(t, plan.state_before_last, PGMAP_WAITING);
 	EXPECT_FALSE(t, plan.released_before_last);
 	EXPECT_EQ(t, plan.count_before_last, 1);	/* page 1's put dropped one */
-	EXPECT_TRUE(t, gpgmap.released);
+	EXPECT_TRUE(t, completion_done(&gpgmap.zero));
 	EXPECT_EQ(t, ktest_warnings(t), 4);		/* the burial, three late puts */
 }
 
@@ -227,7 +226,7 @@ G_TEST(late_get_is_refused)
 	g_teardown(t);
 	EXPECT_EQ(t, plan.count_after_get, GRAVE_REF_BIAS + 1);	/* not taken */
 	EXPECT_EQ(t, memremap_late_accesses - late0, 2);
-	EXPECT_TRUE(t, gpgmap.released);
+	EXPECT_TRUE(t, completion_done(&gpgmap.zero));
 	EXPECT_EQ(t, ktest_warnings(t), 3);		/* burial, late get, late put */
 }
 
@@ -246,7 +245,7 @@ G_TEST(put_without_reference_on_buried_page_is_refused)
 	EXPECT_EQ(t, plan.state_before_last, PGMAP_WAITING);
 	EXPECT_FALSE(t, plan.released_before_last);
 	EXPECT_EQ(t, plan.count_before_last, 1);
-	EXPECT_TRUE(t, gpgmap.released);
+	EXPECT_TRUE(t, completion_done(&gpgmap.zero));
 	EXPECT_EQ(t, ktest_warnings(t), 3);		/* burial, refused put, late put */
 }
 
@@ -262,7 +261,7 @@ static struct page *pin_without_pgmap_ref(struct dev_pagemap *pgmap, unsigned lo
 	struct page *p = __pfn_to_page(pgmap->pfn_first + i);
 
 	get_page(p);
-	percpu_ref_put(pgmap->ref);
+	percpu_ref_put(&pgmap->ref);
 	return p;
 }
 
@@ -278,7 +277,7 @@ G_TEST(quarantined_memmap_is_freed_after_the_late_put)
 	p = pin_without_pgmap_ref(&gpgmap, 11);
 	memunmap_pages(&gpgmap);
 	EXPECT_EQ(t, gpgmap.state, PGMAP_DEAD);
-	EXPECT_TRUE(t, gpgmap.released);		/* zero, with the pin held */
+	EXPECT_TRUE(t, completion_done(&gpgmap.zero));	/* zero, with the pin held */
 	EXPECT_EQ(t, gpgmap.count_at_kill, 0);
 	memremap_graveyard_reap();			/* nothing to reap yet */
 	memremap_graveyard_stats(&gs);
@@ -446,7 +445,7 @@ G_TEST(puts_across_the_burial_are_ordinary_then_late)
 	EXPECT_FALSE(t, rp.a_late);		/* in the window: ordinary */
 	EXPECT_TRUE(t, rp.b_late);		/* after the bias: late */
 	EXPECT_EQ(t, memremap_late_accesses - late0, 1);
-	EXPECT_TRUE(t, gpgmap.released);	/* each put dropped its page's reference */
+	EXPECT_TRUE(t, completion_done(&gpgmap.zero));	/* each put dropped its page's reference */
 	EXPECT_EQ(t, ktest_warnings(t), 2);	/* the burial (B held), B's late put */
 	memremap_graveyard_stats(&gs);
 	EXPECT_EQ(t, gs.quarantined, gs0.quarantined);
@@ -523,22 +522,25 @@ G_TEST(altmap_two_pieces_keep_only_the_pinned_memmap)
 	range_backup_restore(t, &saved);
 }
 
+/* Every case maps a range of its own: an NVDIMM's piece, or the host's. */
+#define G_CASE(fn, intent)	KTEST_CASE_NEEDS(fn, KTEST_NEEDS_PMEM, intent)
+
 static const struct ktest_case graveyard_cases[] = {
-	KTEST_CASE(second_late_put_ends_the_wait,
+	G_CASE(second_late_put_ends_the_wait,
 		   "a page pinned twice: the wait ends at its second late put, not its first"),
-	KTEST_CASE(two_pinned_pages_drop_one_reference_each,
+	G_CASE(two_pinned_pages_drop_one_reference_each,
 		   "two pinned pages: each page's last late put drops one pgmap reference"),
-	KTEST_CASE(late_get_is_refused, "a late get_page is refused and reported"),
-	KTEST_CASE(put_without_reference_on_buried_page_is_refused,
+	G_CASE(late_get_is_refused, "a late get_page is refused and reported"),
+	G_CASE(put_without_reference_on_buried_page_is_refused,
 		   "a put on a buried page that held nothing is refused, counts kept"),
-	KTEST_CASE(quarantined_memmap_is_freed_after_the_late_put,
+	G_CASE(quarantined_memmap_is_freed_after_the_late_put,
 		   "seed bug on one CPU: a RAM memmap kept until the late put, then freed"),
-	KTEST_CASE(puts_across_the_burial_are_ordinary_then_late,
+	G_CASE(puts_across_the_burial_are_ordinary_then_late,
 		   "a put in the burial's window is ordinary, one after the bias late; none lost"),
-	KTEST_CASE(altmap_two_pieces_keep_only_the_pinned_memmap,
+	G_CASE(altmap_two_pieces_keep_only_the_pinned_memmap,
 		   "two memmap pieces: only the pinned one stays mapped, until its late put"),
-	KTEST_CASE(altmap_grave_blocks_the_range_until_drained,
+	G_CASE(altmap_grave_blocks_the_range_until_drained,
 		   "an altmap memmap in quarantine keeps its range from a new pgmap"),
 	{ 0 },
 };
-KTEST_SUITE(graveyard_suite, "pgmap.graveyard", graveyard_cases);
+KTEST_SUITE(graveyard_suite, "mm.memremap.graveyard", graveyard_cases);

@@ -1,5 +1,5 @@
 /*
- * Suite pgmap.params: the teaching modes' boot parameters
+ * Suite mm.memremap.modes: the teaching modes' boot parameters
  * (mm/memremap_modes.h), parsed from command lines written here. Only
  * memremap_modes_parse() runs: the kernel's own modes are not touched.
  *
@@ -231,4 +231,4 @@ static const struct ktest_case params_cases[] = {
 	KTEST_CASE(v4_12_with_regression_refs_keeps_fixed, "v4.12 with refs=regression: refused, fixed kept"),
 	{ 0 },
 };
-KTEST_SUITE(params_suite, "pgmap.params", params_cases);
+KTEST_SUITE(params_suite, "mm.memremap.modes", params_cases);

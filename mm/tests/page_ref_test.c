@@ -1,5 +1,5 @@
 /*
- * mm.pageref: the page refcount API (mm/page_ref.h).
+ * mm.page_ref: the page refcount API (mm/page_ref.h).
  *
  * Pages come from ZONE_NORMAL; a case that needs a page at refcount 0
  * while it is still allocated sets the count by hand and restores 1
@@ -190,4 +190,4 @@ static const struct ktest_case pageref_cases[] = {
 	KTEST_CASE(put_of_a_reserved_page_never_frees_it, "a reserved page's last put is refused"),
 	{}
 };
-KTEST_SUITE(pageref_suite, "mm.pageref", pageref_cases);
+KTEST_SUITE(pageref_suite, "mm.page_ref", pageref_cases);

@@ -1,5 +1,5 @@
 /*
- * percpu_ref: the life story of mm/percpu_ref.h, case by case.
+ * mm.percpu_ref: the life story of mm/percpu_ref.h, case by case.
  *
  * Each case owns a `struct tref`: the ref, how often release and confirm
  * ran, and the count at confirmation. Kills and switches finish in an RCU
@@ -57,8 +57,7 @@ static void tref_init(struct ktest *t, struct tref *tr, unsigned int flags)
 /* A CPU other than this one, or skip. */
 static unsigned int other_cpu(struct ktest *t)
 {
-	if (num_online_cpus() < 2)
-		ktest_skip(t, "needs 2 CPUs");
+	ASSERT_TRUE(t, num_online_cpus() >= 2);	/* declared: KTEST_NEEDS_CPUS(2) */
 	return (smp_processor_id() + 1) % num_online_cpus();
 }
 
@@ -381,7 +380,7 @@ static void resurrect_keeps_the_holders(struct ktest *t)
 static const struct ktest_case percpu_ref_cases[] = {
 	KTEST_CASE(get_put_then_kill_releases_once,
 		   "balanced gets and puts, then a kill: release runs once, count 0"),
-	KTEST_CASE(cross_cpu_counts_sum_exactly_at_kill,
+	KTEST_CASE_NEEDS(cross_cpu_counts_sum_exactly_at_kill, KTEST_NEEDS_CPUS(2),
 		   "gets on one CPU, puts on another: the counters sum exactly at the kill"),
 	KTEST_CASE(release_waits_for_the_last_holder,
 		   "after the kill, release runs only at the last holder's put"),
@@ -411,4 +410,4 @@ static const struct ktest_case percpu_ref_cases[] = {
 		   "resurrect during the kill's switch keeps the references held"),
 	{}
 };
-KTEST_SUITE(percpu_ref_suite, "percpu_ref", percpu_ref_cases);
+KTEST_SUITE(percpu_ref_suite, "mm.percpu_ref", percpu_ref_cases);

@@ -1,5 +1,5 @@
 /*
- * percpu: the per-CPU macros of <asm/percpu.h> and the dynamic allocator
+ * mm.percpu: the per-CPU macros of <asm/percpu.h> and the dynamic allocator
  * of mm/percpu.c.
  *
  * The same cases run in the kernel (GS-relative instructions on the CPU's
@@ -72,8 +72,7 @@ static void identity_and_template_copies(struct ktest *t)
 
 static void per_cpu_addresses_differ(struct ktest *t)
 {
-	if (nr_cpu_ids < 2)
-		ktest_skip(t, "needs 2 CPUs");
+	ASSERT_TRUE(t, nr_cpu_ids >= 2);	/* declared: KTEST_NEEDS_CPUS(2) */
 	for (unsigned int a = 0; a < nr_cpu_ids; a++) {
 		for (unsigned int b = a + 1; b < nr_cpu_ids; b++) {
 			char *pa = (char *)per_cpu_ptr(&pcp_long, a);
@@ -94,8 +93,7 @@ static void ops_on_another_cpu_land_there(struct ktest *t)
 	unsigned int here = smp_processor_id(), other;
 	unsigned long mine, theirs;
 
-	if (num_online_cpus() < 2)
-		ktest_skip(t, "needs 2 CPUs");
+	ASSERT_TRUE(t, num_online_cpus() >= 2);	/* declared: KTEST_NEEDS_CPUS(2) */
 	other = (here + 1) % num_online_cpus();
 	mine = per_cpu(pcp_long, here);
 	theirs = per_cpu(pcp_long, other);
@@ -187,9 +185,9 @@ static const struct ktest_case percpu_cases[] = {
 		   "this_cpu read/write/add/inc/dec change this CPU's copy, in every size"),
 	KTEST_CASE(identity_and_template_copies,
 		   "cpu_number and initialised values are right in every CPU's copy"),
-	KTEST_CASE(per_cpu_addresses_differ,
+	KTEST_CASE_NEEDS(per_cpu_addresses_differ, KTEST_NEEDS_CPUS(2),
 		   "per_cpu(var, cpu) is a different object for each CPU"),
-	KTEST_CASE(ops_on_another_cpu_land_there,
+	KTEST_CASE_NEEDS(ops_on_another_cpu_land_there, KTEST_NEEDS_CPUS(2),
 		   "a this_cpu op run on another CPU changes that CPU's copy only"),
 	KTEST_CASE(alloc_free_round_trip,
 		   "alloc_percpu gives zeroed, aligned per-CPU objects; free gives the space back"),
@@ -201,4 +199,4 @@ static const struct ktest_case percpu_cases[] = {
 		   "free_percpu of something it never allocated warns and changes nothing"),
 	{}
 };
-KTEST_SUITE(percpu_suite, "percpu", percpu_cases);
+KTEST_SUITE(percpu_suite, "mm.percpu", percpu_cases);

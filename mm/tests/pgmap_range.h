@@ -1,9 +1,9 @@
 /*
  * A physical range that is no RAM and no one's pgmap, for code that
- * wants a dev_pagemap of its own (suite pgmap, the page_ref benchmarks).
+ * wants a dev_pagemap of its own (suite mm.memremap, the page_ref benchmarks).
  * In the kernel: a piece of the first NVDIMM, pmem0 unbound meanwhile
  * (mm/tests/pgmap_test.c); on the host: ordinary memory in a section of
- * its own (tests/host/pgmap_range.c).
+ * its own (arch/host/tests/pgmap_range.c).
  */
 #ifndef MM_TESTS_PGMAP_RANGE_H
 #define MM_TESTS_PGMAP_RANGE_H

@@ -1,12 +1,11 @@
 /*
- * Suite pgmap: dev_pagemap and the single-reference rule (mm/memremap.h),
+ * Suite mm.memremap: dev_pagemap and the single-reference rule (mm/memremap.h),
  * the scenarios of docs/zone-device.md that need one CPU.
  *
- * The range: in the kernel, a scratch piece of the first NVDIMM (64 MiB
- * in, 16 MiB; the suite skips with "no NVDIMM" without one); on the host,
- * tests/host/pgmap_range.c overrides pgmap_test_range() with a mapping of
- * ordinary memory in a 128 MiB section of its own, outside the host's
- * "RAM". No struct device: these cases run the teardown themselves
+ * The range (pgmap_test_range()): in the kernel, a scratch piece of the
+ * first NVDIMM, 16 MiB, 64 MiB in (kernel/tests/pmem_ranges.c); on the
+ * host, ordinary memory in a 128 MiB section of its own, outside the
+ * host's "RAM". Every case declares KTEST_NEEDS_PMEM. No struct device: these cases run the teardown themselves
  * (memunmap_pages(), what devres runs at unbind).
  *
  * The altmap case puts the memmap on the range itself: struct pages, and
@@ -18,7 +17,6 @@
  * Every case checks the page-allocator free count is back to its
  * baseline (MM_TEST) and leaves no pgmap behind.
  */
-#include <drivers/acpi/nfit.h>
 #include <drivers/pmem/pmem.h>
 #include <lib/err.h>
 #include <lib/errno.h>
@@ -31,46 +29,16 @@
 #include <mm/tests/pgmap_range.h>
 #include <mm/tests/range_backup.h>
 
-#define TEST_OFFSET	(64ULL << 20)
 #define TEST_SIZE	(16ULL << 20)
 #define TEST_RESERVE	2		/* altmap: pages kept out, like labels */
 
-
-static struct pmem_device *borrowed;	/* pmem0, unbound while a case runs */
-
-/* A physical range that is no RAM and no one's pgmap, or -ENODEV. */
-__attribute__((weak)) int pgmap_test_range(uint64_t size, phys_addr_t *phys)
-{
-	const struct nfit_region *r = nfit_region_at(0);
-
-	if (!r || r->size < TEST_OFFSET + size)
-		return -ENODEV;
-	if (!borrowed) {
-		/* the range is pmem0's pgmap while it is bound: borrow it */
-		borrowed = pmem_find("pmem0");
-		if (borrowed && borrowed->dev.state == DEVICE_BOUND)
-			device_unbind(&borrowed->dev);
-	}
-	*phys = r->base + TEST_OFFSET;
-	return 0;
-}
-
-/* Give pmem0 back (bound again) after a case. */
-__attribute__((weak)) void pgmap_test_range_done(void)
-{
-	if (!borrowed)
-		return;
-	device_bind(&borrowed->dev, "pmem");
-	put_device(&borrowed->dev);
-	borrowed = NULL;
-}
 
 static phys_addr_t test_phys;
 
 static void borrow(struct ktest *t)
 {
-	if (pgmap_test_range(TEST_SIZE, &test_phys))
-		ktest_skip(t, "no NVDIMM");
+	/* declared: KTEST_NEEDS_PMEM */
+	ASSERT_EQ(t, pgmap_test_range(TEST_SIZE, &test_phys), 0);
 }
 
 /* A case that may borrow the range; pmem0 is bound again afterwards. */
@@ -214,7 +182,7 @@ PG_TEST(idle_teardown_releases_every_page)
 	pfn = pgmap.pfn_first;
 	memunmap_pages(&pgmap);
 	EXPECT_EQ(t, zone_device_page_frees - frees0, pgmap.nr_pages);
-	EXPECT_TRUE(t, pgmap.released);
+	EXPECT_TRUE(t, completion_done(&pgmap.zero));
 	EXPECT_FALSE(t, pfn_valid(pfn));
 	EXPECT_NULL(t, get_dev_pagemap(pfn, NULL));
 	EXPECT_EQ(t, ktest_warnings(t), 0);
@@ -260,7 +228,7 @@ PG_TEST(lookup_reuses_cache_and_fails_once_dying)
 	EXPECT_NULL(t, get_dev_pagemap(PHYS_PFN(pgmap.end) + 1, NULL));
 	EXPECT_NULL(t, get_dev_pagemap(PHYS_PFN(pgmap.end) + 1, b)); /* drops b's */
 	EXPECT_EQ(t, memremap_check_invariant(&pgmap, &refs, &live), 0);
-	percpu_ref_kill(pgmap.ref);
+	percpu_ref_kill(&pgmap.ref);
 	EXPECT_NULL(t, get_dev_pagemap(pfn, NULL));
 	memunmap_pages(&pgmap);		/* the kill is done: it goes on from step 2 */
 	EXPECT_EQ(t, pgmap.state, PGMAP_DEAD);
@@ -339,23 +307,34 @@ PG_TEST(invariant_check_catches_a_drift)
 	long refs;
 
 	setup(t, &pgmap, 0);
-	percpu_ref_put(pgmap.ref);	/* what the seed's hooked put_page did */
+	percpu_ref_put(&pgmap.ref);	/* what the seed's hooked put_page did */
 	EXPECT_EQ(t, memremap_check_invariant(&pgmap, &refs, &live), -EIO);
 	EXPECT_EQ(t, refs, (long)pgmap.nr_pages);
-	percpu_ref_get(pgmap.ref);
+	percpu_ref_get(&pgmap.ref);
 	EXPECT_EQ(t, memremap_check_invariant(&pgmap, &refs, &live), 0);
 	memunmap_pages(&pgmap);
 }
 
+/* Every case maps a range of its own: an NVDIMM's piece, or the host's. */
+#define PG_CASE(fn, intent)	KTEST_CASE_NEEDS(fn, KTEST_NEEDS_PMEM, intent)
+
 static const struct ktest_case pgmap_cases[] = {
-	KTEST_CASE(map_ram_memmap_one_ref_per_page, "RAM memmap: refs = 1 + pages, each page at 1 with its pgmap"),
-	KTEST_CASE(map_altmap_memmap_one_ref_per_page, "altmap: memmap on the device, given back, the device's bytes restored"),
-	KTEST_CASE(idle_teardown_releases_every_page, "idle teardown: every page 1 -> 0 drops its ref, release runs"),
-	KTEST_CASE(get_put_cycles_keep_the_count, "1000 get/put cycles leave exactly 1 + pages refs"),
-	KTEST_CASE(lookup_reuses_cache_and_fails_once_dying, "cached lookup; tryget_live fails after the kill"),
-	KTEST_CASE(overlaps_are_refused_cleanly, "overlap with a pgmap or RAM, bad range: refused, nothing left"),
-	KTEST_CASE(device_page_never_reaches_the_allocator, "freeing a device page is reported and refused"),
-	KTEST_CASE(invariant_check_catches_a_drift, "a put without a get breaks the invariant check"),
+	PG_CASE(map_ram_memmap_one_ref_per_page,
+		"RAM memmap: refs = 1 + pages, each page at 1 with its pgmap"),
+	PG_CASE(map_altmap_memmap_one_ref_per_page,
+		"altmap: memmap on the device, given back, the device's bytes restored"),
+	PG_CASE(idle_teardown_releases_every_page,
+		"idle teardown: every page 1 -> 0 drops its ref, release runs"),
+	PG_CASE(get_put_cycles_keep_the_count,
+		"1000 get/put cycles leave exactly 1 + pages refs"),
+	PG_CASE(lookup_reuses_cache_and_fails_once_dying,
+		"cached lookup; tryget_live fails after the kill"),
+	PG_CASE(overlaps_are_refused_cleanly,
+		"overlap with a pgmap or RAM, bad range: refused, nothing left"),
+	PG_CASE(device_page_never_reaches_the_allocator,
+		"freeing a device page is reported and refused"),
+	PG_CASE(invariant_check_catches_a_drift,
+		"a put without a get breaks the invariant check"),
 	{ 0 },
 };
-KTEST_SUITE(pgmap_suite, "pgmap", pgmap_cases);
+KTEST_SUITE(pgmap_suite, "mm.memremap", pgmap_cases);

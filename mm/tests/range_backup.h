@@ -1,7 +1,7 @@
 /*
  * A copy of a physical range that a test is about to overwrite, put back
  * afterwards: for cases that borrow part of a device's data (the altmap
- * case of suite pgmap writes struct pages into pmem0, whose contents are a
+ * case of suite mm.memremap writes struct pages into pmem0, whose contents are a
  * user's and must survive every boot's self-tests).
  *
  *   if (range_backup_save(&b, phys, bytes))

@@ -7,8 +7,8 @@
  * The gather's flush_hook runs between the flush and the frees, so each
  * case records there what was still allocated. The cases with a second
  * CPU (the flush really reaching it, and really waiting for a CPU that
- * walks with interrupts off) are in kernel/tests/mm_smp_test.c; on the
- * host, and with one CPU, they skip.
+ * walks with interrupts off) are suite mm.tlb.smp
+ * (mm/tests/kernel/mm_smp_test.c): the kernel's only.
  */
 #include <lib/errno.h>
 #include <lib/string.h>
@@ -175,21 +175,6 @@ MM_TEST(zap_queues_pages_and_tables_for_one_flush)
 	mm_destroy(mm);
 }
 
-/*
- * The two-CPU cases: defined for the kernel in kernel/tests/mm_smp_test.c;
- * these weak defaults are what the host (no interrupts, no shootdown)
- * runs.
- */
-__attribute__((weak)) void tlb_shootdown_reaches_other_cpu(struct ktest *t)
-{
-	ktest_skip(t, "needs kernel threads on 2 CPUs (kernel only)");
-}
-
-__attribute__((weak)) void table_free_waits_for_irq_off_walker(struct ktest *t)
-{
-	ktest_skip(t, "needs kernel threads on 2 CPUs (kernel only)");
-}
-
 static const struct ktest_case tlb_cases[] = {
 	KTEST_CASE(gather_frees_only_after_the_flush,
 		   "queued pages and tables are alive at the flush and freed right after"),
@@ -200,10 +185,6 @@ static const struct ktest_case tlb_cases[] = {
 		   "pages queued without a range: a warning, and a full flush before the free"),
 	KTEST_CASE(zap_queues_pages_and_tables_for_one_flush,
 		   "zapping 8 pages unlinks 3 tables; all 11 pages freed after one flush"),
-	KTEST_CASE(tlb_shootdown_reaches_other_cpu,
-		   "a page another CPU just used faults there after munmap/mprotect here"),
-	KTEST_CASE(table_free_waits_for_irq_off_walker,
-		   "munmap returns only after a CPU walking with interrupts off enables them"),
 	{}
 };
 KTEST_SUITE(tlb_suite, "mm.tlb", tlb_cases);

@@ -50,13 +50,4 @@ struct page *test_page_at(struct ktest *t, struct mm_struct *mm, unsigned long a
 void test_fault_range(struct ktest *t, struct mm_struct *mm, unsigned long addr,
 		      unsigned long n, unsigned int flags);
 
-/*
- * The cases that need two CPUs, kernel threads and real TLB shootdowns:
- * kernel/tests/mm_smp_test.c defines them; the suites' weak defaults
- * skip (the host build).
- */
-void tlb_shootdown_reaches_other_cpu(struct ktest *t);
-void table_free_waits_for_irq_off_walker(struct ktest *t);
-void gup_fast_races_munmap(struct ktest *t);
-
 #endif /* MM_TESTS_VM_TEST_H */

@@ -1,5 +1,5 @@
 /*
- * ipi: calling functions on other CPUs (kernel/smp.h) and the TLB
+ * arch.x86.ipi: calling functions on other CPUs (kernel/smp.h) and the TLB
  * shootdown (<asm/tlbflush.h>).
  *
  * Calls: one CPU and wait, every other CPU and wait, asynchronous calls,
@@ -36,8 +36,7 @@
 
 static void need_two(struct ktest *t)
 {
-	if (num_online_cpus() < 2)
-		ktest_skip(t, "needs 2 CPUs");
+	ASSERT_TRUE(t, num_online_cpus() >= 2);	/* declared: KTEST_NEEDS_CPUS(2) */
 }
 
 static bool wait_for_count(atomic_t *v, int want)
@@ -306,28 +305,28 @@ static void shootdown_of_a_subset_spares_the_rest(struct ktest *t)
 }
 
 static const struct ktest_case ipi_cases[] = {
-	KTEST_CASE(call_one_cpu_and_wait,
+	KTEST_CASE_NEEDS(call_one_cpu_and_wait, KTEST_NEEDS_CPUS(2),
 		   "a waited call runs on the target, with interrupts masked there"),
 	KTEST_CASE(call_on_self_runs_here_masked,
 		   "a call to the caller's own CPU runs at once, masked, and restores"),
 	KTEST_CASE(call_every_other_cpu_and_wait,
 		   "smp_call_function runs once on every other online CPU, not here"),
-	KTEST_CASE(async_calls_run_everywhere,
+	KTEST_CASE_NEEDS(async_calls_run_everywhere, KTEST_NEEDS_CPUS(2),
 		   "asynchronous calls to all others arrive without anyone waiting"),
-	KTEST_CASE(many_calls_in_a_row,
+	KTEST_CASE_NEEDS(many_calls_in_a_row, KTEST_NEEDS_CPUS(2),
 		   "1000 waited and 1000 asynchronous calls to one CPU all run exactly once"),
 	KTEST_CASE(offline_cpu_is_enodev,
 		   "a call to a CPU that is not online returns -ENODEV and runs nothing"),
-	KTEST_CASE(an_ap_calls_the_boot_cpu,
+	KTEST_CASE_NEEDS(an_ap_calls_the_boot_cpu, KTEST_NEEDS_CPUS(2),
 		   "a call made on an AP reaches the boot CPU"),
-	KTEST_CASE(reschedule_ipi_arrives,
+	KTEST_CASE_NEEDS(reschedule_ipi_arrives, KTEST_NEEDS_CPUS(2),
 		   "smp_send_reschedule interrupts the target"),
-	KTEST_CASE(shootdown_reaches_another_cpu,
+	KTEST_CASE_NEEDS(shootdown_reaches_another_cpu, KTEST_NEEDS_CPUS(2),
 		   "after a shootdown, a CPU that cached a translation sees the new page"),
-	KTEST_CASE(shootdown_reaches_every_cpu,
+	KTEST_CASE_NEEDS(shootdown_reaches_every_cpu, KTEST_NEEDS_CPUS(2),
 		   "the same on every online CPU at once"),
-	KTEST_CASE(shootdown_of_a_subset_spares_the_rest,
+	KTEST_CASE_NEEDS(shootdown_of_a_subset_spares_the_rest, KTEST_NEEDS_CPUS(2),
 		   "flush_tlb_mm_range with a mask interrupts only the CPUs in it"),
 	{}
 };
-KTEST_SUITE(ipi_suite, "ipi", ipi_cases);
+KTEST_SUITE(ipi_suite, "arch.x86.ipi", ipi_cases);

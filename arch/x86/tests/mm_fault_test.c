@@ -1,5 +1,5 @@
 /*
- * mm.fault: user address spaces through the CPU itself. The case runs
+ * arch.x86.fault: user address spaces through the CPU itself. The case runs
  * "in" a fresh address space (use_mm: CR3 is its table) and touches user
  * addresses with ordinary loads and stores, or with the user-access
  * routines of <asm/uaccess.h>; the page-fault handler (arch/x86/mm_fault.c)
@@ -309,4 +309,4 @@ static const struct ktest_case mm_fault_cases[] = {
 		   "a kernel top-level entry missing from the mm is copied on the fault"),
 	{}
 };
-KTEST_SUITE(mm_fault_suite, "mm.fault", mm_fault_cases);
+KTEST_SUITE(mm_fault_suite, "arch.x86.fault", mm_fault_cases);

@@ -1,5 +1,5 @@
 /*
- * "mm.paging", the direct map: it holds RAM and firmware memory and
+ * "arch.x86.paging", the direct map: it holds RAM and firmware memory and
  * nothing else, write-back, with large pages wherever alignment allows;
  * and it is sized by memory, not by the highest reserved range, on this
  * machine's map and on one like QEMU 10's.

@@ -1,5 +1,5 @@
 /*
- * "mm.paging": the kernel's own page tables, checked from the inside.
+ * "arch.x86.paging": the kernel's own page tables, checked from the inside.
  *
  * Permissions are proven by doing the forbidden thing under the fault
  * fixture (lib/tests/fault_fixture.h) and checking the fault the CPU reports:
@@ -371,4 +371,4 @@ static const struct ktest_case paging_cases[] = {
 	KTEST_CASE(memremap_of_mmio_hole_maps_on_demand, "an MMIO page outside memory is mapped on demand, uncached, by one owner, then unmapped"),
 	{}
 };
-KTEST_SUITE(paging_suite, "mm.paging", paging_cases);
+KTEST_SUITE(paging_suite, "arch.x86.paging", paging_cases);

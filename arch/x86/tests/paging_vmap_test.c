@@ -1,5 +1,5 @@
 /*
- * "mm.paging", the map API (mm/vmap.h): round trips through the vmap
+ * "arch.x86.paging", the map API (mm/vmap.h): round trips through the vmap
  * area, refusals, permissions, page sizes, splitting, memremap_range().
  *
  * Each case works in its own 1 GiB window of the vmap area and unmaps it

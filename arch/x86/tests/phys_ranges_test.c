@@ -1,5 +1,5 @@
 /*
- * "drivers.nfit_platform": asm/phys_ranges.h on the real machine, the
+ * "arch.x86.phys_ranges": asm/phys_ranges.h on the real machine, the
  * kernel's answers to the NFIT parser's "is this RAM / the kernel?".
  *
  * The expected answers come from the UEFI memory map itself: a usable
@@ -52,4 +52,4 @@ static const struct ktest_case phys_ranges_cases[] = {
 	KTEST_CASE(map_types_answer, "usable memory is RAM, the kernel image is the kernel, MMIO and past-the-map are neither"),
 	{}
 };
-KTEST_SUITE(phys_ranges_suite, "drivers.nfit_platform", phys_ranges_cases);
+KTEST_SUITE(phys_ranges_suite, "arch.x86.phys_ranges", phys_ranges_cases);

@@ -1,7 +1,7 @@
 /*
- * "selftest.stack_overflow": a deliberate kernel stack overflow that
+ * "lib.ktest.selftest.stack_overflow": a deliberate kernel stack overflow that
  * proves the guard page and the double-fault stack. Selected only by name
- * (ktest=selftest.stack_overflow). The recursion runs off the bottom of
+ * (ktest=lib.ktest.selftest.stack_overflow). The recursion runs off the bottom of
  * the boot stack into its unmapped guard page; the CPU cannot push the
  * page fault's frame there, so it raises a double fault, which runs on
  * its own IST stack and is reported ("a kernel stack overflowed", the
@@ -36,4 +36,4 @@ static const struct ktest_case stack_overflow_cases[] = {
 		   "overflowing the boot stack is a double fault, reported as a crash"),
 	{}
 };
-KTEST_SUITE_EXPLICIT(stack_overflow_suite, "selftest.stack_overflow", stack_overflow_cases);
+KTEST_SUITE_EXPLICIT(stack_overflow_suite, "lib.ktest.selftest.stack_overflow", stack_overflow_cases);

@@ -1,5 +1,5 @@
 /*
- * smp: every CPU the firmware lists is up, and each is set up as a CPU of
+ * arch.x86.smp: every CPU the firmware lists is up, and each is set up as a CPU of
  * this kernel: its own number, APIC id, per-CPU area, GDT and TSS, the
  * boot CPU's control registers, a timer that ticks.
  *
@@ -209,4 +209,4 @@ static const struct ktest_case smp_cases[] = {
 		   "the LAPIC timer interrupts every CPU about HZ times a second"),
 	{}
 };
-KTEST_SUITE(smp_suite, "smp", smp_cases);
+KTEST_SUITE(smp_suite, "arch.x86.smp", smp_cases);

@@ -1,11 +1,11 @@
 /*
- * drivers.nfit_check: the NFIT's sub-tables judged against each other and
+ * drivers.acpi.nfit.check: the NFIT's sub-tables judged against each other and
  * the (fake) platform: SPA ranges over RAM, the kernel or each other,
  * empty, unaligned or out of the address space, GUIDs in the wrong byte
  * order, reused indexes, maps naming what is missing or refused, and the
  * regions built from what remains (interleave, flush hints, capabilities).
  *
- * Same method as drivers.nfit: QEMU's one-DIMM table with one thing added
+ * Same method as drivers.acpi.nfit: QEMU's one-DIMM table with one thing added
  * or broken (usually a sub-table appended at OFF_END), the refusal found
  * at its offset, QEMU's region still built. Refusal lines are expected in
  * the log.
@@ -304,4 +304,4 @@ static const struct ktest_case nfit_check_cases[] = {
 	KTEST_CASE(platform_capabilities, "capabilities are masked to the valid bits; a second structure is refused"),
 	{}
 };
-KTEST_SUITE(nfit_check_suite, "drivers.nfit_check", nfit_check_cases);
+KTEST_SUITE(nfit_check_suite, "drivers.acpi.nfit.check", nfit_check_cases);

@@ -1,5 +1,5 @@
 /*
- * drivers.nfit_fuzz: random damage to valid NFITs, parsed and printed
+ * drivers.acpi.nfit.fuzz: random damage to valid NFITs, parsed and printed
  * thousands of times.
  *
  * Three valid tables (QEMU's one-DIMM table, its two-DIMM table with the
@@ -295,4 +295,4 @@ static const struct ktest_case nfit_fuzz_cases[] = {
 	KTEST_CASE(damaged_every_type, "2000 damaged copies of a table of every sub-table type: same"),
 	{}
 };
-KTEST_SUITE(nfit_fuzz_suite, "drivers.nfit_fuzz", nfit_fuzz_cases);
+KTEST_SUITE(nfit_fuzz_suite, "drivers.acpi.nfit.fuzz", nfit_fuzz_cases);

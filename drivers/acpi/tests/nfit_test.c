@@ -1,5 +1,5 @@
 /*
- * drivers.nfit: the NFIT walk and each sub-table on its own, QEMU's real
+ * drivers.acpi.nfit: the NFIT walk and each sub-table on its own, QEMU's real
  * tables, several tables, and the decoder behind the `nfit` command.
  *
  * Each case builds an NFIT in nt_buf (nfit_fake.h), most of them starting
@@ -414,4 +414,4 @@ static const struct ktest_case nfit_cases[] = {
 	KTEST_CASE(dump_decodes_every_field, "the nfit command's decoder shows the fields and refusals, and stops at the table's end"),
 	{}
 };
-KTEST_SUITE(nfit_suite, "drivers.nfit", nfit_cases);
+KTEST_SUITE(nfit_suite, "drivers.acpi.nfit", nfit_cases);

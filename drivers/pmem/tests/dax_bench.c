@@ -349,7 +349,7 @@ static long long remap_sample(struct bench_run *r, enum remap_figure fig)
 	t1 = t2 = t3 = ktime_get_ns();
 	if (!IS_ERR(virt)) {
 		used = (rm.pgmap.pfn_first - PHYS_PFN(rm.pgmap.start)) * PAGE_SIZE;
-		percpu_ref_switch_to_atomic_sync(rm.pgmap.ref);	/* the fixed wait */
+		percpu_ref_switch_to_atomic_sync(&rm.pgmap.ref);	/* the fixed wait */
 		t2 = ktime_get_ns();
 		memunmap_pages(&rm.pgmap);
 		t3 = ktime_get_ns();

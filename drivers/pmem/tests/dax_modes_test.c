@@ -1,5 +1,5 @@
 /*
- * Suite pgmap.modes (explicit: booted once per teaching mode by make
+ * Suite drivers.pmem.dax.modes (explicit: booted once per teaching mode by make
  * test, zone_device.refs=legacy|regression and memremap.teardown=v4.12,
  * each also with page_poison=on slab_debug=on, and once in the default
  * modes; mm/memremap_modes.h): the same scenario in every mode, each
@@ -20,7 +20,9 @@
  * (mm/memremap_graveyard.h). One line per mode says what happened.
  */
 #include <drivers/pmem/tests/pmem_test.h>
+#include <kernel/kthread.h>
 #include <kernel/smp.h>
+#include <lib/err.h>
 #include <lib/errno.h>
 #include <lib/ktime.h>
 #include <lib/printk.h>
@@ -35,9 +37,6 @@
 
 #define M_ADDR	0x40000000UL
 #define M_LEN	(4UL << 20)
-
-int dax_test_run_on_cpu1(int (*fn)(void *), void *arg, void **handle);
-int dax_test_join(void *handle);
 
 static struct pmem_device *mp;
 static struct page *mpage;
@@ -91,7 +90,7 @@ static int unpin_later(void *arg)
 		if (i == 0 && sc->pins > 1) {
 			/* one reference is still held: a waiting teardown waits on */
 			sc->state_after_first = pgmap_state();
-			sc->count_after_first = percpu_ref_atomic_count(mp->pgmap.ref);
+			sc->count_after_first = percpu_ref_atomic_count(&mp->pgmap.ref);
 		}
 	}
 	return 0;
@@ -104,13 +103,8 @@ static void run_scenario(struct ktest *t, struct scenario *sc)
 	struct graveyard_stats gs;
 	struct mm_struct *mm;
 	struct page *pg[1];
-	void *worker;
-	int err;
+	struct task_struct *worker;
 
-	if (num_online_cpus() < 2 || !cpu_online(1)) {
-		put_device(&p->dev);
-		ktest_skip(t, "needs 2 online CPUs (%u online)", num_online_cpus());
-	}
 	if (!p->has_pages) {
 		put_device(&p->dev);
 		ktest_skip(t, "pmem0 has no struct pages");
@@ -132,18 +126,19 @@ static void run_scenario(struct ktest *t, struct scenario *sc)
 	mpfn = page_to_pfn(mpage);
 	sc->dead_at_unpin = sc->valid_at_unpin = sc->state_after_first = -1;
 	sc->count_after_first = -1;
-	err = dax_test_run_on_cpu1(unpin_later, sc, &worker);
-	if (err) {
+	worker = kthread_run_on(1, unpin_later, sc);
+	if (IS_ERR(worker)) {
 		for (int i = 0; i < sc->pins; i++)
 			put_page(mpage);
 		put_device(&p->dev);
-		ktest_skip(t, "no thread on CPU 1: %d (%s)", err, errno_name(err));
+		ktest_fail(t, "no thread on CPU 1: %ld", PTR_ERR(worker));
+		ktest_abort(t);
 	}
 	ASSERT_EQ(t, device_unbind(&p->dev), 0);
-	EXPECT_EQ(t, dax_test_join(worker), 0);
+	EXPECT_EQ(t, kthread_join(worker), 0);
 	sc->warnings = ktest_warnings(t);
 	sc->late = memremap_late_accesses - late0;
-	sc->released = __atomic_load_n(&p->pgmap.released, __ATOMIC_ACQUIRE);
+	sc->released = completion_done(&p->pgmap.zero);
 	sc->count_at_kill = p->pgmap.count_at_kill;
 	memremap_graveyard_reap();
 	memremap_graveyard_stats(&gs);
@@ -286,17 +281,21 @@ static void teardown_v4_12_page_pinned_twice(struct ktest *t)
 		"teardown waiting, the second ended it");
 }
 
+/* Every case unbinds pmem0 while a kernel thread on CPU 1 holds the pin. */
+#define MODE_CASE(fn, intent) \
+	KTEST_CASE_NEEDS(fn, KTEST_NEEDS_CPUS(2) | KTEST_NEEDS_NVDIMM, intent)
+
 static const struct ktest_case modes_cases[] = {
-	KTEST_CASE(refs_single_waits_for_the_pin, "default: unbind waits for a fast-GUP pin"),
-	KTEST_CASE(refs_legacy_waits_for_the_pin, "legacy hooks: correct, unbind waits"),
-	KTEST_CASE(refs_regression_removed_under_pin,
+	MODE_CASE(refs_single_waits_for_the_pin, "default: unbind waits for a fast-GUP pin"),
+	MODE_CASE(refs_legacy_waits_for_the_pin, "legacy hooks: correct, unbind waits"),
+	MODE_CASE(refs_regression_removed_under_pin,
 		   "seed bug, one pin: zero at kill, removal under the pin and late put detected"),
-	KTEST_CASE(refs_regression_cycles_underflow,
+	MODE_CASE(refs_regression_cycles_underflow,
 		   "seed bug after pin cycles: underflow, removal and late put detected"),
-	KTEST_CASE(teardown_v4_12_unmap_under_pin_detected,
+	MODE_CASE(teardown_v4_12_unmap_under_pin_detected,
 		   "v4.12 order: removal under the pin detected"),
-	KTEST_CASE(teardown_v4_12_page_pinned_twice,
+	MODE_CASE(teardown_v4_12_page_pinned_twice,
 		   "v4.12 order: only the put that frees a page drops its pgmap reference"),
 	{ 0 },
 };
-KTEST_SUITE_EXPLICIT(modes_suite, "pgmap.modes", modes_cases);
+KTEST_SUITE_EXPLICIT(modes_suite, "drivers.pmem.dax.modes", modes_cases);

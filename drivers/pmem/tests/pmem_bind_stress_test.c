@@ -1,5 +1,5 @@
 /*
- * pmem.stress: unbind and rebind pmem0 over and over while writer threads
+ * drivers.pmem.stress: unbind and rebind pmem0 over and over while writer threads
  * on the other CPUs keep writing to it: no lost write, no crash, no
  * leak.
  *
@@ -70,14 +70,12 @@ struct stress_base {
 
 /*
  * pmem0 (or the host's stand-in, pmem_test_device()), bound, with a
- * reference; skips without an NVDIMM or a 2nd CPU.
+ * reference (the cases declare that they need it and a 2nd CPU).
  */
 static struct pmem_device *stress_get(struct ktest *t)
 {
 	struct pmem_device *p;
 
-	if (num_online_cpus() < 2)
-		ktest_skip(t, "needs 2 CPUs (%u online)", num_online_cpus());
 	p = pmem_test_device(t);
 	if (p->nr_sectors < STRESS_BASE + STRESS_MAX_WRITERS * STRESS_SECTORS) {
 		put_device(&p->dev);
@@ -378,17 +376,19 @@ static void queue_ref_consistent_after_cycles(struct ktest *t)
 	put_device(&p->dev);
 }
 
+#define STRESS_NEEDS	(KTEST_NEEDS_PMEM | KTEST_NEEDS_CPUS(2))
+
 static const struct ktest_case pmem_stress_cases[] = {
-	KTEST_CASE(unbind_waits_for_inflight_writes,
+	KTEST_CASE_NEEDS(unbind_waits_for_inflight_writes, STRESS_NEEDS,
 		   "20 unbinds under writers on every other CPU: killed, drained, then unmapped"),
-	KTEST_CASE(io_during_unbind_fails_cleanly,
+	KTEST_CASE_NEEDS(io_during_unbind_fails_cleanly, STRESS_NEEDS,
 		   "writes while unbound fail with -ENODEV only, touch nothing, resume after bind"),
-	KTEST_CASE(rebind_after_cycles_keeps_data,
+	KTEST_CASE_NEEDS(rebind_after_cycles_keeps_data, STRESS_NEEDS,
 		   "every successful write is on the device after the cycles and one more rebind"),
-	KTEST_CASE(no_leak_after_cycles,
+	KTEST_CASE_NEEDS(no_leak_after_cycles, STRESS_NEEDS,
 		   "20 cycles leave free pages, kmalloc, per-CPU memory and devres as they were"),
-	KTEST_CASE(queue_ref_consistent_after_cycles,
+	KTEST_CASE_NEEDS(queue_ref_consistent_after_cycles, STRESS_NEEDS,
 		   "after the cycles the usage counter drains to 0 and is released exactly once"),
 	{}
 };
-KTEST_SUITE(pmem_stress_suite, "pmem.stress", pmem_stress_cases);
+KTEST_SUITE(pmem_stress_suite, "drivers.pmem.stress", pmem_stress_cases);

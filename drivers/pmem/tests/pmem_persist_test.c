@@ -13,9 +13,9 @@
  *           CRC-32 is printed again.
  *
  * test-all then compares both printed CRCs with zlib's CRC-32 of the
- * backing file, read on the host. Both suites are explicit (KTEST_SUITE_
- * EXPLICIT, top-level name "pmem_persist"): `ktest=*` and `ktest=pmem*`
- * never run them, since boot 1 overwrites the device. Without an NVDIMM
+ * backing file, read on the host. Both suites are explicit
+ * (KTEST_SUITE_EXPLICIT): `ktest=*` and `ktest=drivers.pmem*` never run
+ * them, since boot 1 overwrites the device. Without an NVDIMM
  * they fail: they only run when a boot asks for them.
  */
 #include <stddef.h>
@@ -135,10 +135,10 @@ static const struct ktest_case write_cases[] = {
 	KTEST_CASE(write_pattern_and_crc, "write header, pattern and end marker; print the device CRC"),
 	{}
 };
-KTEST_SUITE_EXPLICIT(persist_write_suite, "pmem_persist.write", write_cases);
+KTEST_SUITE_EXPLICIT(persist_write_suite, "drivers.pmem.persist.write", write_cases);
 
 static const struct ktest_case check_cases[] = {
 	KTEST_CASE(pattern_survived_power_off, "after a power-off the pattern and CRCs read back"),
 	{}
 };
-KTEST_SUITE_EXPLICIT(persist_check_suite, "pmem_persist.check", check_cases);
+KTEST_SUITE_EXPLICIT(persist_check_suite, "drivers.pmem.persist.check", check_cases);

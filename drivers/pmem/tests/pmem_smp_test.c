@@ -1,5 +1,5 @@
 /*
- * pmem.smp: the queue drain with I/O really in flight on another CPU.
+ * drivers.pmem.smp: the queue drain with I/O really in flight on another CPU.
  *
  * CPU 1 (through smp_call_function_single, without waiting) submits a
  * write whose completion callback holds it in flight until CPU 0 says
@@ -61,8 +61,7 @@ static void start_held_write(struct ktest *t, struct pmem_device *p, uint64_t se
 {
 	int err;
 
-	if (num_online_cpus() < 2 || !cpu_online(1))
-		ktest_skip(t, "needs 2 online CPUs (%u online)", num_online_cpus());
+	ASSERT_TRUE(t, cpu_online(1));	/* declared: KTEST_NEEDS_CPUS(2) */
 	ASSERT_EQ(t, pmem_rw(p, sector, saved_sector, 1, PMEM_READ), 0);
 	held_pmem = p;
 	held_delay_ms = delay_ms;
@@ -126,7 +125,8 @@ void zd_s14_unbind_during_inflight_io(struct ktest *t)
 }
 
 static const struct ktest_case pmem_smp_cases[] = {
-	KTEST_CASE(freeze_waits_for_inflight_io, "a freeze waits for a write in flight on CPU 1"),
+	KTEST_CASE_NEEDS(freeze_waits_for_inflight_io, KTEST_NEEDS_CPUS(2) | KTEST_NEEDS_NVDIMM,
+			 "a freeze waits for a write in flight on CPU 1"),
 	{}
 };
-KTEST_SUITE(pmem_smp_suite, "pmem.smp", pmem_smp_cases);
+KTEST_SUITE(pmem_smp_suite, "drivers.pmem.smp", pmem_smp_cases);

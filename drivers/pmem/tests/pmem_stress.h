@@ -1,5 +1,5 @@
 /*
- * The writer threads of suite pmem.stress (pmem_bind_stress_test.c says
+ * The writer threads of suite drivers.pmem.stress (pmem_bind_stress_test.c says
  * what the suite checks): the sector format, the threads that write and
  * read back on the CPUs other than 0, and their counters. The case code
  * (CPU 0) starts, samples, stops and judges them.

@@ -2,8 +2,8 @@
  * pmem and pmem.ram: the driver on the machine's real NVDIMM(s), and the
  * same cases on a RAM-backed device.
  *
- * Suite pmem uses pmem0 (or every region, for the probe check) and skips
- * with "no NVDIMM" when the NFIT lists none; suite pmem.ram runs the same
+ * Suite drivers.pmem uses pmem0 (or every region, for the probe check) and
+ * declares that it needs an NVDIMM; suite drivers.pmem.ram runs the same
  * cases on PMEM_TEST_RAM, a device over 4 MiB of kzalloc'd RAM, which
  * exists everywhere (on the host a "physical address" is the pointer). Cases that write save the
  * sectors they touch first and put them back at the end, so running the
@@ -41,8 +41,8 @@ struct pmem_device *pmem_test_get(struct ktest *t, const char *name)
 {
 	struct pmem_device *p;
 
-	if (strcmp(name, PMEM_TEST_RAM) && !pmem_device_count())
-		ktest_skip(t, "no NVDIMM");
+	/* declared: KTEST_NEEDS_NVDIMM, unless it is the RAM device */
+	ASSERT_TRUE(t, !strcmp(name, PMEM_TEST_RAM) || pmem_device_count() > 0);
 	p = pmem_find(name);
 	ASSERT_NOT_NULL(t, p);
 	return ensure_bound(t, p);
@@ -51,16 +51,11 @@ struct pmem_device *pmem_test_get(struct ktest *t, const char *name)
 /*
  * Without an NVDIMM: a stand-in device over a range that is no RAM, where
  * the platform has one (the host: ordinary memory in a memmap section of
- * its own, tests/host/pgmap_range.c), so the suites that need a device
+ * its own, pmem_test_standin_range()), so the suites that need a device
  * with struct pages run under the sanitizers with real threads too. The
- * kernel has none: "no NVDIMM".
+ * kernel has none: its runner says so, and KTEST_NEEDS_PMEM skips.
  */
 #define PMEM_STANDIN_SIZE	(32ULL << 20)
-
-__attribute__((weak)) int pmem_test_standin_range(uint64_t size, phys_addr_t *phys)
-{
-	return -ENODEV;
-}
 
 static struct pmem_device *standin_device(struct ktest *t)
 {
@@ -69,8 +64,8 @@ static struct pmem_device *standin_device(struct ktest *t)
 	phys_addr_t phys;
 
 	if (!p) {
-		if (pmem_test_standin_range(PMEM_STANDIN_SIZE, &phys))
-			ktest_skip(t, "no NVDIMM");
+		/* declared: KTEST_NEEDS_PMEM */
+		ASSERT_EQ(t, pmem_test_standin_range(PMEM_STANDIN_SIZE, &phys), 0);
 		region.base = phys;
 		region.size = PMEM_STANDIN_SIZE;
 		region.attributes = EFI_MEMORY_WB | EFI_MEMORY_NV;
@@ -149,8 +144,7 @@ static void probe_found_every_region(struct ktest *t)
 {
 	unsigned int n = nfit_region_count();
 
-	if (!n)
-		ktest_skip(t, "no NVDIMM");
+	ASSERT_TRUE(t, n > 0);		/* declared: KTEST_NEEDS_NVDIMM */
 	EXPECT_EQ(t, pmem_device_count(), n);
 	for (unsigned int i = 0; i < n; i++) {
 		const struct nfit_region *r = nfit_region_at(i);
@@ -437,8 +431,8 @@ static void probe_failure_unwinds_on(struct ktest *t, const char *name)
 }
 
 /*
- * Every case but the first runs twice: on the NVDIMM (suite pmem, skipped
- * without one) and on a RAM-backed device (suite pmem.ram), which runs
+ * Every case but the first runs twice: on the NVDIMM (suite drivers.pmem, skipped
+ * without one) and on a RAM-backed device (suite drivers.pmem.ram), which runs
  * everywhere, the host included, so the driver's paths are exercised
  * under the sanitizers too.
  */
@@ -461,13 +455,14 @@ static void probe_failure_unwinds_on(struct ktest *t, const char *name)
 	static void fn(struct ktest *t) { fn##_on(t, "pmem0"); }
 PMEM_CASES(NVDIMM_CASE)
 
-#define LIST_CASE(fn, intent)	KTEST_CASE(fn, intent),
+#define LIST_CASE(fn, intent)	KTEST_CASE_NEEDS(fn, KTEST_NEEDS_NVDIMM, intent),
 static const struct ktest_case pmem_cases[] = {
-	KTEST_CASE(probe_found_every_region, "one bound pmem device per NFIT region, same range"),
+	KTEST_CASE_NEEDS(probe_found_every_region, KTEST_NEEDS_NVDIMM,
+			 "one bound pmem device per NFIT region, same range"),
 	PMEM_CASES(LIST_CASE)
 	{}
 };
-KTEST_SUITE(pmem_suite, "pmem", pmem_cases);
+KTEST_SUITE(pmem_suite, "drivers.pmem", pmem_cases);
 
 /* --- the same on a RAM-backed device ------------------------------------------------ */
 
@@ -536,4 +531,4 @@ static const struct ktest_case pmem_ram_cases[] = {
 	KTEST_CASE(ram_device_unregistered, "unregistering the bound device unbinds and frees it"),
 	{}
 };
-KTEST_SUITE(pmem_ram_suite, "pmem.ram", pmem_ram_cases);
+KTEST_SUITE(pmem_ram_suite, "drivers.pmem.ram", pmem_ram_cases);

@@ -24,7 +24,7 @@ static inline void pmem_test_pattern(void *buf, size_t len, uint64_t seed)
 	}
 }
 
-/* The RAM-backed device of suite pmem.ram (pmem_test.c). */
+/* The RAM-backed device of suite drivers.pmem.ram (pmem_test.c). */
 #define PMEM_TEST_RAM	"pmem-ram"
 
 /*

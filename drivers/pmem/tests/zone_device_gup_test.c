@@ -1,5 +1,5 @@
 /*
- * Suite zone_device, what GUP may and may not do with DAX mappings
+ * Suite drivers.pmem.zone_device, what GUP may and may not do with DAX mappings
  * (docs/zone-device.md, scenarios 6, 7, 9, 10): 512 subpage references for a 2 MiB leaf
  * and all of them undone when its PMD changes, refusals after the kill
  * and on a read-only mapping, and mappings zapped at unbind that stay
@@ -103,7 +103,7 @@ void zd_s07_pin_after_kill_fails_without_leak(struct ktest *t)
 	unsigned long bad = 0;
 
 	test_fault_range(t, mm, ZD_ADDR, 1, FAULT_FLAG_WRITE);
-	percpu_ref_kill(p->pgmap.ref);		/* the teardown's step 1, early */
+	percpu_ref_kill(&p->pgmap.ref);		/* the teardown's step 1, early */
 	synchronize_rcu();
 	EXPECT_EQ(t, gup_fast_only(ZD_ADDR, 8, FOLL_GET, pinned), 0);
 	EXPECT_EQ(t, get_user_pages_fast(ZD_ADDR, 8, 0, pinned), -EFAULT);

@@ -1,5 +1,5 @@
 /*
- * Suite zone_device, the accounting scenarios (docs/zone-device.md, scenarios 1, 2, 4, 5,
+ * Suite drivers.pmem.zone_device, the accounting scenarios (docs/zone-device.md, scenarios 1, 2, 4, 5,
  * 11, 12): what mapping pmem0 gives each page, what an idle unbind takes
  * back, that pins leave the count exact, that slow GUP looks the pgmap up
  * once per range, that device pages never reach the page allocator, and
@@ -56,7 +56,7 @@ void zd_s02_idle_unbind_releases_every_page(struct ktest *t)
 	ASSERT_EQ(t, device_unbind(&p->dev), 0);
 	/* each page's final put went down __put_page's device branch */
 	EXPECT_EQ(t, zone_device_page_frees - frees, pages);
-	EXPECT_TRUE(t, __atomic_load_n(&p->pgmap.released, __ATOMIC_ACQUIRE));
+	EXPECT_TRUE(t, completion_done(&p->pgmap.zero));
 	EXPECT_EQ(t, p->pgmap.count_at_kill, 0);	/* nobody held a page */
 	EXPECT_EQ(t, p->pgmap.state, PGMAP_DEAD);
 	EXPECT_FALSE(t, pfn_valid(pfn));		/* the memmap is gone */

@@ -1,5 +1,5 @@
 /*
- * Suite zone_device, the races with other CPUs (docs/zone-device.md, scenarios 3, 6, 8),
+ * Suite drivers.pmem.zone_device, the races with other CPUs (docs/zone-device.md, scenarios 3, 6, 8),
  * with kernel threads bound to CPUs 1.. (the host's kthread shim runs
  * them as threads; without an NVDIMM every case skips first).
  *
@@ -33,14 +33,6 @@
 #include <asm/cpu.h>
 
 #define MAX_HELPERS	8
-
-static void need_cpus(struct ktest *t, struct pmem_device *p, unsigned int n)
-{
-	if (num_online_cpus() < n || !cpu_online(1)) {
-		put_device(&p->dev);
-		ktest_skip(t, "needs %u online CPUs (%u online)", n, num_online_cpus());
-	}
-}
 
 /* --- scenario 3 ---------------------------------------------------------------- */
 
@@ -82,7 +74,6 @@ void zd_s03_unbind_waits_for_pin_on_other_cpu(struct ktest *t)
 	struct mm_struct *mm;
 	unsigned long pfn;
 
-	need_cpus(t, p, 2);
 	mm = zd_map(t, p, ZD_ADDR, PROT_READ | PROT_WRITE);
 	test_fault_range(t, mm, ZD_ADDR, 1, FAULT_FLAG_WRITE);
 	ASSERT_EQ(t, gup_fast_only(ZD_ADDR + 5 * PAGE_SIZE, 1, FOLL_GET, &h.page), 1);
@@ -92,7 +83,8 @@ void zd_s03_unbind_waits_for_pin_on_other_cpu(struct ktest *t)
 	if (IS_ERR(th)) {
 		put_page(h.page);
 		put_device(&p->dev);
-		ktest_skip(t, "no thread on CPU 1: %ld", PTR_ERR(th));
+		ktest_fail(t, "no thread on CPU 1: %ld", PTR_ERR(th));
+		ktest_abort(t);
 	}
 	ASSERT_EQ(t, device_unbind(&p->dev), 0);	/* returns after CPU 1's put */
 	EXPECT_EQ(t, kthread_join(th), 0);
@@ -169,7 +161,6 @@ void zd_s06_pmd_changes_on_other_cpu(struct ktest *t)
 	struct task_struct *th;
 	uint64_t start;
 
-	need_cpus(t, p, 2);
 	f.mm = zd_map(t, p, ZD_ADDR, PROT_READ | PROT_WRITE);
 	test_fault_range(t, f.mm, ZD_ADDR, 1, FAULT_FLAG_WRITE);
 	mmget(f.mm);			/* the thread's user reference */
@@ -178,7 +169,8 @@ void zd_s06_pmd_changes_on_other_cpu(struct ktest *t)
 		mmput(f.mm);
 		zd_unmap(f.mm);
 		put_device(&p->dev);
-		ktest_skip(t, "no thread on CPU 1: %ld", PTR_ERR(th));
+		ktest_fail(t, "no thread on CPU 1: %ld", PTR_ERR(th));
+		ktest_abort(t);
 	}
 	/*
 	 * Walk until the walks have seen both sides of the race many times
@@ -332,7 +324,8 @@ static void s08_cycle(struct ktest *t, struct pmem_device *p, struct s08_totals 
 	if (n == 0) {
 		zd_unmap(mm);
 		put_device(&p->dev);
-		ktest_skip(t, "no thread on another CPU");
+		ktest_fail(t, "no thread on another CPU");
+		ktest_abort(t);
 	}
 	/* let every pinner pin once before the unbind starts (a pinner
 	 * whose CPU never runs is reported, not waited for) */
@@ -393,7 +386,6 @@ void zd_s08_pin_races_teardown_put_loop(struct ktest *t)
 	struct s08_totals sum = { 0 };
 	unsigned int cycles = 0;
 
-	need_cpus(t, p, 2);
 	while (cycles < S08_MAX_CYCLES && !sum.overlaps && !sum.bad) {
 		if (cycles++)
 			zd_rebind(t, p);

@@ -1,6 +1,6 @@
 /*
- * Suite zone_device: the zone_device scenarios (docs/zone-device.md) 1-14, one named case (or
- * a few) per scenario, end to end on pmem0; and suite zone_device.stress
+ * Suite drivers.pmem.zone_device: the zone_device scenarios (docs/zone-device.md) 1-14, one named case (or
+ * a few) per scenario, end to end on pmem0; and suite drivers.pmem.zone_device.stress
  * (explicit), the long bind/unbind run. See zone_device_test.h for where
  * each case lives and what every case leaves behind.
  */
@@ -87,32 +87,21 @@ void zd_rebind(struct ktest *t, struct pmem_device *p)
 }
 
 /*
- * Kernel threads on CPU 1 for suite pgmap.modes (dax_modes_test.c):
- * kernel/tests/pgmap_smp_glue.c has the real ones; these weak defaults
- * make the host build skip.
+ * A case named after its function without the zd_ prefix. Every case
+ * binds a device with struct pages (pmem0, or the host's stand-in);
+ * ZD_SMP_CASE's also run threads on other CPUs.
  */
-int dax_test_run_on_cpu1(int (*fn)(void *), void *arg, void **handle);
-int dax_test_join(void *handle);
-
-__attribute__((weak)) int dax_test_run_on_cpu1(int (*fn)(void *), void *arg, void **handle)
-{
-	return -ENODEV;
-}
-
-__attribute__((weak)) int dax_test_join(void *handle)
-{
-	return -ENODEV;
-}
-
-/* A case named after its function without the zd_ prefix. */
-#define ZD_CASE(fn, intent)	{ #fn + 3, fn, intent }
+#define ZD_CASE(fn, intent)	{ #fn + 3, fn, intent, KTEST_NEEDS_PMEM }
+#define ZD_SMP_CASE(fn, intent)	\
+	ZD_CASE_NEEDS(fn, KTEST_NEEDS_PMEM | KTEST_NEEDS_CPUS(2), intent)
+#define ZD_CASE_NEEDS(fn, needs, intent)	{ #fn + 3, fn, intent, needs }
 
 static const struct ktest_case zone_device_cases[] = {
 	ZD_CASE(zd_s01_mapping_gives_one_ref_per_page,
 		"after mapping: refs = 1 + pages, each page at 1 with its pgmap"),
 	ZD_CASE(zd_s02_idle_unbind_releases_every_page,
 		"idle unbind: every page 1 -> 0, release once, no warning"),
-	ZD_CASE(zd_s03_unbind_waits_for_pin_on_other_cpu,
+	ZD_SMP_CASE(zd_s03_unbind_waits_for_pin_on_other_cpu,
 		"a pin held on CPU 1 keeps the unbind waiting; memmap removed after"),
 	ZD_CASE(zd_s04_1000_pin_cycles_keep_count_exact,
 		"1000 pin/unpin cycles: the count at kill is exactly 1 + pages"),
@@ -122,11 +111,11 @@ static const struct ktest_case zone_device_cases[] = {
 		"a 2 MiB devmap pin takes 512 subpage references"),
 	ZD_CASE(zd_s06_pmd_change_undoes_all_512,
 		"a PMD change after the 512 gets undoes all of them"),
-	ZD_CASE(zd_s06_pmd_changes_on_other_cpu,
+	ZD_SMP_CASE(zd_s06_pmd_changes_on_other_cpu,
 		"CPU 1 zaps and refaults the PMD under fast GUP: 512 or none, no leak"),
 	ZD_CASE(zd_s07_pin_after_kill_fails_without_leak,
 		"after the kill: fast path undoes and stops, slow path -EFAULT, no leak"),
-	ZD_CASE(zd_s08_pin_races_teardown_put_loop,
+	ZD_SMP_CASE(zd_s08_pin_races_teardown_put_loop,
 		"pins held on other CPUs across the put loop: waited for; later pins fail cleanly"),
 	ZD_CASE(zd_s09_write_pin_of_readonly_fails,
 		"write GUP of a read-only DAX mapping fails in both paths, no leak"),
@@ -140,17 +129,17 @@ static const struct ktest_case zone_device_cases[] = {
 		"anon and device pages pin alike; device pages never reach the allocator"),
 	ZD_CASE(zd_s12_map_conflicts_refused_cleanly,
 		"overlaps with pmem0 or RAM refused, nothing left, a rebind works"),
-	ZD_CASE(zd_s13_100_cycles_with_pins_on_other_cpus,
+	ZD_SMP_CASE(zd_s13_100_cycles_with_pins_on_other_cpus,
 		"100 bind/unbind cycles with pins outstanding on other CPUs: no leak"),
-	ZD_CASE(zd_s14_unbind_during_inflight_io,
+	ZD_CASE_NEEDS(zd_s14_unbind_during_inflight_io, KTEST_NEEDS_NVDIMM | KTEST_NEEDS_CPUS(2),
 		"unbind during a write in flight on CPU 1: the mapping outlives the drain"),
 	{ 0 },
 };
-KTEST_SUITE(zone_device_suite, "zone_device", zone_device_cases);
+KTEST_SUITE(zone_device_suite, "drivers.pmem.zone_device", zone_device_cases);
 
 static const struct ktest_case stress_cases[] = {
-	ZD_CASE(zd_stress_200_cycles_fast_and_slow_pinners,
+	ZD_SMP_CASE(zd_stress_200_cycles_fast_and_slow_pinners,
 		"200 cycles, fast and slow GUP pinners on every other CPU: no leak, no hang"),
 	{ 0 },
 };
-KTEST_SUITE_EXPLICIT(zone_device_stress_suite, "zone_device.stress", stress_cases);
+KTEST_SUITE_EXPLICIT(zone_device_stress_suite, "drivers.pmem.zone_device.stress", stress_cases);

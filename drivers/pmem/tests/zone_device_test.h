@@ -1,5 +1,5 @@
 /*
- * What the files of suite zone_device share: the zone_device scenarios (docs/zone-device.md)
+ * What the files of suite drivers.pmem.zone_device share: the zone_device scenarios (docs/zone-device.md)
  * run end to end on pmem0 (bound by the pmem driver, memmap in RAM) with
  * DAX mappings and both GUP paths. The suite's table is in
  * zone_device_test.c; the cases live in files by theme:
@@ -8,7 +8,7 @@
  *   zone_device_smp_test.c     3 6 8          races with other CPUs
  *   zone_device_cycles_test.c  13             bind/unbind cycles with pins
  *   pmem_smp_test.c            14             unbind during block I/O
- * Suite zone_device.stress (explicit, zone_device_cycles_test.c) is the
+ * Suite drivers.pmem.zone_device.stress (explicit, zone_device_cycles_test.c) is the
  * 200-cycle version with fast and slow GUP pinners on every other CPU.
  *
  * Every case leaves pmem0 bound, every page at refcount 1, and the pgmap

@@ -39,7 +39,7 @@
  * compiler in line: every load is an acquire and every store a release.
  * They are written with the compiler's __atomic builtins so that the same
  * generic code is correct on the host build, where ThreadSanitizer checks
- * the pairs (tests/host/include/asm/barrier.h).
+ * the pairs (arch/host/include/asm/barrier.h).
  *
  * Every use of a barrier names the barrier it pairs with on the other
  * side; a barrier without a partner orders nothing anyone can observe.

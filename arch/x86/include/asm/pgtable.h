@@ -101,6 +101,21 @@ static inline unsigned int pt_index(uint64_t virt, enum pt_level level)
 	return (virt >> pt_level_shift(level)) & (PT_ENTRIES - 1);
 }
 
+/*
+ * The end of the level-sized block that holds virt (where the next one
+ * starts), or end if that comes first: how every range walk cuts
+ * [virt, end) into the pieces one entry of `level` covers (Linux:
+ * pgd_addr_end(), pud_addr_end(), pmd_addr_end()). "- 1" on both sides
+ * of the comparison: the next block starts at 0 after the last block of
+ * the address space, and an end of 0 means "to the top".
+ */
+static inline uint64_t pt_block_end(uint64_t virt, uint64_t end, enum pt_level level)
+{
+	uint64_t next = (virt | (pt_level_size(level) - 1)) + 1;
+
+	return next - 1 < end - 1 ? next : end;
+}
+
 static inline bool pte_present(pte_t e)
 {
 	return e & PTE_PRESENT;

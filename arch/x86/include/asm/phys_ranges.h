@@ -5,7 +5,7 @@
  * Answered from the UEFI memory map the loader handed over, so it works
  * from the first line of start_kernel(), before (and independently of)
  * memblock. Implemented in arch/x86/phys_ranges.c; the host build has its
- * own (tests/host/phys_ranges.c), which knows no RAM at all.
+ * own (arch/host/phys_ranges.c), which knows no RAM at all.
  *
  * Both take size > 0 and a range that does not wrap; any overlap of one
  * byte or more answers true.
