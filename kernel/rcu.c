@@ -49,8 +49,7 @@
  *
  * Before sched_init() only the boot CPU runs, with no threads: every
  * point outside a reader is a QS there, so synchronize_rcu() returns at
- * once (after running the queued callbacks, as the single-CPU
- * implementation this file replaced did).
+ * once, after running the queued callbacks.
  *
  * Lock order: an rcu_data lock, then rcu_state.lock, then a run queue's
  * (threads are woken only after rcu_state.lock is dropped).

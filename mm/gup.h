@@ -23,8 +23,8 @@
  *   FOLL_WRITE  the pages will be written: the region must be writable,
  *               and the pages are faulted in writable;
  *   FOLL_GET    take a page reference on each (put_page() releases it);
- *   FOLL_PIN    the same today, released with unpin_user_pages(): pins
- *               are plain references here (no separate pin count yet).
+ *   FOLL_PIN    the same, released with unpin_user_pages(): zdk's pins
+ *               are plain references (it keeps no separate pin count).
  * get_user_pages_fast() implies FOLL_GET when neither is given; the slow
  * call wants one of them whenever `pages` is not NULL (with pages NULL it
  * only faults the range in).

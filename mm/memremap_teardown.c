@@ -6,8 +6,8 @@
  * memremap.teardown=v4.12: the removal before the wait).
  *
  * The wait sleeps on a completion that the ref's release completes (on
- * the host, a thread yields instead), announcing itself every 5 s;
- * `pgmap` shows WAITING and the outstanding count meanwhile.
+ * the host, a thread yields instead), announcing itself after 1 s and
+ * then every 5 s; `pgmap` shows WAITING and the outstanding count meanwhile.
  */
 #include <kernel/rcu.h>
 #include <lib/ktime.h>
@@ -26,8 +26,8 @@ static void pgmap_kill_confirmed(struct percpu_ref *ref)
 /*
  * Step 3: sleep until the ref's release ran (the last pinned page was
  * put), however long that takes. The sleep is cut in 10 ms slices only
- * to notice a count gone below zero and to say every 5 s what it waits
- * for. A negative count is the seed bug's teaching mode after earlier
+ * to notice a count gone below zero and to say what it waits for (after
+ * 1 s, then every 5 s). A negative count is the seed bug's teaching mode after earlier
  * pin cycles: its release never comes, and leaving the wait then is
  * zdk's addition (the run goes on to show the late put); Linux v4.12 hung.
  */

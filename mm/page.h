@@ -34,7 +34,7 @@
  *     brings the refcount to 0 and __put_page() returns the whole block
  *     (page->order) to its zone, where it merges with free buddies: back to
  *     step 3.
- *  Device pages (zone ZONE_DEVICE, a later issue) are born the same way
+ *  Device pages (zone ZONE_DEVICE, mm/memremap.h) are born the same way
  *  in a memmap of their own, get `pgmap` instead of a list link, start
  *  with refcount 1 held by the device and never reach the allocator: their
  *  final put is a separate branch of __put_page().
@@ -124,7 +124,7 @@ enum pageflags {
 enum zone_id {
 	ZONE_NORMAL = 0,	/* RAM, the boot allocator's */
 	ZONE_DEVICE = 1,	/* device memory with struct pages (pmem) */
-	ZONE_ARENA_FIRST = 2,	/* private buddy zones (tests), up to... */
+	ZONE_PRIVATE_FIRST = 2,	/* private zones, ids claimed at run time */
 	NR_ZONE_IDS = 1 << ZONE_ID_BITS,
 };
 

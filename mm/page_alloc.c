@@ -2,7 +2,7 @@
  * The buddy allocator: free lists per order, split on allocation, merge on
  * free, and the checks that keep a bad free from corrupting the lists.
  * See mm/page_alloc.h for the design; the consistency check is in
- * zone_check.c, poisoning in page_poison.c, private zones in zone_arena.c.
+ * zone_check.c, poisoning in page_poison.c.
  */
 #include <mm/internal.h>
 #include <mm/memmap.h>

@@ -9,10 +9,10 @@
  * with its buddy (pfn ^ 2^k) while the buddy is a free block of the same
  * order in the same zone, then lists the result.
  *
- * The zones: ZONE_NORMAL is all RAM (mem_init); private "arena" zones,
- * each made of one block borrowed from ZONE_NORMAL, let tests exhaust and
- * fragment an allocator of known shape without disturbing the kernel's
- * (zone_arena_init). A page knows its zone by the id in its flags, so
+ * The zones: ZONE_NORMAL is all RAM (mem_init); a private zone gets a
+ * free id from ZONE_PRIVATE_FIRST up and its pages that id (the tests'
+ * arenas, mm/tests/zone_arena.h, are such zones over a block borrowed
+ * from ZONE_NORMAL). A page knows its zone by the id in its flags, so
  * __free_pages() always returns a page to the zone it came from.
  *
  * Locking: the zone lock (mm/mm_lock.h) guards the free lists, every free
@@ -30,10 +30,9 @@
  * Per-CPU lists of order-0 pages (Linux's pcp lists) are left out. They
  * would spare an order-0 alloc+free the split and merge through every
  * order (on the host 21 ns a pair against 16.5 ns for order 9, see
- * docs/mm.md), but with one CPU the zone lock is never contended, and
- * pages parked on them would be free yet not on the free lists, which the
- * double-free checks and zone_check() rely on. They come with SMP if the
- * numbers show the zone lock hurting.
+ * docs/mm.md), but pages parked on them would be free yet not on the
+ * free lists, which the double-free checks and zone_check() rely on; zdk
+ * keeps the one zone lock until a measurement shows it contended.
  */
 #ifndef MM_PAGE_ALLOC_H
 #define MM_PAGE_ALLOC_H
@@ -121,15 +120,6 @@ void zone_init(struct zone *zone, const char *name, unsigned int id,
  * their PG_reserved is cleared (mem_init's release of boot memory).
  */
 void zone_release_pages(struct zone *zone, unsigned long pfn, unsigned long nr);
-
-/*
- * A private zone made of one block of 2^order pages taken from
- * ZONE_NORMAL, entirely free. zone_arena_destroy() gives the block back
- * and fails with -EBUSY (keeping the arena) while pages are still out.
- */
-int zone_arena_init(struct zone *arena, const char *name, unsigned int order,
-		    bool poison);
-int zone_arena_destroy(struct zone *arena);
 
 /* --- counters and the consistency check --------------------------------- */
 

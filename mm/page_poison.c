@@ -6,8 +6,8 @@
  * the first bad offset and byte, and who is allocating it now.
  *
  * Whether a zone poisons is fixed when the zone is set up (zone->poison:
- * `page_poison=on` for ZONE_NORMAL, a flag of zone_arena_init for an
- * arena). The per-page mark says which pages were really filled, so a
+ * `page_poison=on` for ZONE_NORMAL, a flag of a private zone's setup,
+ * such as the tests' arenas). The per-page mark says which pages were really filled, so a
  * page is never checked against a pattern it was never given (an arena's
  * block moving back to ZONE_NORMAL, for one).
  */

@@ -1,12 +1,12 @@
 /*
  * The per-CPU areas and the GS base that finds them (<asm/percpu.h>).
  *
- * Where the areas live: for now a static array in .bss, one
- * PERCPU_AREA_SIZE area for each of the NR_CPUS CPUs (64 x 16 KiB =
- * 1 MiB). It exists before memblock does, so the boot CPU can use per-CPU
- * data from the first milliseconds, and no CPU's area ever moves. Once
- * memblock is up, the SMP step may instead take the areas of the possible
- * CPUs from it; nothing outside this file would notice.
+ * Where the areas live: a static array in .bss, one PERCPU_AREA_SIZE
+ * area for each of the NR_CPUS CPUs (64 x 16 KiB = 1 MiB). It exists
+ * before memblock does, so the boot CPU can use per-CPU data from the
+ * first milliseconds, and no CPU's area ever moves. (Linux allocates the
+ * areas of the possible CPUs from memblock instead; nothing outside this
+ * file would notice the difference.)
  *
  * percpu_init_boot_cpu() prepares *every* area at once (template copy,
  * offset, cpu_number, this_cpu_off): per_cpu(var, cpu) is then valid for
@@ -17,7 +17,7 @@
  *
  * GS base: the IA32_GS_BASE MSR. Loading a selector into %gs clears it,
  * so it is written after gdt_init() has reloaded the segment registers.
- * (There is no user mode yet, hence no swapgs and no KERNEL_GS_BASE.)
+ * (zdk has no user mode, hence no swapgs and no KERNEL_GS_BASE.)
  */
 #include <lib/bug.h>
 #include <lib/compiler.h>

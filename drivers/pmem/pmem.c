@@ -6,12 +6,15 @@
  * devres as soon as it succeeds:
  *
  *   1. decide how writes are made durable (no resource);
- *   2. map [phys, phys + size) write-back       -> pmem_unmap
+ *   2. struct pages and the write-back mapping -> memremap_release
+ *      (devm_memremap_pages()); a RAM device, which has struct pages
+ *      already, only maps                      -> pmem_unmap
  *   3. bring the request queue's counter alive -> pmem_kill_queue
  *
  * Unbind, or a failure in step 3, releases them newest first: the queue
- * is killed and drained before the range is unmapped. Each release
- * records its step in pmem->events so the tests can check the order.
+ * is killed and drained before the range is unmapped. Each step is
+ * reported where it happens to pmem_teardown_observer, if one is set
+ * (the tests check the order with it).
  */
 #include <drivers/acpi/actbl_nfit.h>
 #include <drivers/base/devm_memremap.h>
@@ -59,11 +62,15 @@ static void pmem_memmap_param_init(void)
 	pr_err("pmem: pmem.memmap=%s: expected ram or dev; keeping ram", v);
 }
 
-static void record_event(struct pmem_device *pmem, enum pmem_event ev)
+void (*pmem_teardown_observer)(struct pmem_device *pmem, enum pmem_event ev);
+
+static void report_step(struct pmem_device *pmem, enum pmem_event ev)
 {
-	if (pmem->nevents < PMEM_MAX_EVENTS)
-		pmem->events[pmem->nevents] = ev;
-	pmem->nevents++;
+	void (*observer)(struct pmem_device *, enum pmem_event) =
+		__atomic_load_n(&pmem_teardown_observer, __ATOMIC_RELAXED);
+
+	if (unlikely(observer))
+		observer(pmem, ev);
 }
 
 /*
@@ -110,33 +117,37 @@ static void pmem_check_persistence(struct pmem_device *pmem)
 			 "cache write-back and a fence", nfit_region_flush_hints(r));
 }
 
+/* The mapping of a RAM device (no pgmap). */
 static void pmem_unmap(void *arg)
 {
 	struct pmem_device *pmem = arg;
 
-	pmem->in_flight_at_unmap = blk_queue_in_flight(&pmem->queue);
 	memunmap_range(pmem->virt, pmem->size);
 	pmem->virt = NULL;
-	record_event(pmem, PMEM_EV_UNMAPPED);
+	report_step(pmem, PMEM_EV_UNMAPPED);
 }
 
-/* The queue has drained: the pgmap's teardown (which unmaps) comes next. */
-static void pmem_pgmap_unmapped_event(struct pmem_device *pmem)
+/*
+ * Registered before devm_memremap_pages(), so it runs right after the
+ * pgmap's teardown (memremap_release) has unmapped the range.
+ */
+static void pmem_pgmap_unmapped(void *arg)
 {
-	pmem->in_flight_at_unmap = blk_queue_in_flight(&pmem->queue);
-	pmem->virt = NULL;	/* no I/O can use it; the pgmap unmaps it next */
-	record_event(pmem, PMEM_EV_UNMAPPED);
+	struct pmem_device *pmem = arg;
+
+	if (pmem->has_pages)
+		report_step(pmem, PMEM_EV_UNMAPPED);
 }
 
 static void pmem_kill_queue(void *arg)
 {
 	struct pmem_device *pmem = arg;
 
-	record_event(pmem, PMEM_EV_QUEUE_KILLED);
+	report_step(pmem, PMEM_EV_QUEUE_KILLED);
 	blk_cleanup_queue(&pmem->queue);	/* dying, frozen, drained, freed */
-	record_event(pmem, PMEM_EV_QUEUE_DRAINED);
-	if (pmem->has_pages)	/* devm_memremap_pages' teardown runs next */
-		pmem_pgmap_unmapped_event(pmem);
+	report_step(pmem, PMEM_EV_QUEUE_DRAINED);
+	if (pmem->has_pages)	/* no I/O can use it; the pgmap unmaps it next */
+		pmem->virt = NULL;
 }
 
 /* Sector 0: past the memmap if it is on the device, 2 MiB aligned for DAX. */
@@ -160,8 +171,10 @@ static int pmem_probe(struct device *dev)
 	struct pmem_device *pmem = to_pmem(dev);
 	int err;
 
-	pmem->nevents = 0;
 	pmem_check_persistence(pmem);
+	err = devm_add_action_or_reset(dev, pmem_pgmap_unmapped, pmem);
+	if (err)
+		return err;
 
 	/*
 	 * struct pages for DAX (mm/memremap.h), which also maps the range

@@ -23,9 +23,10 @@
  *  4. unbind (or a failed probe): the devres records unwind in reverse:
  *     the queue dies (new I/O fails with -ENODEV), the I/O in flight
  *     drains (the counter reaches zero), the counter is freed, and only
- *     then runs the pgmap teardown (mm/memremap.h: kill, put every page,
- *     zap DAX mappings, wait for pinned pages, remove the memmap, unmap
- *     the range); so no I/O ever touches an unmapped range. The data stays on the device: a new bind sees it again.
+ *     then runs the pgmap teardown (mm/memremap.h: zap the DAX mappings,
+ *     kill, put every page, wait for pinned pages, remove the memmap,
+ *     unmap the range); so no I/O ever touches an unmapped range. The
+ *     data stays on the device: a new bind sees it again.
  *
  * Fields of struct pmem_device:
  *   (i) set at creation, read-only afterwards
@@ -74,13 +75,18 @@ struct pmem_request {
 	int status;			/* set before end_io */
 };
 
-/* Teardown steps, recorded in order for the tests and `pmem`. */
+/*
+ * The teardown's steps, each reported where it happens to
+ * pmem_teardown_observer: NULL in the product (one predictable branch);
+ * a test sets it to see the order, and what else was true at each step.
+ */
 enum pmem_event {
 	PMEM_EV_QUEUE_KILLED = 1,	/* the queue is dying: no new I/O */
 	PMEM_EV_QUEUE_DRAINED,		/* its counter reached zero and was freed */
 	PMEM_EV_UNMAPPED,		/* the range is unmapped */
 };
-#define PMEM_MAX_EVENTS	8
+struct pmem_device;
+extern void (*pmem_teardown_observer)(struct pmem_device *pmem, enum pmem_event ev);
 
 struct pmem_device {
 	struct device dev;
@@ -114,10 +120,6 @@ struct pmem_device {
 	/* (a) */
 	unsigned long nr_reads, nr_writes, nr_flushes, nr_errors;
 	uint64_t bytes_read, bytes_written;
-	/* the last teardown: written by it, read after it (tests) */
-	enum pmem_event events[PMEM_MAX_EVENTS];
-	unsigned int nevents;
-	long in_flight_at_unmap;
 };
 
 /* Where sector 0 / DAX page 0 is: physically, and in the mapping (NULL unmapped). */

@@ -10,7 +10,7 @@
 #include <kernel/main.h>
 #include <kernel/shell.h>
 #include <kernel/smp.h>
-#include <drivers/acpi/nfit.h>
+#include <drivers/pmem/pmem.h>
 #include <lib/bench.h>
 #include <lib/cmdline.h>
 #include <lib/ktest.h>
@@ -23,9 +23,9 @@ static void ktest_say_machine(void)
 {
 	struct ktest_machine m = {
 		.cpus = num_online_cpus(),
-		.no_nvdimm = nfit_region_count() ? NULL : "the NFIT lists none",
-		/* the kernel's test ranges are borrowed from pmem0 */
-		.no_pmem = nfit_region_count() ? NULL : "no NVDIMM to borrow a range from",
+		.no_nvdimm = pmem_device_count() ? NULL : "no pmem device: the NFIT lists none",
+		/* the kernel's persistent memory is pmem0 and pieces of it */
+		.no_pmem = pmem_device_count() ? NULL : "no pmem device: the NFIT lists none",
 	};
 
 	ktest_set_machine(&m);

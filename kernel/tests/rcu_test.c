@@ -1,11 +1,11 @@
 /*
  * kernel.rcu: the interface of kernel/rcu.h, as the calling CPU sees it.
  *
- * These cases hold in the single-CPU kernel (kernel/rcu_up.c) and in the
- * host shim alike; they live here, next to percpu_ref's, because
- * percpu_ref is built on them. What needs several CPUs or threads (a
- * reader elsewhere holding up a grace period) is in arch/host for now
- * and joins here with the SMP step.
+ * These cases hold in the kernel (kernel/rcu.c) and on the host
+ * (arch/host/rcu.c) alike, so the host build compiles this file too.
+ * What needs several CPUs (a reader elsewhere holding up a grace period)
+ * is suite kernel.rcu.smp (kernel/tests/rcu_smp_test.c) in the kernel,
+ * and arch.host.rcu (arch/host/tests/rcu_threads_test.c) on the host.
  */
 #include <kernel/rcu.h>
 #include <lib/ktest.h>

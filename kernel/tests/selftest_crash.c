@@ -1,6 +1,6 @@
 /*
  * "lib.ktest.selftest.crash": deliberate crashes that prove the crash path. Selected
- * only by name (ktest=lib.ktest.selftest.crash, or selftest.panic): the run must
+ * only by name (ktest=lib.ktest.selftest.crash, or lib.ktest.selftest.panic): the run must
  * print the register dump and a symbolised backtrace, report the case as
  * failed with the reason, print the CRASH verdict and leave QEMU with the
  * crash code; tests/test-all checks all of that.

@@ -29,8 +29,10 @@ static void late_read_is_explained(struct ktest *t)
 	phys_addr_t phys;
 	unsigned long *stale;
 
-	/* declared: KTEST_NEEDS_PMEM */
-	ASSERT_EQ(t, pgmap_test_range(LATE_SIZE, &phys), 0);
+	/* KTEST_NEEDS_PMEM is declared; the NVDIMM may still be too small */
+	if (pgmap_test_range(LATE_SIZE, &phys))
+		ktest_skip(t, "no %llu MiB test range on the NVDIMM",
+			   (unsigned long long)(LATE_SIZE >> 20));
 	memset(&late_pgmap, 0, sizeof(late_pgmap));
 	late_pgmap.start = phys;
 	late_pgmap.end = phys + LATE_SIZE - 1;

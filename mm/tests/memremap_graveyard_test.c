@@ -145,8 +145,10 @@ static void g_borrow(struct ktest *t)
 		ktest_skip(t, "needs the default modes (booted with zone_device.refs=%s "
 			   "memremap.teardown=%s)", zone_device_refs_name(memremap_modes.refs),
 			   memremap_teardown_name(memremap_modes.teardown));
-	/* declared: KTEST_NEEDS_PMEM */
-	ASSERT_EQ(t, pgmap_test_range(G_SIZE, &g_phys), 0);
+	/* KTEST_NEEDS_PMEM is declared; the NVDIMM may still be too small */
+	if (pgmap_test_range(G_SIZE, &g_phys))
+		ktest_skip(t, "no %llu MiB test range on the NVDIMM",
+			   (unsigned long long)(G_SIZE >> 20));
 	memset(&plan, 0, sizeof(plan));
 }
 

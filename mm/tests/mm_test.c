@@ -3,6 +3,7 @@
  * the arenas. See mm_test.h.
  */
 #include <mm/tests/mm_test.h>
+#include <mm/tests/zone_arena.h>
 #include <mm/memmap.h>
 #include <mm/slab.h>
 

@@ -7,6 +7,7 @@
  * count is back to its baseline afterwards (MM_TEST).
  */
 #include <mm/tests/mm_test.h>
+#include <mm/tests/zone_arena.h>
 #include <mm/memmap.h>
 #include <mm/page_ref.h>
 #include <lib/errno.h>

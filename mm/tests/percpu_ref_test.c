@@ -54,7 +54,7 @@ static void tref_init(struct ktest *t, struct tref *tr, unsigned int flags)
 	ASSERT_EQ(t, percpu_ref_init(&tr->ref, tref_release, flags), 0);
 }
 
-/* A CPU other than this one, or skip. */
+/* A CPU other than this one (the case declares KTEST_NEEDS_CPUS(2)). */
 static unsigned int other_cpu(struct ktest *t)
 {
 	ASSERT_TRUE(t, num_online_cpus() >= 2);	/* declared: KTEST_NEEDS_CPUS(2) */

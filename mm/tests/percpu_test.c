@@ -72,7 +72,9 @@ static void identity_and_template_copies(struct ktest *t)
 
 static void per_cpu_addresses_differ(struct ktest *t)
 {
-	ASSERT_TRUE(t, nr_cpu_ids >= 2);	/* declared: KTEST_NEEDS_CPUS(2) */
+	/* possible CPUs, not online ones: a need only the case can judge */
+	if (nr_cpu_ids < 2)
+		ktest_skip(t, "needs 2 per-CPU areas (%u)", nr_cpu_ids);
 	for (unsigned int a = 0; a < nr_cpu_ids; a++) {
 		for (unsigned int b = a + 1; b < nr_cpu_ids; b++) {
 			char *pa = (char *)per_cpu_ptr(&pcp_long, a);
@@ -185,7 +187,7 @@ static const struct ktest_case percpu_cases[] = {
 		   "this_cpu read/write/add/inc/dec change this CPU's copy, in every size"),
 	KTEST_CASE(identity_and_template_copies,
 		   "cpu_number and initialised values are right in every CPU's copy"),
-	KTEST_CASE_NEEDS(per_cpu_addresses_differ, KTEST_NEEDS_CPUS(2),
+	KTEST_CASE(per_cpu_addresses_differ,
 		   "per_cpu(var, cpu) is a different object for each CPU"),
 	KTEST_CASE_NEEDS(ops_on_another_cpu_land_there, KTEST_NEEDS_CPUS(2),
 		   "a this_cpu op run on another CPU changes that CPU's copy only"),

@@ -37,8 +37,10 @@ static phys_addr_t test_phys;
 
 static void borrow(struct ktest *t)
 {
-	/* declared: KTEST_NEEDS_PMEM */
-	ASSERT_EQ(t, pgmap_test_range(TEST_SIZE, &test_phys), 0);
+	/* KTEST_NEEDS_PMEM is declared; the NVDIMM may still be too small */
+	if (pgmap_test_range(TEST_SIZE, &test_phys))
+		ktest_skip(t, "no %llu MiB test range on the NVDIMM",
+			   (unsigned long long)(TEST_SIZE >> 20));
 }
 
 /* A case that may borrow the range; pmem0 is bound again afterwards. */

@@ -1,6 +1,6 @@
 /*
- * mm.percpu_ref.stress: kill a ref while real threads hammer it (host only;
- * the kernel version comes with SMP and kthreads).
+ * mm.percpu_ref.stress: kill a ref while real threads hammer it (the
+ * host's; the kernel's is mm.percpu_ref.smp, mm/tests/kernel/).
  *
  * NWORKERS threads, each on its own host CPU slot (1..NWORKERS), loop:
  * tryget_live, take and drop a few more references while holding it, and

@@ -1,6 +1,7 @@
 /*
  * arch.host.rcu: the grace-period guarantee of kernel/rcu.h with real threads
- * (arch/host/rcu.c). Host-only until the kernel has a second CPU.
+ * (arch/host/rcu.c): the host's own RCU, tested where it lives (the
+ * kernel's is kernel.rcu.smp).
  *
  * Threads report through atomics and the main thread asserts: the ktest
  * calls are not made from other threads. Each case joins its threads

@@ -5,8 +5,6 @@
  * The expected answers come from the UEFI memory map itself: a usable
  * range is RAM and not the kernel, the loader's kernel-image range is
  * both, MMIO is neither, and past the end of the map there is nothing.
- * (Named under drivers. because it is the NFIT's platform; it lives here
- * because only x86 has this map.)
  */
 #include <lib/ktest.h>
 #include <asm/efi_memmap.h>

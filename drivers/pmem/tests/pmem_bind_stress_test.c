@@ -121,8 +121,7 @@ static void stress_restore(struct ktest *t, struct pmem_device *p)
 struct cycle_result {
 	unsigned int cycles;		/* completed */
 	int unbind_err, bind_err;	/* the first failure, which ends the cycles */
-	unsigned int bad_order;		/* teardown events not killed, drained, unmapped */
-	unsigned int in_flight_at_unmap; /* unbinds that unmapped with I/O in flight */
+	unsigned int bad_order;		/* teardown steps not killed, drained, unmapped */
 	unsigned int not_dead;		/* queue not "dead" after unbind */
 	unsigned int devres_left;	/* unbinds that left devres records */
 	unsigned int devres_changed;	/* binds with another number of records */
@@ -140,9 +139,7 @@ static void run_cycles(struct pmem_device *p, struct cycle_result *r, unsigned i
 		       unsigned int bound_ms, unsigned int unbound_ms, bool strict,
 		       unsigned int devres_bound)
 {
-	static const enum pmem_event order[] = {
-		PMEM_EV_QUEUE_KILLED, PMEM_EV_QUEUE_DRAINED, PMEM_EV_UNMAPPED,
-	};
+	struct pmem_teardown_log log;
 	unsigned long snap[STRESS_MAX_WRITERS];
 	int err;
 
@@ -162,11 +159,9 @@ static void run_cycles(struct pmem_device *p, struct cycle_result *r, unsigned i
 			return;
 		}
 		__atomic_store_n(&stress_unbound, 1, __ATOMIC_RELEASE);
-		if (p->nevents != ARRAY_SIZE(order) ||
-		    memcmp(p->events, order, sizeof(order)))
+		pmem_test_take_log(&log);
+		if (!pmem_test_log_in_order(&log))
 			r->bad_order++;
-		if (p->in_flight_at_unmap)
-			r->in_flight_at_unmap++;
 		if (strcmp(blk_queue_state(&p->queue), "dead"))
 			r->not_dead++;
 		if (p->dev.devres_count || !list_empty(&p->dev.devres_head))
@@ -201,8 +196,11 @@ static void stress_run(struct ktest *t, struct pmem_device *p, const struct stre
 	unsigned int bad_exit;
 	int err = stress_writers_start();
 
-	if (!err)
+	if (!err) {
+		pmem_test_watch(p, NULL);
 		run_cycles(p, &r, n, 10, 2, strict, b->devres_bound);
+		pmem_test_unwatch();
+	}
 	bad_exit = stress_writers_stop();
 	if (p->dev.state != DEVICE_BOUND)
 		device_bind(&p->dev, "pmem");
@@ -216,7 +214,6 @@ static void stress_run(struct ktest *t, struct pmem_device *p, const struct stre
 	EXPECT_EQ(t, r.cycles, n);
 	EXPECT_EQ(t, bad_exit, 0);	/* no watchdog */
 	EXPECT_EQ(t, r.bad_order, 0);
-	EXPECT_EQ(t, r.in_flight_at_unmap, 0);
 	EXPECT_EQ(t, r.not_dead, 0);
 	EXPECT_EQ(t, r.devres_left, 0);
 	EXPECT_EQ(t, r.devres_changed, 0);

@@ -107,16 +107,31 @@ static void freeze_waits_for_inflight_io(struct ktest *t)
 	put_device(&p->dev);
 }
 
-/* Suite zone_device's scenario 14 (zone_device_test.c lists it). */
+static int exiting_at_unmap = -1;
+
+static void note_write_at_unmap(void)
+{
+	exiting_at_unmap = __atomic_load_n(&held_exiting, __ATOMIC_ACQUIRE);
+}
+
+/* Suite drivers.pmem.zone_device's scenario 14 (zone_device_test.c lists it). */
 void zd_s14_unbind_during_inflight_io(struct ktest *t)
 {
 	struct pmem_device *p = pmem_test_get(t, "pmem0");
+	struct pmem_teardown_log log;
+	int err;
 
 	start_held_write(t, p, 41, 300);
+	exiting_at_unmap = -1;
+	pmem_test_watch(p, note_write_at_unmap);
 	__atomic_store_n(&held_go, 1, __ATOMIC_RELEASE);	/* 300 ms more in flight */
-	ASSERT_EQ(t, device_unbind(&p->dev), 0);
-	EXPECT_EQ(t, __atomic_load_n(&held_exiting, __ATOMIC_ACQUIRE), 1);
-	EXPECT_EQ(t, p->in_flight_at_unmap, 0);	/* the mapping outlived the write */
+	err = device_unbind(&p->dev);
+	pmem_test_unwatch();
+	ASSERT_EQ(t, err, 0);
+	pmem_test_take_log(&log);
+	EXPECT_TRUE(t, pmem_test_log_in_order(&log));
+	/* the mapping outlived the write: it had left the queue at the unmap */
+	EXPECT_EQ(t, exiting_at_unmap, 1);
 	finish_held_write(t);
 	EXPECT_EQ(t, held_rq.status, 0);
 	EXPECT_EQ(t, device_bind(&p->dev, "pmem"), 0);

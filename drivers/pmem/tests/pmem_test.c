@@ -81,6 +81,51 @@ struct pmem_device *pmem_test_device(struct ktest *t)
 	return pmem_device_count() ? pmem_test_get(t, "pmem0") : standin_device(t);
 }
 
+static struct pmem_device *watched;
+static void (*watched_at_unmap)(void);
+static struct pmem_teardown_log watch_log;
+
+static void watch_step(struct pmem_device *p, enum pmem_event ev)
+{
+	if (p != watched)
+		return;
+	if (watch_log.n < PMEM_TEST_MAX_STEPS)
+		watch_log.steps[watch_log.n] = ev;
+	watch_log.n++;
+	if (ev == PMEM_EV_UNMAPPED && watched_at_unmap)
+		watched_at_unmap();
+}
+
+void pmem_test_watch(struct pmem_device *p, void (*at_unmap)(void))
+{
+	watched = p;
+	watched_at_unmap = at_unmap;
+	memset(&watch_log, 0, sizeof(watch_log));
+	__atomic_store_n(&pmem_teardown_observer, watch_step, __ATOMIC_RELEASE);
+}
+
+void pmem_test_unwatch(void)
+{
+	__atomic_store_n(&pmem_teardown_observer, NULL, __ATOMIC_RELEASE);
+	watched = NULL;
+	watched_at_unmap = NULL;
+}
+
+void pmem_test_take_log(struct pmem_teardown_log *out)
+{
+	*out = watch_log;
+	memset(&watch_log, 0, sizeof(watch_log));
+}
+
+bool pmem_test_log_in_order(const struct pmem_teardown_log *log)
+{
+	static const enum pmem_event order[] = {
+		PMEM_EV_QUEUE_KILLED, PMEM_EV_QUEUE_DRAINED, PMEM_EV_UNMAPPED,
+	};
+
+	return log->n == ARRAY_SIZE(order) && !memcmp(log->steps, order, sizeof(order));
+}
+
 static void count_inuse(struct kmem_cache *c, void *arg)
 {
 	*(unsigned long *)arg += c->nr_inuse;
@@ -337,25 +382,41 @@ static void freeze_blocks_new_io_on(struct ktest *t, const char *name)
 	put_device(&p->dev);
 }
 
-static const enum pmem_event teardown_order[] = {
-	PMEM_EV_QUEUE_KILLED, PMEM_EV_QUEUE_DRAINED, PMEM_EV_UNMAPPED,
-};
-
-static void expect_teardown_order(struct ktest *t, struct pmem_device *p)
+/* The steps seen since the watch began: killed, drained, then unmapped. */
+static void expect_teardown_order(struct ktest *t)
 {
-	EXPECT_EQ(t, p->nevents, ARRAY_SIZE(teardown_order));
-	for (unsigned int i = 0; i < ARRAY_SIZE(teardown_order) && i < p->nevents; i++)
-		EXPECT_EQ(t, p->events[i], teardown_order[i]);
-	EXPECT_EQ(t, p->in_flight_at_unmap, 0);
+	struct pmem_teardown_log log;
+
+	pmem_test_take_log(&log);
+	EXPECT_EQ(t, log.n, 3);
+	EXPECT_TRUE(t, pmem_test_log_in_order(&log));
+	for (unsigned int i = 0; i < log.n && i < PMEM_TEST_MAX_STEPS; i++)
+		ktest_log(t, "teardown step %u: %d", i, log.steps[i]);
+}
+
+/* At the unmap, the queue is already dead: nothing can reach the range. */
+static struct pmem_device *unmap_of;
+static bool dead_at_unmap;
+
+static void note_queue_at_unmap(void)
+{
+	dead_at_unmap = !strcmp(blk_queue_state(&unmap_of->queue), "dead");
 }
 
 static void unbind_drains_then_unmaps_on(struct ktest *t, const char *name)
 {
 	struct pmem_device *p = pmem_test_get(t, name);
 	unsigned long zero = READ_ONCE_A(p->queue.nr_zero);
+	int err;
 
-	ASSERT_EQ(t, device_unbind(&p->dev), 0);
-	expect_teardown_order(t, p);
+	unmap_of = p;
+	dead_at_unmap = false;
+	pmem_test_watch(p, note_queue_at_unmap);
+	err = device_unbind(&p->dev);
+	pmem_test_unwatch();
+	ASSERT_EQ(t, err, 0);
+	expect_teardown_order(t);
+	EXPECT_TRUE(t, dead_at_unmap);
 	/* the usage counter went atomic (dead) and reached zero, once */
 	EXPECT_TRUE(t, percpu_ref_is_dying(&p->queue.q_usage_counter));
 	EXPECT_TRUE(t, percpu_ref_is_zero(&p->queue.q_usage_counter));
@@ -413,20 +474,24 @@ static void probe_failure_unwinds_on(struct ktest *t, const char *name)
 	const char *names[4];
 
 	ASSERT_EQ(t, device_unbind(&p->dev), 0);
-	/* the unmap action registers; the queue's action finds no memory */
-	devres_inject_alloc_failures(1, 1);
+	/* the step reporter's and the mapping's records register; the
+	 * queue's finds no memory */
+	pmem_test_watch(p, NULL);
+	devres_inject_alloc_failures(2, 1);
 	EXPECT_EQ(t, device_bind(&p->dev, "pmem"), -ENOMEM);
 	devres_inject_alloc_failures(0, 0);
-	expect_teardown_order(t, p);		/* the reset, then the unwind */
+	pmem_test_unwatch();
+	expect_teardown_order(t);		/* the reset, then the unwind */
 	EXPECT_EQ(t, p->dev.state, DEVICE_UNBOUND);
 	EXPECT_EQ(t, p->dev.last_probe_err, -ENOMEM);
 	EXPECT_EQ(t, p->dev.devres_count, 0);
 	EXPECT_STREQ(t, blk_queue_state(&p->queue), "dead");
 	ASSERT_EQ(t, device_bind(&p->dev, "pmem"), 0);
-	ASSERT_EQ(t, devres_names(&p->dev, names, ARRAY_SIZE(names)), 2);
+	ASSERT_EQ(t, devres_names(&p->dev, names, ARRAY_SIZE(names)), 3);
 	EXPECT_STREQ(t, names[0], "pmem_kill_queue");	/* released first */
 	/* the mapping: devm_memremap_pages()'s teardown, or a plain unmap (RAM) */
 	EXPECT_STREQ(t, names[1], p->has_pages ? "memremap_release" : "pmem_unmap");
+	EXPECT_STREQ(t, names[2], "pmem_pgmap_unmapped");	/* reports the unmap */
 	put_device(&p->dev);
 }
 

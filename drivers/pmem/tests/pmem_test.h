@@ -57,4 +57,22 @@ struct mem_sample {
 };
 void mem_sample(struct mem_sample *m);
 
+/*
+ * Watch p's teardown steps (pmem_teardown_observer) as they happen, from
+ * now until pmem_test_unwatch(): each is logged, and at_unmap (may be
+ * NULL) runs at PMEM_EV_UNMAPPED, to look at what else holds then. One
+ * watch at a time; the log is read by the thread that unbinds.
+ */
+#define PMEM_TEST_MAX_STEPS	8
+struct pmem_teardown_log {
+	enum pmem_event steps[PMEM_TEST_MAX_STEPS];
+	unsigned int n;			/* steps seen (may exceed the array) */
+};
+void pmem_test_watch(struct pmem_device *p, void (*at_unmap)(void));
+void pmem_test_unwatch(void);
+/* Copy the log so far and start a new one. */
+void pmem_test_take_log(struct pmem_teardown_log *out);
+/* Is the log exactly killed, drained, unmapped? */
+bool pmem_test_log_in_order(const struct pmem_teardown_log *log);
+
 #endif /* DRIVERS_PMEM_TESTS_PMEM_TEST_H */

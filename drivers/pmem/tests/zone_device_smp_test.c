@@ -1,7 +1,8 @@
 /*
  * Suite drivers.pmem.zone_device, the races with other CPUs (docs/zone-device.md, scenarios 3, 6, 8),
  * with kernel threads bound to CPUs 1.. (the host's kthread shim runs
- * them as threads; without an NVDIMM every case skips first).
+ * them as threads on the stand-in device; each case declares that it
+ * needs two CPUs and persistent memory).
  *
  *  3  a pin held on CPU 1 across an unbind on CPU 0: the teardown waits
  *     (state WAITING) until CPU 1 unpins, and the memmap is still there

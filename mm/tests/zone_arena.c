@@ -10,6 +10,7 @@
  * then returns to ZONE_NORMAL as one allocation.
  */
 #include <mm/internal.h>
+#include <mm/tests/zone_arena.h>
 #include <mm/memmap.h>
 #include <mm/page_ref.h>
 #include <lib/errno.h>
@@ -23,7 +24,7 @@ static unsigned int claim_id(struct zone *arena)
 	unsigned long flags = mm_lock_irqsave(&arena_ids_lock);
 	unsigned int id = 0;
 
-	for (unsigned int i = ZONE_ARENA_FIRST; i < NR_ZONE_IDS && !id; i++) {
+	for (unsigned int i = ZONE_PRIVATE_FIRST; i < NR_ZONE_IDS && !id; i++) {
 		if (!zone_table_get(i)) {
 			zone_table_set(i, arena);
 			id = i;
