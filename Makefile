@@ -197,9 +197,9 @@ $(B)/BOOTX64.EFI: $(B)/boot/loader.so
 #
 # The same ktest suites (lib/, mm/, drivers/ tests) run on the host under
 # AddressSanitizer and UndefinedBehaviorSanitizer, with arch/host as the
-# architecture: its <asm/...> headers, and threads, time, console, panic
-# and RCU standing in for the kernel's (arch/host/tests: the runner and
-# the host's own tests).
+# architecture: its <asm/...> headers, and a scheduler for threads, time,
+# console, panic and RCU standing in for the kernel's (arch/host/tests:
+# the runner and the host's own tests).
 
 # lib/string.c is tested apart (its names would replace the C library's);
 # shell commands (*_cmd.c) are kernel glue around host-tested code; the
@@ -208,10 +208,14 @@ $(B)/BOOTX64.EFI: $(B)/boot/loader.so
 # other CPUs, interrupts, TLB shootdowns by IPI).
 HOST_EXCLUDE := lib/string.c drivers/pmem/tests/pmem_bench.c \
 	$(shell find lib mm drivers -name '*_cmd.c' -o -path '*/tests/kernel/*.c' 2>/dev/null)
-# kernel/ is the kernel's own (the host stands in for it), but the RCU
-# interface's cases (kernel/tests/rcu_test.c) run against both.
+# Of kernel/, the host compiles what runs on any scheduler: wait queues,
+# completions, rw-semaphores, kernel threads and the task's mm, over its
+# own scheduler (arch/host/sched.c); and the RCU interface's cases
+# (kernel/tests/rcu_test.c) run against both RCUs.
+HOST_KERNEL  := kernel/wait.c kernel/completion.c kernel/rwsem.c kernel/kthread.c \
+	kernel/task_mm.c kernel/tests/rcu_test.c
 HOST_GENERIC := $(filter-out $(HOST_EXCLUDE),$(sort $(shell find lib mm drivers -name '*.c' 2>/dev/null))) \
-	kernel/tests/rcu_test.c
+	$(HOST_KERNEL)
 HOST_C       := $(HOST_GENERIC) $(sort $(wildcard arch/host/*.c arch/host/tests/*.c))
 HOST_OBJS    := $(HOST_C:%.c=$(B)/host/%.o)
 

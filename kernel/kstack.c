@@ -30,9 +30,9 @@ _Static_assert((unsigned long long)KSTACK_SLOTS * SLOT_SIZE <=
 	       "the kstack area holds every slot");
 
 static DEFINE_SPINLOCK(kstack_lock);
-static unsigned long slot_map[KSTACK_SLOTS / BITS];	/* (l) taken slots */
-static unsigned int cursor;				/* (l) next-fit start */
-static unsigned int nr_stacks;				/* (l) */
+static unsigned long slot_map[KSTACK_SLOTS / BITS];	/* (L: kstack_lock) taken slots */
+static unsigned int cursor;				/* (L: kstack_lock) next-fit start */
+static unsigned int nr_stacks;				/* (L: kstack_lock) */
 
 static unsigned long slot_base(unsigned int slot)
 {

@@ -25,33 +25,34 @@ struct rcu_cblist {
 };
 
 /*
- * One per CPU. (d) under `lock`; (c) by this CPU only, interrupts masked;
- * (a) atomic; (i) set once when the CPU starts.
+ * One per CPU (field legends: docs/layout.md). (L) under `lock`; (L/a)
+ * written under it, read atomically without it; (p) by this CPU only,
+ * interrupts masked; (a) atomic; (i) set once when the CPU starts.
  */
 struct rcu_data {
 	spinlock_t lock;
-	struct rcu_cblist next;		/* (d) queued, no GP chosen yet */
-	struct rcu_cblist wait;		/* (d) waiting for GP wait_gp */
-	unsigned long wait_gp;		/* (d) written atomically: gp_ended() peeks */
-	struct rcu_cblist done;		/* (d) their GP is over: to invoke */
+	struct rcu_cblist next;		/* (L) queued, no GP chosen yet */
+	struct rcu_cblist wait;		/* (L) waiting for GP wait_gp */
+	unsigned long wait_gp;		/* (L/a) stored atomically: gp_ended() peeks */
+	struct rcu_cblist done;		/* (L) their GP is over: to invoke */
 	unsigned long n_cbs;		/* (a) queued and not yet invoked */
-	unsigned long qs_gp;		/* (c) the GP last reported for */
+	unsigned long qs_gp;		/* (p) the GP last reported for */
 	unsigned long n_invoked;	/* (a) statistics */
 	struct task_struct *kthread;	/* (i) "rcu/N" */
 } __aligned(64);
 
 extern struct rcu_data rcu_data[NR_CPUS];
 
-/* (s) under `lock`; the two counters are also read atomically. */
+/* (L) under `lock`; (L/a) the two counters are also read atomically. */
 struct rcu_state {
 	spinlock_t lock;
-	unsigned long gp_started;	/* (s) release store, acquire loads */
-	unsigned long gp_completed;	/* (s) release store, acquire loads */
-	unsigned long gp_needed;	/* (s) */
-	uint64_t qs_pending;		/* (s) */
-	uint64_t cpus;			/* (s) */
-	uint64_t gp_start_ns;		/* (s) for the stall warning */
-	unsigned long stall_warned_gp;	/* (s) */
+	unsigned long gp_started;	/* (L/a) release store, acquire loads */
+	unsigned long gp_completed;	/* (L/a) release store, acquire loads */
+	unsigned long gp_needed;	/* (L) */
+	uint64_t qs_pending;		/* (L) */
+	uint64_t cpus;			/* (L) */
+	uint64_t gp_start_ns;		/* (L) for the stall warning */
+	unsigned long stall_warned_gp;	/* (L) */
 	wait_queue_head_t gp_wq;	/* synchronize_rcu() sleeps here */
 };
 

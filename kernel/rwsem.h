@@ -28,8 +28,8 @@
  * that takes it again while a writer waits deadlocks. up_*() may be
  * called from any context.
  *
- * Implementations: kernel/rwsem.c; on the host, arch/host/rwsem.c (the
- * same states, waiting by yielding the host CPU instead of sleeping).
+ * Implementation: kernel/rwsem.c, on the host too (whose schedule()
+ * yields the host CPU instead of sleeping: arch/host/sched.c).
  */
 #ifndef KERNEL_RWSEM_H
 #define KERNEL_RWSEM_H
@@ -49,8 +49,7 @@ struct rw_semaphore {
 void init_rwsem(struct rw_semaphore *sem);
 
 void down_read(struct rw_semaphore *sem);
-/* Shared by the kernel and the host shim. The acquiring CAS pairs with
- * the release in up_read()/up_write(). */
+/* The acquiring CAS pairs with the release in up_read()/up_write(). */
 static inline bool down_read_trylock(struct rw_semaphore *sem)
 {
 	unsigned int v = __atomic_load_n(&sem->count, __ATOMIC_RELAXED);

@@ -48,9 +48,12 @@
 
 #include <lib/compiler.h>
 #include <lib/list.h>
+#include <lib/string.h>
 #include <kernel/completion.h>
 #include <kernel/kstack.h>
 #include <kernel/preempt.h>
+#include <asm/barrier.h>
+#include <asm/current.h>
 #include <asm/percpu.h>
 #include <asm/switch_to.h>
 
@@ -66,19 +69,20 @@ enum task_state {
 #define PF_KTHREAD	0x2	/* made by kthread_run_on(): may be joined */
 
 /*
- * How each field may be read and written:
+ * How each field may be read and written (the letters: docs/layout.md,
+ * "Field legends"):
  *   (i) set before the task is first queued, then immutable
- *   (q) under the run-queue lock of task->cpu
- *   (c) by task->cpu itself, interrupts masked, inside the scheduler
+ *   (L) under the run-queue lock of task->cpu
+ *   (p) by task->cpu itself, interrupts masked, inside the scheduler
  *   (o) by the task itself (the owner)
  *   (a) atomic accesses; each says what its pair is
- *   (x) the exit handshake: written by the owner before it completes
+ *   (t) the exit handshake: written by the owner before it completes
  *       `exited`, read by the reaper after waiting for it (the
  *       completion's lock orders the two)
- *   (t) under tasks_lock (kernel/sched_core.c)
+ *   (L: tasks_lock) under tasks_lock (kernel/sched_task.c)
  */
 struct task_struct {
-	struct thread_struct thread;	/* (c) saved rsp: first (switch_to.asm) */
+	struct thread_struct thread;	/* (p) saved rsp: first (switch_to.asm) */
 
 	unsigned int id;		/* (i) 0 init, then in creation order */
 	unsigned int cpu;		/* (i) the only CPU it runs on */
@@ -92,12 +96,12 @@ struct task_struct {
 	 * (a) Written with atomic stores: by the owner to TASK_SLEEPING or
 	 * TASK_DEAD (set_current_state(), a full barrier after the store,
 	 * paired with the waker's lock), and to TASK_RUNNING by
-	 * wake_up_process() under the (q) lock. schedule() reads it under
+	 * wake_up_process() under the (L) lock. schedule() reads it under
 	 * that lock.
 	 */
 	int state;
-	struct list_head run_node;	/* (q) on the run queue iff on_rq */
-	bool on_rq;			/* (q) */
+	struct list_head run_node;	/* (L) on the run queue iff on_rq */
+	bool on_rq;			/* (L) */
 
 	/*
 	 * (a) 1 from the moment the scheduler picks it until the switch
@@ -108,22 +112,20 @@ struct task_struct {
 	/* (a) kthread_stop() sets it, kthread_should_stop() reads it. */
 	bool should_stop;
 
-	unsigned int saved_preempt_count; /* (c) across its switches */
-	unsigned long nr_switches;	/* (c) times switched in */
+	unsigned int saved_preempt_count; /* (p) across its switches */
+	unsigned long nr_switches;	/* (p) times switched in */
 
-	int exit_code;			/* (x) */
+	int exit_code;			/* (t) */
 	struct completion exited;	/* completed once, by the owner */
 
 	/* (o) the address space it runs in (use_mm(), mm/mm.h); NULL: the
 	 * kernel's tables. __schedule() switches to it. */
 	struct mm_struct *mm;
 
-	struct list_head tasks;		/* (t) all tasks, for `threads` */
+	struct list_head tasks;		/* (L: tasks_lock) all tasks, for `threads` */
 };
 
-/* The running thread of this CPU (NULL before sched_init()). */
-DECLARE_PER_CPU(struct task_struct *, current_task);
-#define current		this_cpu_read(current_task)
+/* `current`, the running thread, is the architecture's (<asm/current.h>). */
 
 /* --- blocking and waking ------------------------------------------------ */
 
@@ -137,7 +139,7 @@ DECLARE_PER_CPU(struct task_struct *, current_task);
 static inline void set_current_state(int state)
 {
 	__atomic_store_n(&current->state, state, __ATOMIC_SEQ_CST);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	smp_mb();
 }
 
 /* Without the barrier: back to TASK_RUNNING by the owner. */
@@ -193,6 +195,22 @@ __noreturn void sched_exit_current(void);
 void sched_wait_off_cpu(struct task_struct *p);
 /* Call fn(p, arg) for every task, under the task list lock. */
 void sched_for_each_task(void (*fn)(struct task_struct *p, void *arg), void *arg);
+
+/* A new task's own fields, before its scheduler numbers and lists it
+ * (kernel/sched_task.c; on the host, arch/host/sched.c). */
+static inline void task_init_fields(struct task_struct *p, unsigned int cpu,
+				    int (*fn)(void *), void *arg, unsigned int flags,
+				    const char *name)
+{
+	p->cpu = cpu;
+	p->flags = flags;
+	p->fn = fn;
+	p->arg = arg;
+	p->state = TASK_RUNNING;
+	strlcpy(p->name, name, sizeof(p->name));
+	INIT_LIST_HEAD(&p->run_node);
+	init_completion(&p->exited);
+}
 
 static inline const char *task_state_name(int state)
 {

@@ -11,17 +11,17 @@
 #include <kernel/sched.h>
 
 /*
- * One per CPU. (l) under `lock`; (i) set when the CPU starts, then
- * immutable. nr_queued and nr_switches are also read without the lock,
- * as hints and for statistics.
+ * One per CPU (field legends: docs/layout.md). (L) under `lock`; (i) set
+ * when the CPU starts, then immutable. nr_queued and nr_switches are
+ * also read without the lock, as hints and for statistics.
  */
 struct rq {
 	spinlock_t lock;
-	struct list_head queue;		/* (l) runnable, waiting: FIFO */
-	unsigned int nr_queued;		/* (l) its length */
-	struct task_struct *curr;	/* (l) the running thread */
+	struct list_head queue;		/* (L) runnable, waiting: FIFO */
+	unsigned int nr_queued;		/* (L) its length */
+	struct task_struct *curr;	/* (L) the running thread */
 	struct task_struct *idle;	/* (i) */
-	unsigned long nr_switches;	/* (l) */
+	unsigned long nr_switches;	/* (L) */
 } __aligned(64);
 
 extern struct rq runqueues[NR_CPUS];

@@ -27,8 +27,8 @@
 #include "sched_internal.h"
 
 static DEFINE_SPINLOCK(tasks_lock);
-static LIST_HEAD(all_tasks);		/* (tasks_lock) */
-static unsigned int next_task_id;	/* (tasks_lock) */
+static LIST_HEAD(all_tasks);		/* (L: tasks_lock) */
+static unsigned int next_task_id;	/* (L: tasks_lock) */
 
 static struct task_struct init_task;
 
@@ -39,14 +39,7 @@ static void task_init(struct task_struct *p, unsigned int cpu, int (*fn)(void *)
 {
 	unsigned long irqf;
 
-	p->cpu = cpu;
-	p->flags = flags;
-	p->fn = fn;
-	p->arg = arg;
-	p->state = TASK_RUNNING;
-	strlcpy(p->name, name, sizeof(p->name));
-	INIT_LIST_HEAD(&p->run_node);
-	init_completion(&p->exited);
+	task_init_fields(p, cpu, fn, arg, flags, name);
 	spin_lock_irqsave(&tasks_lock, irqf);
 	p->id = next_task_id++;
 	list_add_tail(&p->tasks, &all_tasks);

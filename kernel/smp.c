@@ -30,8 +30,9 @@
  * Deadlock rule: a CPU answers calls only with interrupts enabled; see
  * kernel/smp.h.
  *
- * Fields: (i) set before the call is queued, then read-only; (a) atomic;
- * (q) under the queue's lock; (o) written by the owning CPU only.
+ * Fields (the letters: docs/layout.md, "Field legends"): (i) set before
+ * the call is queued, then read-only; (a) atomic; (L) under the queue's
+ * lock; (p) written by the owning CPU only.
  */
 #include <kernel/cpumask.h>
 #include <kernel/smp.h>
@@ -57,14 +58,14 @@ struct smp_call {
 };
 
 struct smp_call_node {
-	struct list_head link;		/* (q) on the target's call queue */
+	struct list_head link;		/* (L) on the target's call queue */
 	struct smp_call *call;		/* (i) */
 };
 
 struct call_queue {
 	spinlock_t lock;
-	struct list_head list;		/* (q) smp_call_node.link, oldest first */
-	unsigned long handled;		/* (o) calls this CPU ran for others */
+	struct list_head list;		/* (L) smp_call_node.link, oldest first */
+	unsigned long handled;		/* (p) calls this CPU ran for others */
 };
 
 static DEFINE_PER_CPU(struct call_queue, call_queue);

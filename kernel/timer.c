@@ -28,16 +28,17 @@
 #include <lib/printk.h>
 #include <lib/spinlock.h>
 
+/* Field legends: docs/layout.md; (L) is the CPU's timer_base lock. */
 struct sleep_timer {
-	struct list_head node;		/* (l) on the CPU's list while armed */
+	struct list_head node;		/* (L) on the CPU's list while armed */
 	uint64_t deadline;		/* (i) ktime_get_ns() value */
 	struct task_struct *task;	/* (i) whom to wake */
 };
 
 struct timer_base {
 	spinlock_t lock;
-	struct list_head list;		/* (l) armed timers, by deadline */
-	unsigned long ticks;		/* (o) this CPU's ticks; atomic reads */
+	struct list_head list;		/* (L) armed timers, by deadline */
+	unsigned long ticks;		/* (p) this CPU's ticks; atomic reads */
 } __aligned(64);
 
 static struct timer_base timer_bases[NR_CPUS];
@@ -52,23 +53,6 @@ unsigned long cpu_ticks(unsigned int cpu)
 {
 	return cpu < NR_CPUS ?
 	       __atomic_load_n(&timer_bases[cpu].ticks, __ATOMIC_RELAXED) : 0;
-}
-
-uint64_t deadline_after_ms(unsigned long ms)
-{
-	uint64_t now = ktime_get_ns();
-	uint64_t max_ms = (UINT64_MAX - now) / NSEC_PER_MSEC;
-
-	return now + (ms > max_ms ? max_ms : ms) * NSEC_PER_MSEC;
-}
-
-long ms_left_until(uint64_t deadline)
-{
-	uint64_t now = ktime_get_ns();
-
-	if (now >= deadline)
-		return 1;
-	return (long)((deadline - now + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC);
 }
 
 static struct timer_base *this_base(void)

@@ -21,6 +21,7 @@
 
 #include <stdint.h>
 #include <lib/compiler.h>
+#include <lib/ktime.h>		/* deadline_after_ms(), ms_left_until() */
 
 /* sched_init(): the per-CPU timer lists, before any sleep. */
 void timer_init(void);
@@ -32,9 +33,5 @@ unsigned long cpu_ticks(unsigned int cpu);
 
 void msleep(unsigned int ms);
 bool schedule_until(uint64_t deadline_ns);
-
-/* Now + ms, saturating; and the whole ms left until a deadline (>= 1). */
-uint64_t deadline_after_ms(unsigned long ms);
-long ms_left_until(uint64_t deadline_ns);
 
 #endif /* KERNEL_TIMER_H */

@@ -43,6 +43,7 @@
 
 #include <stdint.h>
 #include <lib/compiler.h>
+#include <lib/ktime.h>
 #include <lib/list.h>
 #include <lib/spinlock.h>
 #include <kernel/preempt.h>
@@ -52,14 +53,14 @@ struct task_struct;
 #define WQ_FLAG_EXCLUSIVE	0x1
 
 struct wait_queue_entry {
-	struct list_head node;		/* on the head's list while queued (lock) */
-	struct task_struct *task;	/* the waiter (immutable) */
-	unsigned int flags;		/* WQ_FLAG_* (immutable) */
+	struct list_head node;		/* (L: head->lock) on its list while queued */
+	struct task_struct *task;	/* (i) the waiter */
+	unsigned int flags;		/* (i) WQ_FLAG_* */
 };
 
 typedef struct wait_queue_head {
 	spinlock_t lock;
-	struct list_head list;		/* (lock) the queued entries, FIFO */
+	struct list_head list;		/* (L: lock) the queued entries, FIFO */
 } wait_queue_head_t;
 
 #define __WAIT_QUEUE_HEAD_INITIALIZER(name) \
@@ -84,12 +85,11 @@ void __wake_up_locked(wait_queue_head_t *wq, unsigned int nr_exclusive);
 /* Is anybody queued? (a hint: racy without the lock) */
 bool waitqueue_active(wait_queue_head_t *wq);
 
-/* kernel/sched.h and kernel/timer.h, needed by the macros below. */
+/* kernel/sched.h and kernel/timer.h, needed by the macros below (and
+ * deadline_after_ms(), ms_left_until() of lib/ktime.h). */
 void schedule(void);
 bool schedule_until(uint64_t deadline_ns);
 void __might_sleep(unsigned long ip);
-uint64_t deadline_after_ms(unsigned long ms);
-long ms_left_until(uint64_t deadline_ns);
 
 #define wait_event(wq, cond) do {					\
 	struct wait_queue_entry __we;					\

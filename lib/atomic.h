@@ -62,6 +62,15 @@ typedef struct { long counter; } atomic_long_t;
 	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED);			\
 } while (0)
 
+/*
+ * smp_load_acquire(p) / smp_store_release(p, v): a load that later
+ * accesses stay after, a store that earlier accesses stay before; a plain
+ * load / store on x86 (<asm/barrier.h>), ordered for the compiler and
+ * checked by ThreadSanitizer on the host.
+ */
+#define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
+
 #define __A_RELAXED	__ATOMIC_RELAXED
 #define __A_ACQUIRE	__ATOMIC_ACQUIRE
 #define __A_RELEASE	__ATOMIC_RELEASE

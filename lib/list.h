@@ -10,7 +10,11 @@
  *  - A list has an owner, and the owner's lock (or, before the object is
  *    published, the sole thread that builds it) guards the head and every
  *    node on it. Walking, adding and removing all need that lock; nothing
- *    here is atomic or safe for lock-free readers.
+ *    here is safe for lock-free readers, with one exception: every store
+ *    to a `next` that may be a head's is a relaxed atomic one, so a reader
+ *    without the lock may peek whether a list is empty (with an atomic
+ *    load: waitqueue_active(), kernel/wait.c). The answer is a hint that
+ *    orders nothing; the peeker pairs its own barriers.
  *  - A node is on at most one list at a time. list_del() poisons the
  *    node's links so a use after removal faults at a recognisable address
  *    (LIST_POISON1/2); use list_del_init() if the node may be tested with
@@ -34,9 +38,13 @@ struct list_head {
 #define LIST_HEAD_INIT(name)	{ &(name), &(name) }
 #define LIST_HEAD(name)		struct list_head name = LIST_HEAD_INIT(name)
 
+/* A head's `next`, for the lock-free peek (see above). */
+#define __list_set_next(node, to) \
+	__atomic_store_n(&(node)->next, (to), __ATOMIC_RELAXED)
+
 static inline void INIT_LIST_HEAD(struct list_head *head)
 {
-	head->next = head;
+	__list_set_next(head, head);
 	head->prev = head;
 }
 
@@ -47,14 +55,14 @@ static inline void __list_link(struct list_head *node, struct list_head *prev,
 	next->prev = node;
 	node->next = next;
 	node->prev = prev;
-	prev->next = node;
+	__list_set_next(prev, node);
 }
 
 /* Join prev and next, dropping whatever was between them. */
 static inline void __list_unlink(struct list_head *prev, struct list_head *next)
 {
 	next->prev = prev;
-	prev->next = next;
+	__list_set_next(prev, next);
 }
 
 /* Add node right after head (a stack push). */
@@ -122,7 +130,7 @@ static inline void list_splice_init(struct list_head *from, struct list_head *to
 	first->prev = to;
 	last->next = to->next;
 	to->next->prev = last;
-	to->next = first;
+	__list_set_next(to, first);
 	INIT_LIST_HEAD(from);
 }
 

@@ -36,8 +36,11 @@
  * the same lock runs on host threads, where ThreadSanitizer checks the
  * acquire/release pairs.
  *
- * Fields (the FreeBSD legend: how each may be read and written):
- *   (a)  atomic; (h) written by the holder only, read atomically by anyone.
+ * Fields (the FreeBSD legend: how each may be read and written; the
+ * letters: docs/layout.md, "Field legends"):
+ *   (a)    atomic;
+ *   (o/a)  written by the owner, the lock's holder, only; read atomically
+ *          by anyone.
  */
 #ifndef LIB_SPINLOCK_H
 #define LIB_SPINLOCK_H
@@ -48,9 +51,9 @@
 
 typedef struct {
 	unsigned int next;		/* (a) the ticket the next arrival draws */
-	unsigned int owner;		/* (h) the ticket being served */
-	unsigned int holder_cpu;	/* (h) debug: CPU of the holder */
-	unsigned long holder_ip;	/* (h) debug: where it was taken, 0 if free */
+	unsigned int owner;		/* (o/a) the ticket being served */
+	unsigned int holder_cpu;	/* (o/a) debug: CPU of the holder */
+	unsigned long holder_ip;	/* (o/a) debug: where it was taken, 0 if free */
 } spinlock_t;
 
 #define __SPIN_LOCK_UNLOCKED	{ 0, 0, 0, 0 }

@@ -41,12 +41,14 @@
  *            (freed, or quarantined while a teaching mode's pins hold it).
  *            The struct may be reused for a new memremap_pages().
  *
- * Field legend:
- *   (o) set by the owner before memremap_pages(), read-only after;
+ * Field legend (the letters: docs/layout.md, "Field legends"):
+ *   (o) the owner's: set by the owner before memremap_pages(), read-only
+ *       after;
  *   (i) set by memremap_pages() before publication, read-only after;
- *   (a) atomic;
- *   (c) a completion: initialised by memremap_pages(), completed once
- *       (complete_all()); waited on, or asked with completion_done();
+ *   (a) atomic, or through the type's own calls: the ref through
+ *       percpu_ref_*; a completion is initialised by memremap_pages(),
+ *       completed once (complete_all()), waited on, or asked with
+ *       completion_done();
  *   (L) under pgmap_lock;
  *   (t) written by the teardown only, read once it is over (or racily,
  *       for display).
@@ -86,8 +88,8 @@ struct dev_pagemap {
 	void (*kill_mappings)(struct dev_pagemap *pgmap);
 	struct percpu_ref ref;		/* (a) the range's life: percpu_ref_* */
 	int state;			/* (a) enum pgmap_state */
-	struct completion confirmed;	/* (c) the kill's switch is complete */
-	struct completion zero;		/* (c) the ref reached zero (its release
+	struct completion confirmed;	/* (a) the kill's switch is complete */
+	struct completion zero;		/* (a) the ref reached zero (its release
 					 * ran): the teardown sleeps on it */
 	struct memremap_modes modes;	/* (i) the teaching modes at setup: ask
 					 * pgmap_refs_mode() and friends */

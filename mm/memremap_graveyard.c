@@ -48,29 +48,29 @@ static void unlock_graves(unsigned long flags)
 }
 
 /*
- * One removed section's memmap. (G) under graveyard_lock; (F) written
- * under the lock by the burial that claimed the slot, then read-only
- * until the slot is claimed again.
+ * One removed section's memmap (field legends: docs/layout.md). (L) under
+ * graveyard_lock; (i) written under the lock by the burial that claimed
+ * the slot, then read-only until the slot is claimed again.
  */
 static struct grave {
-	int state;			/* (G) enum grave_state */
-	unsigned long seq;		/* (F) burial number: newest explains first */
-	struct memmap_mem mem;		/* (F) the memory (nr_pages 0 until taken) */
-	unsigned long pfn;		/* (F) first pfn of the section's piece */
-	uintptr_t virt;			/* (F) the removed mapping of pfn.. */
-	phys_addr_t memmap_phys;	/* (F) altmap: where mem lies on the device */
-	bool mapped_memmap;		/* (G) mem is device memory the grave unmaps */
-	bool racing;			/* (F) puts may race: free after a grace period */
-	long outstanding;		/* (G) references held at burial, not put yet */
-	struct dev_pagemap *waiting;	/* (G) its pgmap while the teardown waits */
-	char name[16];			/* (F) the pgmap's name */
+	int state;			/* (L) enum grave_state */
+	unsigned long seq;		/* (i) burial number: newest explains first */
+	struct memmap_mem mem;		/* (i) the memory (nr_pages 0 until taken) */
+	unsigned long pfn;		/* (i) first pfn of the section's piece */
+	uintptr_t virt;			/* (i) the removed mapping of pfn.. */
+	phys_addr_t memmap_phys;	/* (i) altmap: where mem lies on the device */
+	bool mapped_memmap;		/* (L) mem is device memory the grave unmaps */
+	bool racing;			/* (i) puts may race: free after a grace period */
+	long outstanding;		/* (L) references held at burial, not put yet */
+	struct dev_pagemap *waiting;	/* (L) its pgmap while the teardown waits */
+	char name[16];			/* (i) the pgmap's name */
 } graves[GRAVES];
-static unsigned int next_grave;		/* (G) the slot to try first */
-static unsigned long burials;		/* (G) burials so far */
+static unsigned int next_grave;		/* (L) the slot to try first */
+static unsigned long burials;		/* (L) burials so far */
 unsigned long memremap_late_accesses;	/* atomic */
 void (*memremap_bury_window)(const struct page *memmap, unsigned long nr);
 
-/* Does g hold page's struct page, for the late paths? (G) */
+/* Does g hold page's struct page, for the late paths? (L) */
 static bool holds(const struct grave *g, const struct page *page)
 {
 	return (g->state == GRAVE_FILLING || g->state == GRAVE_KEPT) &&
@@ -93,7 +93,7 @@ static void release(struct grave *g)
 	unlock_graves(flags);
 }
 
-/* Take a drained KEPT grave for release (G): true if it was one. */
+/* Take a drained KEPT grave for release (L): true if it was one. */
 static bool take_drained(struct grave *g)
 {
 	if (g->state != GRAVE_KEPT || g->outstanding)
@@ -114,7 +114,7 @@ void memremap_graveyard_reap(void)
 	}
 }
 
-/* A slot that holds no memory, oldest first, made FILLING and blank (G). */
+/* A slot that holds no memory, oldest first, made FILLING and blank (L). */
 static struct grave *claim_slot(void)
 {
 	for (unsigned int k = 0; k < GRAVES; k++) {

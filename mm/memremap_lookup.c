@@ -11,8 +11,8 @@
 #include <mm/percpu_stat.h>
 
 static DEFINE_SPINLOCK(pgmap_lock);		/* writers of slots[] and claimed[] */
-static struct dev_pagemap *slots[MAX_PGMAPS];	/* read under RCU (acquire) */
-static struct dev_pagemap *claimed[MAX_PGMAPS];	/* (L) claim to unclaim */
+static struct dev_pagemap *slots[MAX_PGMAPS];	/* (r) read under RCU (acquire) */
+static struct dev_pagemap *claimed[MAX_PGMAPS];	/* (L: pgmap_lock) claim to unclaim */
 
 static DEFINE_PER_CPU(struct percpu_stat, lookups);	/* cache misses */
 

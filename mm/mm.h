@@ -89,9 +89,8 @@ struct mm_struct *current_mm(void);
 void switch_mm_irqs_off(struct mm_struct *prev, struct mm_struct *next);
 
 /*
- * Where the running thread's mm is kept; the platform provides it: the
- * task (kernel/task_mm.c), a thread-local on the host
- * (arch/host/mmu_context.c).
+ * Where the running thread's mm is kept: in its task (kernel/task_mm.c,
+ * on the host too).
  */
 struct mm_struct **current_mm_slot(void);
 

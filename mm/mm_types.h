@@ -33,17 +33,18 @@
  * mapping (and the address space) they were pinned from: the final put by
  * whoever pinned them frees them.
  *
- * The field legend
+ * The field legend (the letters: docs/layout.md, "Field legends")
  * ----------------
  *   (i)  immutable once mm_create() / the mapping call has set it;
  *   (a)  atomic;
- *   (L)  written with mmap_lock held for writing, read with it held
- *        either way;
- *   (P)  written under page_table_lock (the mmap_lock held for reading at
- *        least), read under either lock;
- *   (c)  the CPUs that run on the table: set and cleared by each CPU for
- *        itself with atomic bit operations.
- * Page-table entries of the user range follow the same rule as (P), plus:
+ *   (L)  under mmap_lock: written with it held for writing, read with it
+ *        held either way;
+ *   (L: page_table_lock)  written under page_table_lock (the mmap_lock
+ *        held for reading at least), read under either lock;
+ *   (p)  the CPUs that run on the table: set and cleared by each CPU for
+ *        itself (its own bit) with atomic bit operations.
+ * Page-table entries of the user range follow the same rule as
+ * (L: page_table_lock), plus:
  * a table is unlinked and freed only with mmap_lock held for writing, and
  * only after the TLB flush that every CPU acknowledges (mm/mmu_gather.c),
  * so a walker with interrupts off never reads a freed table
@@ -165,9 +166,10 @@ struct mm_struct {
 	struct avl_root mm_vmas;	/* (L) the regions, by address */
 	unsigned long map_count;	/* (L) regions in mm_vmas */
 	unsigned long mmap_base;	/* (i) where a search for free space starts */
-	unsigned long nr_pgtables;	/* (P) page-table pages below pgd */
-	unsigned long nr_mapped;	/* (P) 4 KiB frames mapped (a 2 MiB leaf: 512) */
-	cpumask_t cpu_mask;		/* (c) the CPUs that run on pgd */
+	unsigned long nr_pgtables;	/* (L: page_table_lock) page-table pages below pgd */
+	unsigned long nr_mapped;	/* (L: page_table_lock) 4 KiB frames
+					 * mapped (a 2 MiB leaf: 512) */
+	cpumask_t cpu_mask;		/* (p) the CPUs that run on pgd */
 };
 
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)

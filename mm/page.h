@@ -41,16 +41,19 @@
  *
  * The field legend
  * ----------------
- * Every field says how it may be read and written:
+ * Every field says how it may be read and written (the letters:
+ * docs/layout.md, "Field legends"):
  *   (i) immutable once memmap_init_range() has run (written before the
  *       page can be reached by anyone else);
  *   (a) atomic: only through the page_ref_* / flag accessors;
- *   (z) under the zone lock (struct zone, mm/page_alloc.h) while the page
- *       is free; the allocator hands it over to the owner at allocation;
+ *   (L: zone->lock) under the lock of the page's zone (struct zone,
+ *       mm/page_alloc.h) while the page is free; the allocator hands it
+ *       over to the owner at allocation;
  *   (o) the owner's: whoever allocated the page writes it; anyone else
  *       only reads it under the owner's rules;
- *   (c) under the kmalloc cache's lock (slab pages);
- *   (d) device pages: set by the device's owner before the page is
+ *   (L: cache->lock) under the lock of the page's kmalloc cache (slab
+ *       pages);
+ *   (b) device pages: set by the device's owner before the page is
  *       published, unchanged while the device is bound.
  * Flags are changed with atomic read-modify-writes (relaxed: the bits
  * themselves carry no ordering), so two parties allowed to change
@@ -70,26 +73,28 @@ struct dev_pagemap;
 struct page {
 	unsigned long flags;		/* PG_* bits and the zone id, below */
 	union {
-		/* (z) free: on free_area[order]; (c) slab: on its cache's list */
+		/* (L: zone->lock) free: on free_area[order];
+		 * (L: cache->lock) slab: on its cache's list */
 		struct list_head lru;
 		struct {		/* ZONE_DEVICE pages, never on a list */
-			struct dev_pagemap *pgmap;	/* (d) the range's owner */
-			void *zone_device_data;		/* (d) the driver's */
+			struct dev_pagemap *pgmap;	/* (b) the range's owner */
+			void *zone_device_data;		/* (b) the driver's */
 		};
 	};
 	union {
 		struct {		/* slab pages (PG_slab) */
 			struct kmem_cache *slab_cache;	/* (o) every page of a slab */
-			void *freelist;			/* (c) first page: free objects */
+			void *freelist;			/* (L: cache->lock) first
+							 * page: free objects */
 		};
 		struct {		/* other allocated pages */
 			unsigned long alloc_caller;	/* (o) alloc_pages' caller */
 			unsigned long private;		/* (o) for the owner */
 		};
 	};
-	uint16_t slab_inuse;		/* (c) first page of a slab: objects out */
+	uint16_t slab_inuse;		/* (L: cache->lock) first page of a slab: objects out */
 	uint16_t slab_objects;		/* (o) first page of a slab: objects in it */
-	uint8_t order;			/* (z) free block's order; allocated: the
+	uint8_t order;			/* (L: zone->lock) free block's order; allocated: the
 					 * allocation's, set by the allocator and
 					 * read by the last put (owner: hands off) */
 	uint8_t __pad[3];
@@ -109,8 +114,8 @@ _Static_assert(offsetof(struct page, pgmap) == offsetof(struct page, lru),
 enum pageflags {
 	PG_reserved,		/* (i) not the allocator's; cleared once when
 				 * boot memory is handed to the allocator */
-	PG_buddy,		/* (z) first page of a free block */
-	PG_poisoned,		/* (z) free and filled with PAGE_POISON */
+	PG_buddy,		/* (L: zone->lock) first page of a free block */
+	PG_poisoned,		/* (L: zone->lock) free and filled with PAGE_POISON */
 	PG_slab,		/* (o) part of a kmalloc slab */
 	PG_large_kmalloc,	/* (o) first page of a kmalloc > 4 KiB */
 	NR_PAGEFLAGS

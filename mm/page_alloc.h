@@ -16,8 +16,10 @@
  * __free_pages() always returns a page to the zone it came from.
  *
  * Locking: the zone lock (mm/mm_lock.h) guards the free lists, every free
- * page's PG_buddy/order/lru and the counters marked (z). Poisoning and its
+ * page's PG_buddy/order/lru and the counters marked (L). Poisoning and its
  * checks run outside the lock, on pages that nobody else can reach.
+ * Field legends (docs/layout.md): (i) set by zone_init(), before the zone
+ * is used; (L) under the zone's `lock` (zone->lock in mm/page.h).
  *
  * Debugging (off by default in the kernel: `page_poison=on`; on in the
  * host tests): freed pages are filled with PAGE_POISON and checked when
@@ -46,8 +48,8 @@
 #define PAGE_POISON		0xaa	/* a free page's every byte */
 
 struct free_area {
-	struct list_head free_list;	/* (z) first pages, PG_buddy */
-	unsigned long nr_free;		/* (z) blocks on the list */
+	struct list_head free_list;	/* (L) first pages, PG_buddy */
+	unsigned long nr_free;		/* (L) blocks on the list */
 };
 
 struct zone {
@@ -58,7 +60,7 @@ struct zone {
 	unsigned long start_pfn;	/* span: [start_pfn, end_pfn) */
 	unsigned long end_pfn;
 	bool poison;			/* fill freed pages, check on alloc */
-	/* (z) */
+	/* (L) */
 	struct free_area free_area[MAX_ORDER];
 	unsigned long nr_free;		/* free pages */
 	unsigned long managed;		/* pages ever handed to the zone */

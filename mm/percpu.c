@@ -165,6 +165,22 @@ void free_percpu(void __percpu *ptr)
 	spin_unlock_irqrestore(&pcpu_lock, flags);
 }
 
+void percpu_setup_areas(char (*areas)[PERCPU_AREA_SIZE], char *template_start,
+			char *template_end)
+{
+	size_t size = (size_t)(template_end - template_start);
+
+	if (size > PERCPU_DYNAMIC_OFFSET)
+		panic("percpu: the template is %zu bytes, the static part of an area "
+		      "only %u (raise PERCPU_DYNAMIC_OFFSET)", size, PERCPU_DYNAMIC_OFFSET);
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		memcpy(areas[cpu], template_start, size);
+		__per_cpu_offset[cpu] = (unsigned long)areas[cpu] -
+					(unsigned long)template_start;
+		per_cpu(cpu_number, cpu) = cpu;
+	}
+}
+
 size_t percpu_dynamic_free(void)
 {
 	unsigned long flags;

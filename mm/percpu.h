@@ -38,4 +38,13 @@ void free_percpu(void __percpu *ptr);
 /* Bytes of the dynamic region not allocated (the same in every area). */
 size_t percpu_dynamic_free(void);
 
+/*
+ * For the architecture, before any per-CPU access: every one of the
+ * NR_CPUS areas gets its copy of the template [template_start,
+ * template_end), its offset and its cpu_number (panics if the template
+ * outgrows PERCPU_DYNAMIC_OFFSET).
+ */
+void percpu_setup_areas(char (*areas)[PERCPU_AREA_SIZE], char *template_start,
+			char *template_end);
+
 #endif /* MM_PERCPU_H */

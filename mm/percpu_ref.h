@@ -46,13 +46,15 @@
  * Modes may also be switched without a kill (switch_to_atomic /
  * switch_to_percpu): the count is the same in both, only its cost moves.
  *
- * Fields of struct percpu_ref, and how they may be accessed:
+ * Fields of struct percpu_ref, and how they may be accessed (the letters:
+ * docs/layout.md, "Field legends"):
  *   (i) set by init, read-only afterwards
  *   (a) atomic read-modify-write only
- *   (m) the mode word: written under percpu_ref_switch_lock, read without
- *       any lock, once per get/put, with an acquire load
- *   (s) under percpu_ref_switch_lock (mm/percpu_ref.c)
- *   (r) owned by the switch in flight, from call_rcu to its callback
+ *   (L) under percpu_ref_switch_lock (mm/percpu_ref.c)
+ *   (L/a) the mode word: written under percpu_ref_switch_lock, read
+ *       without any lock, once per get/put, with an acquire load
+ *   (o) the owner's: the switch in flight owns it, from call_rcu to its
+ *       callback
  */
 #ifndef MM_PERCPU_REF_H
 #define MM_PERCPU_REF_H
@@ -79,14 +81,14 @@ typedef void (percpu_ref_func_t)(struct percpu_ref *ref);
 					 * reinit()/resurrect() work */
 
 struct percpu_ref {
-	unsigned long percpu_count_ptr;		/* (m) counters' template address | mode */
+	unsigned long percpu_count_ptr;		/* (L/a) counters' template address | mode */
 	unsigned long count;			/* (a) atomic count, read as signed;
 						 *     + bias in per-CPU mode */
 	percpu_ref_func_t *release;		/* (i) at zero, once */
-	percpu_ref_func_t *confirm_switch;	/* (s) set while a switch is in flight */
-	bool force_atomic;			/* (s) stay atomic: switch_to_atomic() */
-	bool allow_reinit;			/* (s) counters survive a kill */
-	struct rcu_head rcu;			/* (r) the switch's grace period */
+	percpu_ref_func_t *confirm_switch;	/* (L) set while a switch is in flight */
+	bool force_atomic;			/* (L) stay atomic: switch_to_atomic() */
+	bool allow_reinit;			/* (L) counters survive a kill */
+	struct rcu_head rcu;			/* (o) the switch's grace period */
 };
 
 /*

@@ -20,8 +20,8 @@
  * when an item entered on one CPU and left on another; the sum is taken
  * modulo 2^64, so (long)percpu_stat_sum() is the true signed total.
  *
- * Field legend:
- *   (c) written by its own CPU only (this_cpu ops), read by any (relaxed).
+ * Field legend (the letters: docs/layout.md, "Field legends"):
+ *   (p) written by its own CPU only (this_cpu ops), read by any (relaxed).
  */
 #ifndef MM_PERCPU_STAT_H
 #define MM_PERCPU_STAT_H
@@ -30,7 +30,7 @@
 #include <asm/percpu.h>
 
 struct percpu_stat {
-	unsigned long count;		/* (c) this CPU's part of the total */
+	unsigned long count;		/* (p) this CPU's part of the total */
 };
 
 /* `stat` names this CPU's copy: a DEFINE_PER_CPU variable, or *ptr. */

@@ -57,7 +57,7 @@ struct page;
 
 struct kmem_cache {
 	struct mm_lock lock;
-	/* (i) fixed at creation */
+	/* Field legends (docs/layout.md). (i) fixed at creation */
 	const char *name;
 	unsigned int size;		/* object bytes the user may touch */
 	unsigned int stride;		/* bytes per slot */
@@ -66,7 +66,7 @@ struct kmem_cache {
 	unsigned int order;		/* slab = 2^order pages */
 	unsigned int objects;		/* slots per slab */
 	unsigned int flags;		/* SLAB_* */
-	/* (c) under lock */
+	/* (L) under lock */
 	struct list_head partial;	/* slabs with free slots, empty last */
 	struct list_head full;		/* slabs without */
 	unsigned long nr_slabs;
@@ -74,7 +74,7 @@ struct kmem_cache {
 	unsigned long nr_inuse;		/* objects handed out */
 	unsigned long nr_allocs, nr_frees;
 	unsigned long nr_errors;	/* misuse found by the checks */
-	struct list_head list;		/* (caches_lock) all caches */
+	struct list_head list;		/* (L: caches_lock) all caches */
 };
 
 /* --- kmalloc --------------------------------------------------------------- */

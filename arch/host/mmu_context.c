@@ -5,7 +5,7 @@
  * the kernel's shootdown does, for the threads of the mm that have
  * interrupts off (arch/host/irq_shootdown.c).
  * pte_supported_mask is the x86 walker's: every bit allowed. The
- * running thread's mm is a thread-local.
+ * running thread's mm is its task's, as in the kernel (kernel/task_mm.c).
  */
 #include <mm/mm.h>
 #include <asm/mmu_context.h>
@@ -25,12 +25,4 @@ void flush_tlb_user_range(struct mm_struct *mm, unsigned long start, unsigned lo
 {
 	__atomic_fetch_add(&host_tlb_flushes, 1, __ATOMIC_RELAXED);
 	host_shootdown_wait(mm);	/* arch/host/irq_shootdown.c */
-}
-
-/* Each host thread runs in its own mm (current_mm_slot(), mm/mm.h). */
-static __thread struct mm_struct *host_thread_mm;
-
-struct mm_struct **current_mm_slot(void)
-{
-	return &host_thread_mm;
 }

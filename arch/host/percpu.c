@@ -4,7 +4,8 @@
  *
  * The areas are a static array, one per NR_CPUS slot, laid out like the
  * kernel's (template copy, then the dynamic region at
- * PERCPU_DYNAMIC_OFFSET). A constructor fills them before main(), so
+ * PERCPU_DYNAMIC_OFFSET). A constructor fills them before main(), as the
+ * kernel does (percpu_setup_areas(), mm/percpu.c), so
  * per_cpu() works for every slot from the start. HOST_NR_CPUS of them are
  * "online": host_cpu_enter() accepts those, and percpu_ref sums over them.
  *
@@ -18,13 +19,12 @@
  * does the same for every slot but the caller's.
  */
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <kernel/smp.h>
 #include <lib/bug.h>
 #include <lib/errno.h>
+#include <mm/percpu.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
 
@@ -40,19 +40,7 @@ static char host_percpu_areas[NR_CPUS][PERCPU_AREA_SIZE] __aligned(PAGE_SIZE);
 
 __attribute__((constructor)) static void host_percpu_init(void)
 {
-	size_t size = (size_t)(__stop_zdk_percpu - __start_zdk_percpu);
-
-	if (size > PERCPU_DYNAMIC_OFFSET) {
-		fprintf(stderr, "host percpu: template of %zu bytes > %u\n",
-			size, PERCPU_DYNAMIC_OFFSET);
-		abort();
-	}
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
-		memcpy(host_percpu_areas[cpu], __start_zdk_percpu, size);
-		__per_cpu_offset[cpu] = (uintptr_t)host_percpu_areas[cpu] -
-					(uintptr_t)__start_zdk_percpu;
-		per_cpu(cpu_number, cpu) = cpu;
-	}
+	percpu_setup_areas(host_percpu_areas, __start_zdk_percpu, __stop_zdk_percpu);
 }
 
 void host_cpu_enter(unsigned int cpu)

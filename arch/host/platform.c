@@ -40,11 +40,6 @@ void udelay(uint64_t usecs)
 		cpu_relax();
 }
 
-void mdelay(uint64_t msecs)
-{
-	udelay(msecs * 1000);
-}
-
 void panic(const char *fmt, ...)
 {
 	static int panicking;

@@ -11,13 +11,6 @@
 #include <asm/cacheflush.h>
 #include <asm/cpufeature.h>
 
-static const char *const insn_names[ARCH_FLUSH_COUNT] = {
-	[ARCH_FLUSH_NONE] = "none",
-	[ARCH_FLUSH_CLFLUSH] = "clflush",
-	[ARCH_FLUSH_CLFLUSHOPT] = "clflushopt",
-	[ARCH_FLUSH_CLWB] = "clwb",
-};
-
 /* 0: not chosen yet. Written once with the same value by any racer. */
 static int chosen;
 
@@ -52,11 +45,6 @@ enum arch_flush_insn arch_cache_flush_insn(void)
 		__atomic_store_n(&chosen, c, __ATOMIC_RELAXED);
 	}
 	return (enum arch_flush_insn)(c - 1);
-}
-
-const char *arch_cache_flush_name(enum arch_flush_insn insn)
-{
-	return (unsigned int)insn < ARCH_FLUSH_COUNT ? insn_names[insn] : "?";
 }
 
 unsigned int arch_cache_line_size(void)

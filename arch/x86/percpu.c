@@ -9,7 +9,8 @@
  * file would notice the difference.)
  *
  * percpu_init_boot_cpu() prepares *every* area at once (template copy,
- * offset, cpu_number, this_cpu_off): per_cpu(var, cpu) is then valid for
+ * offset and cpu_number by percpu_setup_areas() of mm/percpu.c, then
+ * this_cpu_off): per_cpu(var, cpu) is then valid for
  * every cpu < NR_CPUS, even before that CPU runs, so a new dynamic
  * allocation can be zeroed in all areas and a CPU being brought up can be
  * given its per-CPU values in advance. percpu_setup_cpu(cpu), called on
@@ -22,7 +23,7 @@
 #include <lib/bug.h>
 #include <lib/compiler.h>
 #include <lib/printk.h>
-#include <lib/string.h>
+#include <mm/percpu.h>
 #include <asm/msr.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
@@ -44,22 +45,13 @@ void percpu_init_boot_cpu(void)
 {
 	size_t template_size = (size_t)(__per_cpu_end - __per_cpu_start);
 
-	if (template_size > PERCPU_DYNAMIC_OFFSET)
-		panic("percpu: the .percpu template is %zu bytes, the static part "
-		      "of an area only %u (raise PERCPU_DYNAMIC_OFFSET)",
-		      template_size, PERCPU_DYNAMIC_OFFSET);
 	if (!IS_ALIGNED((unsigned long)__per_cpu_start, PAGE_SIZE))
 		panic("percpu: template at %p is not page-aligned (linker.ld)",
 		      (void *)__per_cpu_start);
 
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
-		char *area = percpu_areas[cpu];
-
-		memcpy(area, __per_cpu_start, template_size);
-		__per_cpu_offset[cpu] = (unsigned long)area - (unsigned long)__per_cpu_start;
-		per_cpu(cpu_number, cpu) = cpu;
+	percpu_setup_areas(percpu_areas, __per_cpu_start, __per_cpu_end);
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
 		per_cpu(this_cpu_off, cpu) = __per_cpu_offset[cpu];
-	}
 	percpu_setup_cpu(0);
 	pr_info("percpu: %u areas of %u KiB at %p: template %zu bytes, "
 		"dynamic region %u KiB at offset %u",

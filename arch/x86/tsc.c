@@ -128,8 +128,3 @@ void udelay(uint64_t usecs)
 	while (arch_cycles() - start < cycles)
 		cpu_relax();
 }
-
-void mdelay(uint64_t msecs)
-{
-	udelay(msecs * 1000);
-}

@@ -23,8 +23,8 @@
 #include <lib/vsprintf.h>
 
 DEFINE_SPINLOCK(devices_lock);
-static LIST_HEAD(bus_list);		/* (L) registered buses */
-static LIST_HEAD(device_list);		/* (L) registered devices, oldest first */
+static LIST_HEAD(bus_list);		/* (L: devices_lock) registered buses */
+static LIST_HEAD(device_list);		/* (L: devices_lock) registered, oldest first */
 
 /* --- buses ---------------------------------------------------------------------- */
 

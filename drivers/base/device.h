@@ -37,15 +37,16 @@
  *     holder may still call functions on an unregistered device: they
  *     fail cleanly (-ENODEV) instead of touching freed memory.
  *
- * Fields of struct device, and how they may be accessed:
+ * Fields of struct device, and how they may be accessed (the letters:
+ * docs/layout.md, "Field legends"):
  *   (i) set by the creator before device_add(); read-only afterwards
  *   (a) atomic read-modify-write only
  *   (L) under devices_lock (drivers/base/core.c), which guards the device
  *       list, every bus's driver list and every device's binding state
- *   (P) owned by the bind/unbind in progress: written only by the caller
- *       that moved the state to PROBING or REMOVING (or BOUND's holder
- *       through the driver's own code); readable under (L)
- *   (R) under devres_lock, the device's own spinlock
+ *   (o) the owner's: the bind/unbind in progress owns it; written only by
+ *       the caller that moved the state to PROBING or REMOVING (or BOUND's
+ *       holder through the driver's own code); readable under (L)
+ *   (L: devres_lock) under devres_lock, the device's own spinlock
  */
 #ifndef DRIVERS_BASE_DEVICE_H
 #define DRIVERS_BASE_DEVICE_H
@@ -102,9 +103,9 @@ struct device {
 	struct device_driver *driver;		/* set in PROBING/BOUND/REMOVING */
 	int last_probe_err;			/* of the last failed probe, or 0 */
 	unsigned int nprobes;			/* successful probes so far */
-	/* (P) the bound driver's private data; NULL when unbound */
+	/* (o) the bound driver's private data; NULL when unbound */
 	void *driver_data;
-	/* (R) */
+	/* (L: devres_lock) */
 	spinlock_t devres_lock;
 	struct list_head devres_head;		/* oldest first; released from the tail */
 	unsigned int devres_count;

@@ -24,7 +24,7 @@
 #include <mm/slab.h>
 
 struct devres_node {
-	struct list_head entry;		/* (R) on dev->devres_head */
+	struct list_head entry;		/* (L: devres_lock) on dev->devres_head */
 	dr_release_t release;		/* (i) */
 	const char *name;		/* (i) "pmem_unmap", "devm_kzalloc" */
 	size_t size;			/* (i) data bytes */

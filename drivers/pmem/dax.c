@@ -51,12 +51,12 @@
 #include <mm/slab.h>
 
 struct pmem_dax_map {
-	struct list_head node;		/* (L) on pmem->dax_maps until the
+	struct list_head node;		/* (L: dax_lock) on pmem->dax_maps until the
 					 * binding's teardown takes it off */
 	struct pmem_device *pmem;	/* (i) with a device reference */
 	struct mm_struct *mm;		/* (i) mmgrab'd */
 	unsigned int gen;		/* (i) pmem->dax_gen at the mmap */
-	int refs;			/* (L) regions + a zap at work */
+	int refs;			/* (L: dax_lock) regions + a zap at work */
 };
 
 /* Drop a reference; the last one frees the record (no lock held). */

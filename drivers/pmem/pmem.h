@@ -28,13 +28,16 @@
  *     unmap the range); so no I/O ever touches an unmapped range. The
  *     data stays on the device: a new bind sees it again.
  *
- * Fields of struct pmem_device:
+ * Fields of struct pmem_device (the letters: docs/layout.md, "Field
+ * legends"):
  *   (i) set at creation, read-only afterwards
  *   (b) set by probe before the queue goes live, cleared by the teardown
  *       after the queue is dead: valid to read for an I/O between
  *       blk_queue_enter() and blk_queue_exit() (the counter's release
  *       ordering pairs the probe's writes with the I/O's reads)
  *   (a) atomic counters, for `pmem` and the tests
+ *   (L) under dax_lock (the DAX mappings, drivers/pmem/dax.c)
+ *   (t) written by the unbind, read once device_unbind() has returned
  */
 #ifndef DRIVERS_PMEM_PMEM_H
 #define DRIVERS_PMEM_PMEM_H
@@ -107,16 +110,16 @@ struct pmem_device {
 	struct request_queue queue;
 	struct dev_pagemap pgmap;		/* (b) struct pages, if has_pages */
 	bool has_pages;				/* (b) the range has a pgmap (DAX) */
-	/* DAX mappings (drivers/pmem/dax.c), under dax_lock */
+	/* DAX mappings (drivers/pmem/dax.c) */
 	spinlock_t dax_lock;			/* (i) initialised at creation */
-	struct list_head dax_maps;		/* this binding's mmap records */
-	unsigned int dax_gen;			/* bumped by each probe: the binding */
-	bool dax_gone;				/* false only from the end of a probe
+	struct list_head dax_maps;		/* (L) this binding's mmap records */
+	unsigned int dax_gen;			/* (L) bumped by each probe: the binding */
+	bool dax_gone;				/* (L) false only from the end of a probe
 						 * that gave struct pages to the start
 						 * of its unbind: DAX maps and faults
 						 * work only then */
 	unsigned long nr_dax_gone_faults;	/* (a) faults refused since */
-	unsigned long dax_zapped_bytes;		/* the last unbind's zap */
+	unsigned long dax_zapped_bytes;		/* (t) the last unbind's zap */
 	/* (a) */
 	unsigned long nr_reads, nr_writes, nr_flushes, nr_errors;
 	uint64_t bytes_read, bytes_written;

@@ -32,11 +32,13 @@
  * for writing): percpu_ref_kill/resurrect may wait for a mode switch in
  * flight, so a spinlock could not be held across them.
  *
- * Fields of struct request_queue:
- *   (s) set up once by blk_queue_setup() with the device's memory
- *   (i) set by blk_queue_init(), read-only until blk_cleanup_queue()
+ * Fields of struct request_queue (the letters: docs/layout.md, "Field
+ * legends"):
+ *   (i) set up once by blk_queue_setup() with the device's memory
+ *   (b) set by blk_queue_init() at probe, read-only until blk_cleanup_queue()
  *   (a) atomic
- *   (f) under the freeze lock (freeze_lock, for writing)
+ *   (L) under the freeze lock (freeze_lock, for writing); (L/a) written
+ *       under it, read atomically without it
  *   (p) per-CPU counters (mm/percpu_stat.h): changed by I/O, summed for display
  *   q_usage_counter: see mm/percpu_ref.h
  */
@@ -49,18 +51,18 @@
 #include <mm/percpu_stat.h>
 
 struct request_queue {
-	const char *name;			/* (i) the device's, for messages */
+	const char *name;			/* (b) the device's, for messages */
 	struct percpu_ref q_usage_counter;	/* one reference per I/O in flight */
 	struct percpu_stat __percpu *in_flight;	/* (p) enters - exits */
 	/* set (release) once the counter and in_flight exist, cleared when
 	 * the teardown frees them; pairs with the acquire in
 	 * blk_queue_enter(): an enter that sees it sees both initialised */
 	bool initialized;			/* (a) */
-	bool dying;				/* (a) written under (f) */
-	bool dead;				/* (a) written under (f) */
-	struct rw_semaphore freeze_lock;	/* (s) the freeze lock */
-	wait_queue_head_t freeze_wq;		/* (s) waiters for zero, for an unfreeze */
-	unsigned int freeze_depth;		/* (f) freezes not yet undone */
+	bool dying;				/* (L/a) */
+	bool dead;				/* (L/a) */
+	struct rw_semaphore freeze_lock;	/* (i) the freeze lock */
+	wait_queue_head_t freeze_wq;		/* (i) waiters for zero, for an unfreeze */
+	unsigned int freeze_depth;		/* (L) freezes not yet undone */
 	unsigned long nr_zero;			/* (a) times the counter reached zero */
 	unsigned long nr_enter_refused;		/* (a) enters refused (not live) */
 };

@@ -29,26 +29,27 @@ struct stress_sector {
 _Static_assert(sizeof(struct stress_sector) == PMEM_SECTOR_SIZE, "a sector");
 
 /*
- * One writer. (w) written by the writer thread only, read by CPU 0 after
- * kthread_stop() (the join orders them); (a) atomic, read by CPU 0 while
- * the writer runs; (i) set by CPU 0 before the thread starts.
+ * One writer (field legends: docs/layout.md). (t) written by the writer
+ * thread only, read by CPU 0 after kthread_stop() (the join orders them);
+ * (a) atomic, read by CPU 0 while the writer runs; (i) set by CPU 0 before
+ * the thread starts.
  */
 struct stress_writer {
 	unsigned int cpu;			/* (i) */
 	uint64_t base;				/* (i) first sector */
 	struct task_struct *task;		/* (i) NULL: not started */
-	uint64_t latest[STRESS_SECTORS];	/* (w) last generation that succeeded */
+	uint64_t latest[STRESS_SECTORS];	/* (t) last generation that succeeded */
 	unsigned long nr_ok, nr_refused;	/* (a) */
-	unsigned long nr_other;			/* (w) errors other than -ENODEV */
-	int first_other;			/* (w) the first of them */
-	unsigned long ok_after_unbind;		/* (w) successes seen after an unbind returned */
-	bool watchdog;				/* (w) the watchdog ended it */
-	uint64_t next_gen;			/* (w) never reused, across runs */
-	unsigned long nr_checked, nr_bad;	/* (w) read-backs before a write, wrong ones */
-	const char *bad_why;			/* (w) the first wrong one */
+	unsigned long nr_other;			/* (t) errors other than -ENODEV */
+	int first_other;			/* (t) the first of them */
+	unsigned long ok_after_unbind;		/* (t) successes seen after an unbind returned */
+	bool watchdog;				/* (t) the watchdog ended it */
+	uint64_t next_gen;			/* (t) never reused, across runs */
+	unsigned long nr_checked, nr_bad;	/* (t) read-backs before a write, wrong ones */
+	const char *bad_why;			/* (t) the first wrong one */
 	uint64_t bad_sector, bad_gen, bad_expected;
-	struct stress_sector buf, rbuf;		/* (w) */
-	struct pmem_request rq;			/* (w) */
+	struct stress_sector buf, rbuf;		/* (t) */
+	struct pmem_request rq;			/* (t) */
 };
 
 /* The writers of the case running now (set up by stress_writers_init()). */

@@ -46,7 +46,7 @@ struct pinner {
 	unsigned int cpu;
 	bool slow_too;			/* (i) half the pins through slow GUP */
 	uint64_t seed;			/* (i) then the thread's */
-	/* written by the thread only, read after kthread_stop() */
+	/* (t) written by the thread only, read after kthread_stop() */
 	unsigned long pins, pages, fails, maps, map_retries, bad;
 	unsigned long held_at_wait;	/* teardowns that waited for our pins */
 	unsigned long max_held;

@@ -1,7 +1,7 @@
 /*
  * Suite drivers.pmem.zone_device, the races with other CPUs (docs/zone-device.md, scenarios 3, 6, 8),
- * with kernel threads bound to CPUs 1.. (the host's kthread shim runs
- * them as threads on the stand-in device; each case declares that it
+ * with kernel threads bound to CPUs 1.. (on the host they are host
+ * threads, on the stand-in device; each case declares that it
  * needs two CPUs and persistent memory).
  *
  *  3  a pin held on CPU 1 across an unbind on CPU 0: the teardown waits

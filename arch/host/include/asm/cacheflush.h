@@ -9,14 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-
-enum arch_flush_insn {
-	ARCH_FLUSH_NONE,
-	ARCH_FLUSH_CLFLUSH,
-	ARCH_FLUSH_CLFLUSHOPT,
-	ARCH_FLUSH_CLWB,
-	ARCH_FLUSH_COUNT
-};
+#include <lib/cacheflush_defs.h>
 
 static inline enum arch_flush_insn arch_cache_flush_insn(void)
 {
@@ -26,13 +19,6 @@ static inline enum arch_flush_insn arch_cache_flush_insn(void)
 static inline bool arch_cache_flush_has(enum arch_flush_insn insn)
 {
 	return insn == ARCH_FLUSH_NONE;
-}
-
-static inline const char *arch_cache_flush_name(enum arch_flush_insn insn)
-{
-	static const char *const names[] = { "none", "clflush", "clflushopt", "clwb" };
-
-	return (unsigned int)insn < ARCH_FLUSH_COUNT ? names[insn] : "?";
 }
 
 static inline unsigned int arch_cache_line_size(void)

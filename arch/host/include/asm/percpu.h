@@ -4,9 +4,10 @@
  * A host "CPU" is a slot: each thread runs "on" the CPU its thread-local
  * host_cpu says (0 until it calls host_cpu_enter()); one thread may move
  * between slots, several threads may share one. The layout is the
- * kernel's: DEFINE_PER_CPU variables form a template (the zdk_percpu
- * section), each slot has an area (plain static arrays, arch/host/percpu.c)
- * that starts as a copy of it, and per_cpu_ptr() adds the slot's offset.
+ * kernel's (lib/percpu_defs.h): DEFINE_PER_CPU variables form a template
+ * (the zdk_percpu section), each slot has an area (plain static arrays,
+ * arch/host/percpu.c) that starts as a copy of it, and per_cpu_ptr() adds
+ * the slot's offset.
  *
  * The this_cpu operations are relaxed atomic operations on the running
  * slot's copy: in the kernel one instruction cannot be torn by an
@@ -19,33 +20,18 @@
 
 #include <stdint.h>
 #include <lib/compiler.h>
+#include <lib/percpu_defs.h>
 
-#define NR_CPUS			64
-#define PERCPU_AREA_SIZE	(16 * 1024)
-#define PERCPU_DYNAMIC_OFFSET	(8 * 1024)
-#define PERCPU_DYNAMIC_SIZE	(PERCPU_AREA_SIZE - PERCPU_DYNAMIC_OFFSET)
 #define HOST_NR_CPUS		8	/* nr_cpu_ids: the slots tests may use */
 
-#define __percpu
-
-extern unsigned int nr_cpu_ids;
-extern unsigned long __per_cpu_offset[NR_CPUS];
 extern char __start_zdk_percpu[], __stop_zdk_percpu[];
 extern __thread unsigned int host_cpu;
 
 #define DEFINE_PER_CPU(type, name) \
 	__attribute__((section("zdk_percpu"))) __typeof__(type) name
-#define DECLARE_PER_CPU(type, name) \
-	extern __typeof__(type) name
-
-DECLARE_PER_CPU(unsigned int, cpu_number);
 
 #define percpu_dynamic_base() \
 	((void __percpu *)(__start_zdk_percpu + PERCPU_DYNAMIC_OFFSET))
-
-#define per_cpu_ptr(ptr, cpu) \
-	((__typeof__(ptr))((uintptr_t)(ptr) + __per_cpu_offset[(cpu)]))
-#define per_cpu(var, cpu)	(*per_cpu_ptr(&(var), (cpu)))
 
 #define this_cpu_ptr(ptr)	per_cpu_ptr(ptr, host_cpu)
 #define smp_processor_id()	host_cpu
@@ -58,8 +44,6 @@ DECLARE_PER_CPU(unsigned int, cpu_number);
 	((void)__atomic_fetch_add(this_cpu_ptr(&(var)), (val), __ATOMIC_RELAXED))
 #define this_cpu_sub(var, val) \
 	((void)__atomic_fetch_sub(this_cpu_ptr(&(var)), (val), __ATOMIC_RELAXED))
-#define this_cpu_inc(var)	this_cpu_add(var, 1)
-#define this_cpu_dec(var)	this_cpu_sub(var, 1)
 
 /* Run the calling thread "on" host CPU `cpu` (< nr_cpu_ids) from now on. */
 void host_cpu_enter(unsigned int cpu);

@@ -35,11 +35,11 @@
  *                (Persistent-memory flushes use SFENCE after CLWB.)
  *
  * Acquire and release (smp_load_acquire, smp_store_release, and the
- * _acquire/_release atomics) cost nothing on x86 beyond keeping the
- * compiler in line: every load is an acquire and every store a release.
- * They are written with the compiler's __atomic builtins so that the same
- * generic code is correct on the host build, where ThreadSanitizer checks
- * the pairs (arch/host/include/asm/barrier.h).
+ * _acquire/_release atomics, all in lib/atomic.h) cost nothing on x86
+ * beyond keeping the compiler in line: every load is an acquire and every
+ * store a release. They are written with the compiler's __atomic builtins
+ * so that the same generic code is correct on the host build, where
+ * ThreadSanitizer checks the pairs (arch/host/include/asm/barrier.h).
  *
  * Every use of a barrier names the barrier it pairs with on the other
  * side; a barrier without a partner orders nothing anyone can observe.
@@ -59,9 +59,5 @@
 
 #define smp_mb__before_atomic()	barrier()
 #define smp_mb__after_atomic()	barrier()
-
-/* A plain load / store on x86; ordered for the compiler and for TSan. */
-#define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
-#define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
 
 #endif /* ASM_BARRIER_H */

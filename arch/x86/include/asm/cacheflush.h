@@ -22,29 +22,21 @@
  * reports the write durable).
  *
  * Generic code asks which instruction is in use through the enum and its
- * name; it never names an x86 instruction itself. The host build has its
- * own version of this header (no instruction: ARCH_FLUSH_NONE, a fence).
+ * name (lib/cacheflush_defs.h); it never names an x86 instruction itself.
+ * The host build has its own version of this header (no instruction:
+ * ARCH_FLUSH_NONE, a fence).
  */
 #ifndef ASM_CACHEFLUSH_H
 #define ASM_CACHEFLUSH_H
 
 #include <stdbool.h>
 #include <stddef.h>
-
-enum arch_flush_insn {
-	ARCH_FLUSH_NONE,	/* nothing can write a line back: not durable */
-	ARCH_FLUSH_CLFLUSH,
-	ARCH_FLUSH_CLFLUSHOPT,
-	ARCH_FLUSH_CLWB,
-	ARCH_FLUSH_COUNT
-};
+#include <lib/cacheflush_defs.h>
 
 /* The instruction arch_wb_cache_range() uses (the best the CPU has). */
 enum arch_flush_insn arch_cache_flush_insn(void);
 /* Does the CPU have it? (CPUID; ARCH_FLUSH_NONE: always true) */
 bool arch_cache_flush_has(enum arch_flush_insn insn);
-/* "clwb", "clflushopt", "clflush", "none" */
-const char *arch_cache_flush_name(enum arch_flush_insn insn);
 /* Bytes one write-back covers (CPUID; 64 on every current CPU). */
 unsigned int arch_cache_line_size(void);
 

@@ -1,29 +1,19 @@
 /*
- * Per-CPU data on x86-64: one area per CPU, reached through GS.
+ * Per-CPU data on x86-64: one area per CPU, reached through GS (the
+ * layout every architecture shares is in lib/percpu_defs.h).
  *
- * Layout. The linker gathers every DEFINE_PER_CPU variable into the
- * .percpu section, [__per_cpu_start, __per_cpu_end): that is the
- * *template*, never used directly. Each CPU owns an area of
- * PERCPU_AREA_SIZE bytes:
+ * The linker gathers every DEFINE_PER_CPU variable into the .percpu
+ * section, [__per_cpu_start, __per_cpu_end): that is the *template*,
+ * never used directly. The CPU's GS base holds its own offset
+ * (__per_cpu_offset[cpu] = area(cpu) - __per_cpu_start), so
  *
- *   area + 0                     a copy of the template (static variables)
- *   area + PERCPU_DYNAMIC_OFFSET the dynamic region (alloc_percpu, mm/percpu.c)
- *
- * __per_cpu_offset[cpu] = area(cpu) - __per_cpu_start, and the CPU's
- * GS base holds its own offset. The address of a per-CPU variable, or a
- * pointer returned by alloc_percpu(), is a *template address*: adding a
- * CPU's offset gives that CPU's copy, so
- *
- *   per_cpu_ptr(ptr, cpu)   = ptr + __per_cpu_offset[cpu]
  *   this_cpu_op(var)        = one instruction on %gs:&var, e.g.
  *                             addq %1, %gs:var(%rip)
  *
  * A this_cpu operation is a single instruction, so an interrupt on this
  * CPU sees it either done or not done: it needs no lock and no irq
  * masking. It is *not* atomic against other CPUs (no lock prefix), and it
- * is not a memory barrier. Template addresses must never be dereferenced
- * directly (the dynamic ones do not even point into the template); the
- * empty __percpu marker says which pointers those are.
+ * is not a memory barrier.
  *
  * The areas are static (in .bss) for all NR_CPUS CPUs, so every CPU that
  * may ever come up has its area, offset and template copy from the first
@@ -36,34 +26,18 @@
 
 #include <stdint.h>
 #include <lib/compiler.h>
+#include <lib/percpu_defs.h>
 
-#define NR_CPUS			64
-#define PERCPU_AREA_SIZE	(16 * 1024)
-#define PERCPU_DYNAMIC_OFFSET	(8 * 1024)	/* also the template's limit */
-#define PERCPU_DYNAMIC_SIZE	(PERCPU_AREA_SIZE - PERCPU_DYNAMIC_OFFSET)
-
-/* Marks a pointer that holds a template address (see above). */
-#define __percpu
-
-extern unsigned int nr_cpu_ids;
-extern unsigned long __per_cpu_offset[NR_CPUS];
 extern char __per_cpu_start[], __per_cpu_end[];
 
 #define DEFINE_PER_CPU(type, name) \
 	__section(".percpu") __typeof__(type) name
-#define DECLARE_PER_CPU(type, name) \
-	extern __typeof__(type) name
 
-/* The number of the running CPU, and its own offset, as per-CPU data. */
-DECLARE_PER_CPU(unsigned int, cpu_number);
+/* This CPU's own offset, as per-CPU data. */
 DECLARE_PER_CPU(unsigned long, this_cpu_off);
 
 /* Template address of the dynamic region (for mm/percpu.c). */
 #define percpu_dynamic_base()	((void __percpu *)(__per_cpu_start + PERCPU_DYNAMIC_OFFSET))
-
-#define per_cpu_ptr(ptr, cpu) \
-	((__typeof__(ptr))((unsigned long)(ptr) + __per_cpu_offset[(cpu)]))
-#define per_cpu(var, cpu)	(*per_cpu_ptr(&(var), (cpu)))
 
 /* --- single-instruction operations on this CPU's copy ------------------ */
 
@@ -107,8 +81,6 @@ DECLARE_PER_CPU(unsigned long, this_cpu_off);
 #define this_cpu_write(var, val)	__this_cpu_rmw("mov", var, val)
 #define this_cpu_add(var, val)		__this_cpu_rmw("add", var, val)
 #define this_cpu_sub(var, val)		__this_cpu_rmw("sub", var, val)
-#define this_cpu_inc(var)		this_cpu_add(var, 1)
-#define this_cpu_dec(var)		this_cpu_sub(var, 1)
 
 /* This CPU's copy of a per-CPU object (a plain pointer, safe to use
  * while the code cannot move to another CPU). */
