@@ -85,7 +85,8 @@ struct task_struct {
 	struct thread_struct thread;	/* (p) saved rsp: first (switch_to.asm) */
 
 	unsigned int id;		/* (i) 0 init, then in creation order */
-	unsigned int cpu;		/* (i) the only CPU it runs on */
+	unsigned int cpu;		/* (i) the only CPU it runs on (the host:
+					 * the slot its thread entered first) */
 	unsigned int flags;		/* (i) PF_* */
 	char name[TASK_NAME_LEN];	/* (i) */
 	int (*fn)(void *arg);		/* (i) */

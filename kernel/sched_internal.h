@@ -18,10 +18,10 @@
 struct rq {
 	spinlock_t lock;
 	struct list_head queue;		/* (L) runnable, waiting: FIFO */
-	unsigned int nr_queued;		/* (L) its length */
+	unsigned int nr_queued;		/* (L/a) its length */
 	struct task_struct *curr;	/* (L) the running thread */
 	struct task_struct *idle;	/* (i) */
-	unsigned long nr_switches;	/* (L) */
+	unsigned long nr_switches;	/* (L/a) */
 } __aligned(64);
 
 extern struct rq runqueues[NR_CPUS];

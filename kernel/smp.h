@@ -2,7 +2,7 @@
  * SMP as generic code sees it: which CPUs run, and running a function on
  * other CPUs.
  *
- *   nr_cpu_ids              (asm/percpu.h) CPU numbers in use: 0 .. nr_cpu_ids-1
+ *   nr_cpu_ids              (lib/percpu_defs.h) CPU numbers in use: 0 .. nr_cpu_ids-1
  *                           are the CPUs the firmware lists as usable; 1 until
  *                           smp_boot_cpus() sets it, before any other CPU runs
  *   num_online_cpus()       CPUs running kernel code now

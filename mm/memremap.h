@@ -50,8 +50,7 @@
  *       completed once (complete_all()), waited on, or asked with
  *       completion_done();
  *   (L) under pgmap_lock;
- *   (t) written by the teardown only, read once it is over (or racily,
- *       for display).
+ *   (t) written by the teardown only, read once it is over.
  */
 #ifndef MM_MEMREMAP_H
 #define MM_MEMREMAP_H

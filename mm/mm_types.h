@@ -169,7 +169,9 @@ struct mm_struct {
 	unsigned long nr_pgtables;	/* (L: page_table_lock) page-table pages below pgd */
 	unsigned long nr_mapped;	/* (L: page_table_lock) 4 KiB frames
 					 * mapped (a 2 MiB leaf: 512) */
-	cpumask_t cpu_mask;		/* (p) the CPUs that run on pgd */
+	cpumask_t cpu_mask;		/* (a) the CPUs that run on pgd: each sets
+					 * and clears its own bit (locked); the
+					 * flusher reads it after a barrier */
 };
 
 static inline unsigned long vma_pages(const struct vm_area_struct *vma)

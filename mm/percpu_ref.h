@@ -85,7 +85,9 @@ struct percpu_ref {
 	unsigned long count;			/* (a) atomic count, read as signed;
 						 *     + bias in per-CPU mode */
 	percpu_ref_func_t *release;		/* (i) at zero, once */
-	percpu_ref_func_t *confirm_switch;	/* (L) set while a switch is in flight */
+	percpu_ref_func_t *confirm_switch;	/* (L) set while a switch is in flight;
+						 *     its callback, which owns the
+						 *     switch, calls it without the lock */
 	bool force_atomic;			/* (L) stay atomic: switch_to_atomic() */
 	bool allow_reinit;			/* (L) counters survive a kill */
 	struct rcu_head rcu;			/* (o) the switch's grace period */

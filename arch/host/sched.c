@@ -15,8 +15,8 @@
  * returns running, as after a spurious wake-up, and the caller looks at
  * its condition again (every wait of kernel/wait.h and kernel/completion.c
  * does): a wait polls, and wake_up_process() only sets the state back.
- * msleep() is nanosleep(); __might_sleep() has no preemption count to
- * check.
+ * msleep() is nanosleep(); __might_sleep() checks nothing: the host's
+ * __preempt_count (per slot) only marks kthread_exit()'s last steps.
  */
 #include <errno.h>
 #include <pthread.h>

@@ -53,7 +53,8 @@
 struct request_queue {
 	const char *name;			/* (b) the device's, for messages */
 	struct percpu_ref q_usage_counter;	/* one reference per I/O in flight */
-	struct percpu_stat __percpu *in_flight;	/* (p) enters - exits */
+	struct percpu_stat __percpu *in_flight;	/* (b) the counters (each CPU's
+						 * its own: enters - exits) */
 	/* set (release) once the counter and in_flight exist, cleared when
 	 * the teardown frees them; pairs with the acquire in
 	 * blk_queue_enter(): an enter that sees it sees both initialised */

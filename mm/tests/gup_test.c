@@ -5,7 +5,8 @@
  * outlive their mapping and their address space.
  *
  * Every case runs "in" its address space (use_mm) because the fast path
- * walks the running thread's; the host does that too (a thread-local mm),
+ * walks the running thread's; the host does that too (the task's mm,
+ * kernel/task_mm.c),
  * so the suite runs there, except the race, which needs real CPUs,
  * interrupts and TLB shootdowns (mm/tests/gup_race_test.c).
  *

@@ -3,8 +3,8 @@
  * rest, which every architecture shares, is in mm/page_types.h.
  *
  * Every byte of memory (RAM and firmware memory, not device memory) is
- * mapped at DIRECT_MAP_BASE + phys (arch/x86/direct_map.c, which also
- * says where memory ends: direct_map_size()).
+ * mapped at DIRECT_MAP_BASE + phys (arch/x86/direct_map.c; where memory
+ * ends, direct_map_size(), comes from the loader's bootinfo in setup.c).
  */
 #ifndef ASM_PAGE_H
 #define ASM_PAGE_H
