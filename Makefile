@@ -210,10 +210,11 @@ HOST_EXCLUDE := lib/string.c drivers/pmem/tests/pmem_bench.c \
 	$(shell find lib mm drivers -name '*_cmd.c' -o -path '*/tests/kernel/*.c' 2>/dev/null)
 # Of kernel/, the host compiles what runs on any scheduler: wait queues,
 # completions, rw-semaphores, kernel threads and the task's mm, over its
-# own scheduler (arch/host/sched.c); and the RCU interface's cases
-# (kernel/tests/rcu_test.c) run against both RCUs.
+# own scheduler (arch/host/sched.c); the shell's line editor; and the
+# RCU interface's cases (kernel/tests/rcu_test.c) run against both RCUs.
 HOST_KERNEL  := kernel/wait.c kernel/completion.c kernel/rwsem.c kernel/kthread.c \
-	kernel/task_mm.c kernel/tests/rcu_test.c
+	kernel/task_mm.c kernel/shell_line.c kernel/tests/rcu_test.c \
+	kernel/tests/shell_line_test.c
 HOST_GENERIC := $(filter-out $(HOST_EXCLUDE),$(sort $(shell find lib mm drivers -name '*.c' 2>/dev/null))) \
 	$(HOST_KERNEL)
 HOST_C       := $(HOST_GENERIC) $(sort $(wildcard arch/host/*.c arch/host/tests/*.c))

@@ -29,7 +29,12 @@
 #include <drivers/acpi/acpi.h>
 #include <drivers/pmem/pmem.h>
 #include <mm/mem_init.h>
+#include <lib/boot_param.h>
 #include <asm/platform.h>
+
+BOOT_PARAM(loglevel, "loglevel", "0..7 (default 6)",
+	   "the console shows messages up to this level");
+BOOT_PARAM(shell, "shell", "on|off (default on)", "open the shell after the boot stages");
 
 static void parse_cmdline(void)
 {
@@ -48,6 +53,7 @@ static void parse_cmdline(void)
 		else
 			printk_set_console_level((int)level);
 	}
+	boot_params_check(cl);
 }
 
 static uint64_t ready_ns;	/* loader entry -> ready for the boot stages */

@@ -1,16 +1,17 @@
 /*
- * The shell's mechanism: the line editor, the tokenizer, the dispatcher.
- * The commands live with their subsystems (see kernel/shell.h).
+ * The shell's mechanism: the console's line editor (kernel/shell_line.h
+ * edits and splits), the dispatcher, the checks commands share. The
+ * commands live with their subsystems (see kernel/shell.h).
  *
- * Line editing understands what a serial terminal sends: printable
- * characters (echoed), backspace (DEL or ^H), ^U (kill the line), ^C
- * (abandon it), Enter as CR, LF or CR LF, and the arrow keys' escape
- * sequences ESC [ A / ESC [ B for a small history. Input piped from the
- * host (tests/qemu-run --input) goes through the same path, so a script
- * drives the shell exactly as a person does.
+ * Input piped from the host (tests/qemu-run --input) goes through the
+ * same editor as a person's typing, so a script drives the shell exactly
+ * as a person does.
  */
 #include <kernel/rcu.h>
 #include <kernel/shell.h>
+#include <kernel/shell_line.h>
+#include <lib/cmdline.h>
+#include <lib/errno.h>
 #include <lib/printk.h>
 #include <lib/vsprintf.h>
 #include <lib/string.h>
@@ -18,14 +19,10 @@
 
 extern const struct shell_cmd *const __start_shell_cmds[];
 extern const struct shell_cmd *const __stop_shell_cmds[];
+extern const struct shell_hold *const __start_shell_holds[];
+extern const struct shell_hold *const __stop_shell_holds[];
 
-#define LINE_LEN	256
-#define MAX_ARGS	16
-#define HISTORY		16
 #define PROMPT		"zdk> "
-
-static char history[HISTORY][LINE_LEN];
-static unsigned int history_len;	/* entries ever added */
 
 static const struct shell_cmd *find_cmd(const char *name)
 {
@@ -73,50 +70,41 @@ int shell_usage_error(char **argv, const char *fmt, ...)
 	return 2;
 }
 
-/* Split line in place into argv; double quotes group words. */
-static int tokenize(char *line, char **argv, int max, const char **err)
+bool shell_holds(const char *name, char *what, size_t size)
 {
-	int argc = 0;
-	char *s = line;
+	for (const struct shell_hold *const *p = __start_shell_holds;
+	     p < __stop_shell_holds; p++)
+		if ((*p)->holds(name, what, size))
+			return true;
+	return false;
+}
 
-	for (;;) {
-		char *out;
+bool shell_number(char **argv, const char *what, const char *s, unsigned long min,
+		  unsigned long max, unsigned long *out)
+{
+	unsigned long v;
+	int err = parse_ulong(s, &v);
 
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (!*s)
-			return argc;
-		if (argc == max) {
-			*err = "too many arguments";
-			return -1;
-		}
-		argv[argc++] = out = s;
-		while (*s && *s != ' ' && *s != '\t') {
-			if (*s == '"') {
-				s++;
-				while (*s && *s != '"')
-					*out++ = *s++;
-				if (*s != '"') {
-					*err = "unterminated quote";
-					return -1;
-				}
-				s++;
-			} else {
-				*out++ = *s++;
-			}
-		}
-		if (*s)
-			s++;
-		*out = '\0';
+	if (err == -EINVAL) {
+		kprintf("%s: %s '%s' is not a number (decimal, 0x hex, K/M/G suffix)\n",
+			argv[0], what, s);
+		return false;
 	}
+	if (err || v < min || v > max) {
+		kprintf("%s: %s '%s' is out of range: expected %lu to %lu\n", argv[0], what, s,
+			min, max);
+		return false;
+	}
+	*out = v;
+	return true;
 }
 
 int shell_exec(char *line)
 {
-	char *argv[MAX_ARGS + 1];
+	char *argv[SHELL_MAX_ARGS + 1];
 	const struct shell_cmd *cmd;
 	const char *err = NULL;
-	int argc = tokenize(line, argv, MAX_ARGS, &err);
+	int argc = shell_split(line, argv, SHELL_MAX_ARGS, &err);
 
 	if (argc < 0) {
 		kprintf("shell: %s\n", err);
@@ -133,96 +121,37 @@ int shell_exec(char *line)
 	return cmd->run(argc, argv);
 }
 
-/* --- the line editor ----------------------------------------------------- */
+/* --- the console's editor ------------------------------------------------ */
 
-static void erase_chars(size_t n)
+static struct shell_line console_line;	/* the shell thread's */
+
+static int console_getc(void *arg)
 {
-	while (n--)
-		console_write("\b \b", 3);
+	return arch_console_getc();
 }
 
-static void replace_line(char *buf, size_t *len, const char *with)
+static void console_echo(const char *s, size_t n, void *arg)
 {
-	erase_chars(*len);
-	*len = strlcpy(buf, with, LINE_LEN);
-	console_write(buf, *len);
-}
-
-/* Read one line into buf; returns its length. */
-static size_t read_line(char *buf)
-{
-	size_t len = 0;
-	unsigned int hist = history_len;	/* history cursor */
-	int prev = 0;
-
-	for (;;) {
-		int c = arch_console_getc();
-
-		if (c == '\n' && prev == '\r') {	/* CR LF: one Enter */
-			prev = 0;
-			continue;
-		}
-		prev = c;
-		if (c == '\r' || c == '\n') {
-			console_write("\n", 1);
-			buf[len] = '\0';
-			return len;
-		} else if (c == 0x7f || c == '\b') {
-			if (len) {
-				len--;
-				erase_chars(1);
-			}
-		} else if (c == 0x15) {			/* ^U */
-			erase_chars(len);
-			len = 0;
-		} else if (c == 0x03) {			/* ^C */
-			console_write("^C\n", 3);
-			buf[0] = '\0';
-			return 0;
-		} else if (c == 0x1b) {			/* ESC [ A/B */
-			if (arch_console_getc() != '[')
-				continue;
-			c = arch_console_getc();
-			if (c == 'A' && hist > 0 && history_len - hist < HISTORY &&
-			    hist > history_len - MIN(history_len, HISTORY)) {
-				hist--;
-				replace_line(buf, &len, history[hist % HISTORY]);
-			} else if (c == 'B' && hist < history_len) {
-				hist++;
-				replace_line(buf, &len, hist == history_len ? "" :
-					     history[hist % HISTORY]);
-			}
-		} else if (c >= 0x20 && c < 0x7f && len < LINE_LEN - 1) {
-			char ch = (char)c;
-
-			buf[len++] = ch;
-			console_write(&ch, 1);
-		}
-	}
-}
-
-static void remember(const char *line)
-{
-	if (!line[0])
-		return;
-	if (history_len && !strcmp(history[(history_len - 1) % HISTORY], line))
-		return;
-	strlcpy(history[history_len % HISTORY], line, LINE_LEN);
-	history_len++;
+	console_write(s, n);
 }
 
 void shell_run(void)
 {
-	char line[LINE_LEN];
+	char line[SHELL_LINE_LEN];
 
+	shell_line_init(&console_line, console_getc, console_echo, NULL);
 	kprintf("\nzdk shell: type 'help' for the commands.\n");
 	for (;;) {
 		/* Between commands the shell holds nothing: a quiescent
 		 * state, where pending RCU callbacks may run. */
 		rcu_quiescent_state();
 		kprintf(PROMPT);
-		read_line(line);
-		remember(line);
+		if (shell_line_read(&console_line, line) < 0) {
+			kprintf("shell: line longer than %d characters: not run\n",
+				SHELL_LINE_LEN - 1);
+			continue;
+		}
+		shell_line_remember(&console_line, line);
 		shell_exec(line);
 	}
 }

@@ -31,6 +31,28 @@ struct shell_cmd {
 	static const struct shell_cmd *const __shell_ptr_##name_	\
 		__used __section("shell_cmds") = &__shell_cmd_##name_
 
+/*
+ * What the shell itself holds between commands (`pin`'s pages, a queue
+ * `pmem freeze` froze): a command that would wait until it is released
+ * asks first and refuses, because the shell, busy waiting, could never
+ * release it. holds(name, what, size): does the shell hold something
+ * that a wait for the device called name (NULL: for any device, as the
+ * self-tests may touch them all) would wait for? If so, say what in
+ * `what`, naming the command that releases it.
+ */
+struct shell_hold {
+	bool (*holds)(const char *name, char *what, size_t size);
+};
+
+#define SHELL_HOLD(name_, fn_)						\
+	static const struct shell_hold __shell_hold_##name_ = { .holds = fn_ }; \
+	static const struct shell_hold *const __shell_hold_ptr_##name_	\
+		__used __section("shell_holds") = &__shell_hold_##name_
+
+/* Does the shell hold something a wait for device name (NULL: any) would
+ * wait for? Describes the first such thing in what. */
+bool shell_holds(const char *name, char *what, size_t size);
+
 /* Read and run commands forever. */
 __noreturn void shell_run(void);
 /* Run one command line; returns the command's status (127: unknown). */
@@ -38,6 +60,13 @@ int shell_exec(char *line);
 
 /* Print "NAME: MESSAGE" and "usage: NAME ARGS"; returns 2. */
 __printf(2, 3) int shell_usage_error(char **argv, const char *fmt, ...);
+/*
+ * Argument s as a number from min to max (decimal, 0x hex, K/M/G: see
+ * parse_ulong()): true and *out, or false after printing what was wrong
+ * with it and the range allowed ("NAME: WHAT 'S': ...").
+ */
+bool shell_number(char **argv, const char *what, const char *s, unsigned long min,
+		  unsigned long max, unsigned long *out);
 /* Iterate the commands in name order (for `help`). */
 void shell_for_each_cmd(void (*fn)(const struct shell_cmd *cmd));
 

@@ -7,6 +7,7 @@
 #include <kernel/shell.h>
 #include <kernel/timer.h>
 #include <kernel/version.h>
+#include <lib/boot_param.h>
 #include <lib/cmdline.h>
 #include <lib/printk.h>
 #include <lib/vsprintf.h>
@@ -46,13 +47,20 @@ static int cmd_sleep(int argc, char **argv)
 {
 	unsigned long ms;
 
-	if (argc != 2 || parse_ulong(argv[1], &ms) || ms < 1 || ms > 60000)
+	if (argc != 2)
 		return shell_usage_error(argv, "needs one duration in ms, 1 to 60000");
+	if (!shell_number(argv, "MS", argv[1], 1, 60000, &ms))
+		return 2;
 	msleep((unsigned int)ms);
 	return 0;
 }
 SHELL_COMMAND(sleep, "MS", "sleep MS milliseconds (the shell waits; other threads run)",
 	      cmd_sleep);
+
+static void show_param(const struct boot_param *p, void *arg)
+{
+	kprintf("  %-18s %-44s %s\n", p->name, p->values, p->help);
+}
 
 static int cmd_cmdline(int argc, char **argv)
 {
@@ -62,11 +70,15 @@ static int cmd_cmdline(int argc, char **argv)
 		return shell_usage_error(argv, "takes no arguments");
 	kprintf("%s\n", arch_cmdline());
 	for (unsigned int i = 0; i < cl->nargs; i++)
-		kprintf("  %-20s %s\n", cl->args[i].key,
-			cl->args[i].value ? cl->args[i].value : "(flag)");
+		kprintf("  %-20s %s%s\n", cl->args[i].key,
+			cl->args[i].value ? cl->args[i].value : "(flag)",
+			boot_param_find(cl->args[i].key) ? "" : "   (unknown: ignored)");
+	kprintf("the parameters this kernel knows:\n");
+	boot_param_for_each(show_param, NULL);
 	return 0;
 }
-SHELL_COMMAND(cmdline, "", "show the kernel command line, parsed", cmd_cmdline);
+SHELL_COMMAND(cmdline, "", "show the command line, parsed, and the parameters known",
+	      cmd_cmdline);
 
 static void log_out(const char *s, size_t len)
 {

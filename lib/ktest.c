@@ -135,6 +135,17 @@ bool ktest_globs_match_any(const char *globs)
 	return false;
 }
 
+const char *ktest_globs_boot_only(const char *globs)
+{
+	static const struct ktest_suite *suites[MAX_SUITES];
+	size_t n = sorted_suites(suites);
+
+	for (size_t i = 0; i < n; i++)
+		if ((suites[i]->flags & KTEST_F_BOOT_ONLY) && count_selected(suites[i], globs))
+			return suites[i]->name;
+	return NULL;
+}
+
 void ktest_list(void)
 {
 	static const struct ktest_suite *suites[MAX_SUITES];
@@ -142,6 +153,7 @@ void ktest_list(void)
 
 	for (size_t i = 0; i < n; i++) {
 		kprintf("%s%s\n", suites[i]->name,
+			suites[i]->flags & KTEST_F_BOOT_ONLY ? " (explicit, boot only)" :
 			suites[i]->flags & KTEST_F_EXPLICIT ? " (explicit)" : "");
 		for (const struct ktest_case *c = suites[i]->cases; c->name; c++)
 			kprintf("  %-32s %s\n", c->name, c->intent ? c->intent : "");

@@ -83,6 +83,9 @@ struct ktest_machine {
 void ktest_set_machine(const struct ktest_machine *m);
 
 #define KTEST_F_EXPLICIT	0x1	/* only when named by the glob */
+#define KTEST_F_BOOT_ONLY	0x2	/* crashes the kernel or overwrites a
+					 * device on purpose: from the boot
+					 * command line only, never the shell */
 
 struct ktest_suite {
 	const char *name;			/* "lib.crc32" */
@@ -103,6 +106,8 @@ struct ktest_suite {
 #define KTEST_SUITE(var, sname, cases_)	__KTEST_SUITE(var, sname, cases_, 0)
 #define KTEST_SUITE_EXPLICIT(var, sname, cases_) \
 	__KTEST_SUITE(var, sname, cases_, KTEST_F_EXPLICIT)
+#define KTEST_SUITE_BOOT_ONLY(var, sname, cases_) \
+	__KTEST_SUITE(var, sname, cases_, KTEST_F_EXPLICIT | KTEST_F_BOOT_ONLY)
 
 /* Totals of one run, for the caller's verdict. */
 struct ktest_totals {
@@ -119,6 +124,8 @@ int ktest_run(const char *globs, unsigned int repeat, struct ktest_totals *out);
 
 /* Would `globs` select anything? (for the shell's error message) */
 bool ktest_globs_match_any(const char *globs);
+/* The first boot-only suite `globs` would select, or NULL (the shell refuses). */
+const char *ktest_globs_boot_only(const char *globs);
 /* Print the registered suites and cases (the shell's `ktest -l`). */
 void ktest_list(void);
 

@@ -7,6 +7,7 @@
 #include <mm/memmap.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
+#include <lib/boot_param.h>
 #include <lib/bug.h>
 #include <lib/cmdline.h>
 #include <lib/ktime.h>
@@ -21,6 +22,11 @@ bool mem_init_done(void)
 {
 	return done;
 }
+
+BOOT_PARAM(page_poison, "page_poison", "on|off (default off)",
+	   "fill freed pages with a pattern and check it at allocation");
+BOOT_PARAM(slab_debug, "slab_debug", "on|off (default off)",
+	   "red zones and poison around kmalloc objects");
 
 static void parse_options(void)
 {

@@ -8,6 +8,7 @@
  * leaves the default and says so with one pr_err; the kernel goes on.
  */
 #include <kernel/rcu.h>
+#include <lib/boot_param.h>
 #include <lib/cmdline.h>
 #include <lib/errno.h>
 #include <lib/printk.h>
@@ -20,6 +21,11 @@
 
 #define REFS_PARAM	"zone_device.refs"
 #define TEARDOWN_PARAM	"memremap.teardown"
+
+BOOT_PARAM(refs, REFS_PARAM, "single|legacy|regression (default single)",
+	   "teaching mode: how device pages hold their pgmap (docs/zone-device.md)");
+BOOT_PARAM(teardown, TEARDOWN_PARAM, "fixed|v4.12 (default fixed)",
+	   "teaching mode: the order of the ZONE_DEVICE teardown");
 
 struct memremap_modes memremap_modes;	/* written once, under modes_lock */
 bool zone_device_hooks;			/* refs=legacy or refs=regression */

@@ -25,6 +25,7 @@
 #include <mm/percpu_ref.h>
 #include <lib/printk.h>
 #include <lib/string.h>
+#include <mm/memmap.h>
 #include <mm/memremap.h>
 #include <mm/memremap_graveyard.h>
 #include <mm/page_ref.h>
@@ -73,6 +74,7 @@ static int cmd_pgmap_wait(int argc, char **argv)
 {
 	unsigned long secs = WAIT_DEFAULT_S;
 	uint64_t start = ktime_get_ns();
+	char what[96];
 	int want, now;
 
 	if (argc < 4 || argc > 5)
@@ -81,9 +83,15 @@ static int cmd_pgmap_wait(int argc, char **argv)
 	if (want == -2)
 		return shell_usage_error(argv, "unknown state '%s' (live, dying, waiting, dead, gone)",
 					 argv[3]);
-	if (argc == 5 && (parse_ulong(argv[4], &secs) || secs < 1 || secs > WAIT_MAX_S))
-		return shell_usage_error(argv, "SECONDS must be 1 to %d, not '%s'", WAIT_MAX_S,
-					 argv[4]);
+	if (argc == 5 && !shell_number(argv, "SECONDS", argv[4], 1, WAIT_MAX_S, &secs))
+		return 2;
+	/* past WAITING comes only once the pins are gone: not the shell's own */
+	if ((want == PGMAP_DEAD || want == PGMAP_GONE) &&
+	    shell_holds(argv[2], what, sizeof(what))) {
+		kprintf("pgmap wait: refused: %s would wait for the shell itself: %s\n",
+			argv[2], what);
+		return 1;
+	}
 	while ((now = pgmap_state_of(argv[2])) != want) {
 		if (ktime_get_ns() - start >= secs * NSEC_PER_SEC) {
 			kprintf("pgmap: %s is still %s after %lu s, not %s\n", argv[2],
@@ -169,8 +177,12 @@ static int cmd_page(int argc, char **argv)
 	struct page *page;
 	char flags[64];
 
-	if (argc != 2 || parse_ulong(argv[1], &pfn))
+	if (argc != 2)
 		return shell_usage_error(argv, "needs one PFN (decimal or 0x...)");
+	/* the memmap covers MAX_PHYSMEM_BITS of physical addresses */
+	if (!shell_number(argv, "PFN", argv[1], 0, (1UL << (MAX_PHYSMEM_BITS - PAGE_SHIFT)) - 1,
+			  &pfn))
+		return 2;
 	/* a device pfn: its memmap is read only under a pgmap reference */
 	if (pgmap_claims_pfn(pfn)) {
 		held = get_dev_pagemap(pfn, NULL);
@@ -193,7 +205,8 @@ static int cmd_page(int argc, char **argv)
 		flags, page_zone_id(page), page_ref_count(page));
 	if (is_zone_device_page(page) && page->pgmap)
 		kprintf(" pgmap %s (%s)", pgmap_name(page->pgmap),
-			pgmap_state_name(page->pgmap->state));
+			pgmap_state_name(__atomic_load_n(&page->pgmap->state,
+							 __ATOMIC_ACQUIRE)));
 	kprintf("\n");
 	put_held(held);
 	return 0;

@@ -44,6 +44,7 @@
 #include <kernel/kstack.h>
 #include <kernel/main.h>
 #include <kernel/smp.h>
+#include <lib/boot_param.h>
 #include <lib/cmdline.h>
 #include <lib/compiler.h>
 #include <lib/ktime.h>
@@ -379,6 +380,10 @@ static unsigned int enumerate_cpus(unsigned long maxcpus)
 			skipped, maxcpus, NR_CPUS);
 	return n;
 }
+
+BOOT_PARAM(maxcpus, "maxcpus", "N (default all)", "bring up at most N CPUs");
+BOOT_PARAM(stall_cpu, "smp.stall_cpu", "CPU (default none)",
+	   "make this CPU fail to come up (tests the boot's refusal)");
 
 static unsigned long cmdline_number(const char *key, unsigned long dflt)
 {

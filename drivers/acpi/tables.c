@@ -253,6 +253,7 @@ static void keep_table(struct acpi_tables *t, uint64_t phys,
 static const struct acpi_rsdp *check_rsdp(struct acpi_tables *t, uint64_t phys)
 {
 	const struct acpi_rsdp *r;
+	uint32_t length;
 	uint8_t sum;
 
 	r = t->os->map(phys, ACPI_RSDP_V1_LENGTH);
@@ -288,15 +289,19 @@ static const struct acpi_rsdp *check_rsdp(struct acpi_tables *t, uint64_t phys)
 		       sizeof(*r), ACPI_RSDP_MAX_LENGTH);
 		return NULL;
 	}
-	if (!t->os->map(phys, r->length)) {
+	length = r->length;
+	/* the whole structure through the mapping that covers it: the
+	 * os->map contract promises only the bytes asked for */
+	r = t->os->map(phys, length);
+	if (!r) {
 		pr_err("acpi: RSDP 0x%016llx BAD: its %u bytes cannot be mapped\n",
-		       (unsigned long long)phys, r->length);
+		       (unsigned long long)phys, length);
 		return NULL;
 	}
-	sum = acpi_checksum(r, r->length);
+	sum = acpi_checksum(r, length);
 	if (sum) {
 		pr_err("acpi: RSDP 0x%016llx rev %u BAD: extended checksum: the %u bytes sum to 0x%02x, not 0\n",
-		       (unsigned long long)phys, r->revision, r->length, sum);
+		       (unsigned long long)phys, r->revision, length, sum);
 		return NULL;
 	}
 	return r;

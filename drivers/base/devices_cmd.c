@@ -28,8 +28,7 @@ static void print_row(const struct device_info *i)
 	char err[24] = "-";
 
 	if (i->last_probe_err)
-		scnprintf(err, sizeof(err), "%d %s", i->last_probe_err,
-			  errno_name(i->last_probe_err));
+		scnprintf(err, sizeof(err), "%s", errno_name(i->last_probe_err));
 	kprintf("%-12s %-10s %-10s %-9s %4lu %6u %6u  %s\n", i->name, i->bus,
 		i->driver ? i->driver : "-", device_state_name(i->state), i->refcount,
 		i->devres_count, i->nprobes, err);
@@ -99,7 +98,7 @@ static int cmd_bind(int argc, char **argv)
 		return 1;
 	err = device_bind(dev, argc == 3 ? argv[2] : NULL);
 	if (err)
-		kprintf("bind: %s: failed: %d (%s)%s\n", argv[1], err, errno_name(err),
+		kprintf("bind: %s: failed: %s%s\n", argv[1], errno_name(err),
 			err == -EBUSY ? ": already bound or busy" :
 			err == -ENOENT ? ": no such driver on its bus" :
 			err == -ENODEV ? ": the driver does not match the device" :
@@ -132,7 +131,7 @@ static void reap_bg_unbind(void)
 static void report_unbind(const char *name, int err, const char *how)
 {
 	if (err)
-		kprintf("unbind: %s: failed%s: %d (%s): %s\n", name, how, err, errno_name(err),
+		kprintf("unbind: %s: failed%s: %s: %s\n", name, how, errno_name(err),
 			err == -EINVAL ? "not bound" : "a bind or unbind is in progress");
 	else
 		kprintf("unbind: %s: unbound%s\n", name, how);
@@ -160,8 +159,8 @@ static int unbind_in_background(char **argv, struct device *dev)
 	bg_unbind_done = 0;
 	t = kthread_run(bg_unbind_thread, dev);
 	if (IS_ERR(t)) {
-		kprintf("unbind: %s: no thread for the background: %ld (%s)\n", argv[1],
-			PTR_ERR(t), errno_name((int)PTR_ERR(t)));
+		kprintf("unbind: %s: no thread for the background: %s\n", argv[1],
+			errno_name((int)PTR_ERR(t)));
 		put_device(dev);
 		return 1;
 	}
@@ -174,6 +173,7 @@ static int unbind_in_background(char **argv, struct device *dev)
 static int cmd_unbind(int argc, char **argv)
 {
 	struct device *dev;
+	char what[96];
 	int err;
 
 	reap_bg_unbind();
@@ -185,6 +185,12 @@ static int cmd_unbind(int argc, char **argv)
 		return 1;
 	if (argc == 3)
 		return unbind_in_background(argv, dev);
+	if (shell_holds(dev->name, what, sizeof(what))) {
+		kprintf("unbind: %s: refused: the unbind would wait for the shell itself: %s; "
+			"or run 'unbind %s &'\n", argv[1], what, argv[1]);
+		put_device(dev);
+		return 1;
+	}
 	err = device_unbind(dev);
 	report_unbind(argv[1], err, "");
 	put_device(dev);

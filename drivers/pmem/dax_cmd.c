@@ -15,6 +15,8 @@
 #include <lib/cmdline.h>
 #include <lib/errno.h>
 #include <lib/printk.h>
+#include <lib/string.h>
+#include <lib/vsprintf.h>
 #include <mm/gup.h>
 #include <mm/mm.h>
 #include <mm/page_ref.h>
@@ -25,9 +27,12 @@
 static struct mm_struct *pin_mm;
 static struct page *pin_pages[PIN_MAX];
 static long pin_nr;
+static struct device *pin_dev;		/* the pinned pages' device, referenced */
 
 static int cmd_unpin(int argc, char **argv)
 {
+	if (argc > 1)
+		return shell_usage_error(argv, "takes no arguments");
 	if (!pin_mm) {
 		kprintf("nothing pinned\n");
 		return 0;
@@ -35,26 +40,59 @@ static int cmd_unpin(int argc, char **argv)
 	unpin_user_pages(pin_pages, pin_nr);
 	mm_destroy(pin_mm);
 	pin_mm = NULL;
+	put_device(pin_dev);
+	pin_dev = NULL;
 	kprintf("unpinned %ld page(s)\n", pin_nr);
 	pin_nr = 0;
 	return 0;
 }
 SHELL_COMMAND(unpin, "", "put the pages `pin` holds", cmd_unpin);
 
+/* The shell's own pin keeps an unbind of its device waiting. */
+static bool pin_holds(const char *name, char *what, size_t size)
+{
+	if (!pin_nr || (name && strcmp(name, pin_dev->name)))
+		return false;
+	snprintf(what, size, "'pin' holds %ld page(s) of %s ('unpin' releases them)",
+		 pin_nr, pin_dev->name);
+	return true;
+}
+SHELL_HOLD(pin, pin_holds);
+
 static int cmd_pin(int argc, char **argv)
 {
-	unsigned long pgoff, n;
+	unsigned long pgoff, n, npages;
 	struct pmem_device *p;
 	long ret;
 
-	if (argc != 4 || parse_ulong(argv[2], &pgoff) || parse_ulong(argv[3], &n) || !n ||
-	    n > PIN_MAX)
-		return shell_usage_error(argv, "needs DEV PGOFF N (1 <= N <= %d)", PIN_MAX);
+	if (argc != 4)
+		return shell_usage_error(argv, "needs DEV PGOFF N");
 	if (pin_mm)
 		return shell_usage_error(argv, "pages are pinned already: unpin first");
 	p = pmem_find(argv[1]);
 	if (!p)
 		return shell_usage_error(argv, "no pmem device '%s'", argv[1]);
+	npages = (unsigned long)((p->size - p->data_offset) >> PAGE_SHIFT);
+	if (p->dev.state != DEVICE_BOUND || !p->has_pages || !npages) {
+		kprintf("pin: %s is %s: DAX needs a bound device with struct pages\n", argv[1],
+			p->dev.state != DEVICE_BOUND ? "not bound" :
+			!p->has_pages ? "without struct pages" : "without DAX pages");
+		put_device(&p->dev);
+		return 1;
+	}
+	if (!strcmp(blk_queue_state(&p->queue), "frozen")) {
+		kprintf("pin: the queue of %s is frozen: DAX faults are refused meanwhile ('pmem unfreeze "
+			"%s')\n", argv[1], argv[1]);
+		put_device(&p->dev);
+		return 1;
+	}
+	if (!shell_number(argv, "PGOFF", argv[2], 0, npages - 1, &pgoff) ||
+	    !shell_number(argv, "N", argv[3], 1, MIN((unsigned long)PIN_MAX, npages - pgoff), &n)) {
+		kprintf("pin: %s has DAX pages 0 to %lu; at most %d at a time\n", argv[1],
+			npages - 1, PIN_MAX);
+		put_device(&p->dev);
+		return 2;
+	}
 	pin_mm = mm_create();
 	if (!pin_mm) {
 		put_device(&p->dev);
@@ -68,16 +106,18 @@ static int cmd_pin(int argc, char **argv)
 		ret = get_user_pages_fast(PIN_ADDR + pgoff * PAGE_SIZE, n, FOLL_WRITE, pin_pages);
 		unuse_mm(pin_mm);
 	}
-	put_device(&p->dev);
 	if (ret != (long)n) {
 		if (ret > 0)
 			unpin_user_pages(pin_pages, ret);
 		mm_destroy(pin_mm);
 		pin_mm = NULL;
-		kprintf("pin: %s: %ld (%s)\n", argv[1], ret, ret < 0 ? errno_name(ret) : "short");
+		kprintf("pin: %s pages %lu to %lu: %s\n", argv[1], pgoff, pgoff + n - 1,
+			ret < 0 ? errno_name(ret) : "only some could be pinned; none kept");
+		put_device(&p->dev);
 		return 1;
 	}
 	pin_nr = n;
+	pin_dev = &p->dev;		/* keeps the reference pmem_find() took */
 	kprintf("pinned %lu page(s) of %s from pfn %#lx (refcount now %d)\n", n, argv[1],
 		page_to_pfn(pin_pages[0]), page_ref_count(pin_pages[0]));
 	return 0;

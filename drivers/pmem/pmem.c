@@ -20,6 +20,7 @@
 #include <drivers/base/devm_memremap.h>
 #include <drivers/base/devres.h>
 #include <drivers/pmem/pmem.h>
+#include <lib/boot_param.h>
 #include <lib/bug.h>
 #include <lib/cmdline.h>
 #include <lib/errno.h>
@@ -47,6 +48,9 @@ static unsigned int npmem;		/* devices made by pmem_init() */
  * reformat (nothing on the device records the choice).
  */
 static bool memmap_on_device;
+
+BOOT_PARAM(pmem_memmap, "pmem.memmap", "ram|dev (default ram)",
+	   "where the pmem devices' struct pages live: RAM, or the device (altmap)");
 
 static void pmem_memmap_param_init(void)
 {

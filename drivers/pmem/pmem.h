@@ -164,18 +164,24 @@ bool is_pmem_device(struct device *dev);
  */
 int pmem_rw(struct pmem_device *pmem, uint64_t sector, void *buf, uint64_t count,
 	    enum pmem_dir dir);
+/* The same with PMEM_REQ_* flags (PMEM_REQ_NOWAIT: -EAGAIN if frozen). */
+int pmem_rw_flags(struct pmem_device *pmem, uint64_t sector, void *buf, uint64_t count,
+		  enum pmem_dir dir, unsigned int flags);
 /* Make every completed write durable (a PREFLUSH request of 0 sectors). */
-int pmem_flush(struct pmem_device *pmem);
+int pmem_flush(struct pmem_device *pmem, unsigned int flags);
 /* The asynchronous-looking path: completes rq (end_io) before returning. */
 void pmem_submit(struct pmem_device *pmem, struct pmem_request *rq);
 
 /*
  * The IEEE CRC-32 (zlib's crc32()) of count sectors from sector, read
- * through the queue in PMEM_CRC_CHUNK pieces: 0 and *crc, or pmem_rw's
- * error (-ENOMEM if no chunk buffer).
+ * through the queue in PMEM_CRC_CHUNK pieces with PMEM_REQ_* flags: 0 and
+ * *crc (0 for count 0), or pmem_rw's error (-ENOMEM if no chunk buffer).
+ * The range is checked whole, inside a queue reference, before anything
+ * is read.
  */
 #define PMEM_CRC_CHUNK	(64 * 1024)
-int pmem_crc32(struct pmem_device *pmem, uint64_t sector, uint64_t count, uint32_t *crc);
+int pmem_crc32(struct pmem_device *pmem, uint64_t sector, uint64_t count,
+	       unsigned int flags, uint32_t *crc);
 
 /*
  * For DAX: the kernel address and pfn of page pgoff of the device, and how

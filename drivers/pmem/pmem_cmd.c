@@ -7,15 +7,19 @@
  *   pmem read DEV SECTOR [COUNT]      hex dump of COUNT sectors (default 1, max 16)
  *   pmem write DEV SECTOR PATTERN [COUNT]
  *                                     fill COUNT sectors (default 1, max 2048):
- *                                     PATTERN 0..255 is a byte, anything else
- *                                     a string repeated
+ *                                     PATTERN 0..255 (or 0x00..0xff) is a
+ *                                     byte; a text not starting with a digit
+ *                                     or a sign is repeated
  *   pmem crc32 DEV [SECTOR COUNT]     IEEE CRC-32 (as zlib's crc32) of the
  *                                     range, default the whole device
  *   pmem flush DEV                    a PREFLUSH request
  *   pmem freeze DEV | unfreeze DEV    freeze/unfreeze the request queue
  *
- * Numbers take decimal, 0x hex and K/M/G suffixes (parse_ulong). Kernel
- * only (shell glue over pmem.c and pmem_io.c, which the host tests reach).
+ * Numbers take decimal, 0x hex and K/M/G suffixes (parse_ulong). Every
+ * range is checked against the device before any I/O, and the shell's
+ * I/O never waits for a frozen queue (PMEM_REQ_NOWAIT: only the shell
+ * could unfreeze it). Kernel only (shell glue over pmem.c and
+ * pmem_io.c, which the host tests reach).
  */
 #include <drivers/pmem/pmem.h>
 #include <kernel/shell.h>
@@ -75,16 +79,6 @@ static int cmd_list(void)
 	return 0;
 }
 
-static int number(char **argv, const char *what, const char *s, unsigned long *out)
-{
-	int err = parse_ulong(s, out);
-
-	if (err)
-		kprintf("%s %s: %s '%s' is not a number (decimal, 0x hex, K/M/G)\n",
-			argv[0], argv[1], what, s);
-	return err;
-}
-
 static void hex_dump(uint64_t base, const uint8_t *p, size_t len)
 {
 	for (size_t off = 0; off < len; off += 16) {
@@ -102,52 +96,105 @@ static void hex_dump(uint64_t base, const uint8_t *p, size_t len)
 
 static int io_error(char **argv, int err)
 {
-	kprintf("%s %s %s: failed: %d (%s)%s\n", argv[0], argv[1], argv[2], err, errno_name(err),
+	kprintf("%s %s %s: failed: %s%s\n", argv[0], argv[1], argv[2], errno_name(err),
 		err == -ENODEV ? ": the device is not bound (try 'bind')" :
 		err == -EAGAIN ? ": the queue is frozen (try 'pmem unfreeze')" : "");
 	return 1;
 }
 
+/*
+ * SECTOR [COUNT] of a bound device: the first sector must be on it, and
+ * COUNT from 1 up to max and up to the device's end. Every limit is
+ * checked before anything is read or written, and named when refused.
+ */
+static bool sector_range(struct pmem_device *p, char **argv, const char *sec,
+			 const char *cnt, unsigned long max, unsigned long *sector,
+			 unsigned long *count)
+{
+	unsigned long n = p->nr_sectors;
+
+	if (p->dev.state != DEVICE_BOUND) {
+		kprintf("%s %s: %s is not bound (try 'bind %s')\n", argv[0], argv[1],
+			p->dev.name, p->dev.name);
+		return false;
+	}
+	if (!n) {
+		kprintf("%s %s: %s has no sectors\n", argv[0], argv[1], p->dev.name);
+		return false;
+	}
+	if (!shell_number(argv, "SECTOR", sec, 0, n - 1, sector))
+		return false;
+	*count = 1;
+	max = MIN(max, n - *sector);
+	if (cnt && !shell_number(argv, "COUNT", cnt, 1, max, count)) {
+		kprintf("%s %s: %s has sectors 0 to %lu; from sector %lu at most %lu\n",
+			argv[0], argv[1], p->dev.name, n - 1, *sector, max);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * PATTERN: a byte (0 to 255, decimal or 0x hex), or a text repeated. A
+ * PATTERN that starts like a number must be a byte: "256" or "1K" is
+ * refused, not written as text.
+ */
+static bool parse_pattern(char **argv, const char *pat, int *byte)
+{
+	unsigned long v;
+
+	if (!pat[0]) {
+		kprintf("%s %s: PATTERN is empty: give a byte (0 to 255) or a text\n",
+			argv[0], argv[1]);
+		return false;
+	}
+	*byte = -1;
+	if ((pat[0] >= '0' && pat[0] <= '9') || pat[0] == '-' || pat[0] == '+') {
+		if (!shell_number(argv, "PATTERN (a byte)", pat, 0, 0xff, &v)) {
+			kprintf("%s %s: a text PATTERN must not start with a digit or a sign\n",
+				argv[0], argv[1]);
+			return false;
+		}
+		*byte = (int)v;
+	}
+	return true;
+}
+
 static int cmd_rw(struct pmem_device *p, int argc, char **argv, bool write)
 {
-	unsigned long sector, count = 1, byte = 0;
-	bool is_byte = false;
+	unsigned long sector, count;
+	int err, byte = -1, nargs = write ? 5 : 4;
 	size_t len;
 	uint8_t *buf;
-	int err, nargs = write ? 5 : 4;
 
 	if (argc < nargs || argc > nargs + 1)
 		return shell_usage_error(argv, write ? "write needs DEV SECTOR PATTERN [COUNT]"
 						     : "read needs DEV SECTOR [COUNT]");
-	if (number(argv, "sector", argv[3], &sector) ||
-	    (argc > nargs && number(argv, "count", argv[nargs], &count)))
+	if (write && !parse_pattern(argv, argv[4], &byte))
 		return 2;
-	if (!count || count > (write ? WRITE_MAX : READ_MAX)) {
-		kprintf("%s %s: count %lu: expected 1 to %u sectors\n", argv[0], argv[1], count,
-			write ? WRITE_MAX : READ_MAX);
+	if (!sector_range(p, argv, argv[3], argc > nargs ? argv[nargs] : NULL,
+			  write ? WRITE_MAX : READ_MAX, &sector, &count))
 		return 2;
-	}
 	len = count * PMEM_SECTOR_SIZE;
 	buf = kmalloc(len);
 	if (!buf)
 		return io_error(argv, -ENOMEM);
-	if (write) {
-		is_byte = !parse_ulong(argv[4], &byte) && byte <= 0xff;
-		if (is_byte) {
-			memset(buf, (int)byte, len);
-		} else {
-			size_t plen = strlen(argv[4]);
+	if (write && byte >= 0) {
+		memset(buf, byte, len);
+	} else if (write) {
+		size_t plen = strlen(argv[4]);
 
-			for (size_t i = 0; i < len; i++)
-				buf[i] = (uint8_t)argv[4][i % plen];
-		}
+		for (size_t i = 0; i < len; i++)
+			buf[i] = (uint8_t)argv[4][i % plen];
 	}
-	err = pmem_rw(p, sector, buf, count, write ? PMEM_WRITE : PMEM_READ);
+	/* NOWAIT: only the shell could unfreeze a frozen queue */
+	err = pmem_rw_flags(p, sector, buf, count, write ? PMEM_WRITE : PMEM_READ,
+			    PMEM_REQ_NOWAIT);
 	if (err)
 		io_error(argv, err);
 	else if (write)
 		kprintf("%s: wrote %lu sector%s at sector %lu (%s), durable\n", p->dev.name,
-			count, count == 1 ? "" : "s", sector, is_byte ? "byte fill" : "string");
+			count, count == 1 ? "" : "s", sector, byte >= 0 ? "byte fill" : "text");
 	else
 		hex_dump((uint64_t)sector * PMEM_SECTOR_SIZE, buf, len);
 	kfree(buf);
@@ -156,16 +203,18 @@ static int cmd_rw(struct pmem_device *p, int argc, char **argv, bool write)
 
 static int cmd_crc(struct pmem_device *p, int argc, char **argv)
 {
-	unsigned long sector = 0, count = (unsigned long)p->nr_sectors;
+	unsigned long sector = 0, count;
 	uint32_t crc;
 	int err;
 
 	if (argc != 3 && argc != 5)
 		return shell_usage_error(argv, "crc32 needs DEV, or DEV SECTOR COUNT");
-	if (argc == 5 && (number(argv, "sector", argv[3], &sector) ||
-			  number(argv, "count", argv[4], &count)))
+	if (!sector_range(p, argv, argc == 5 ? argv[3] : "0", argc == 5 ? argv[4] : NULL,
+			  ~0UL, &sector, &count))
 		return 2;
-	err = pmem_crc32(p, sector, count, &crc);
+	if (argc == 3)
+		count = p->nr_sectors;
+	err = pmem_crc32(p, sector, count, PMEM_REQ_NOWAIT, &crc);
 	if (err)
 		return io_error(argv, err);
 	kprintf("%s: crc32 0x%08x over %llu bytes from sector %lu\n", p->dev.name, crc,
@@ -173,10 +222,61 @@ static int cmd_crc(struct pmem_device *p, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The queues the shell froze: any I/O to them waits until the shell
+ * unfreezes them, so the self-tests (which do I/O without NOWAIT) are
+ * refused meanwhile. Device names, the shell thread's only.
+ */
+#define FROZEN_MAX	8
+static char frozen[FROZEN_MAX][DEVICE_NAME_MAX];
+
+/* Still frozen? An unbind and a new bind give the device a new queue. */
+static bool still_frozen(const char *name)
+{
+	struct pmem_device *p = pmem_find(name);
+	bool yes = p && !strcmp(blk_queue_state(&p->queue), "frozen");
+
+	if (p)
+		put_device(&p->dev);
+	return yes;
+}
+
+static bool frozen_holds(const char *name, char *what, size_t size)
+{
+	/* an unbind or a pgmap wait does not wait for a frozen queue */
+	if (name)
+		return false;
+	for (unsigned int i = 0; i < FROZEN_MAX; i++) {
+		if (!frozen[i][0])
+			continue;
+		if (!still_frozen(frozen[i])) {
+			frozen[i][0] = '\0';
+			continue;
+		}
+		snprintf(what, size, "the queue of %s is frozen ('pmem unfreeze %s')",
+			 frozen[i], frozen[i]);
+		return true;
+	}
+	return false;
+}
+SHELL_HOLD(pmem_freeze, frozen_holds);
+
+static void note_frozen(const char *name, bool on)
+{
+	for (unsigned int i = 0; i < FROZEN_MAX; i++) {
+		if (on && !frozen[i][0]) {
+			strlcpy(frozen[i], name, sizeof(frozen[i]));
+			return;
+		}
+		if (!on && !strcmp(frozen[i], name))
+			frozen[i][0] = '\0';
+	}
+}
+
 static int cmd_queue(struct pmem_device *p, char **argv)
 {
 	if (!strcmp(argv[1], "flush")) {
-		int err = pmem_flush(p);
+		int err = pmem_flush(p, PMEM_REQ_NOWAIT);
 
 		if (err)
 			return io_error(argv, err);
@@ -187,6 +287,7 @@ static int cmd_queue(struct pmem_device *p, char **argv)
 			return 1;
 		}
 		blk_freeze_queue(&p->queue);
+		note_frozen(p->dev.name, true);
 	} else {
 		if (strcmp(blk_queue_state(&p->queue), "frozen")) {
 			kprintf("pmem unfreeze: %s: the queue is %s, not frozen\n", p->dev.name,
@@ -194,6 +295,7 @@ static int cmd_queue(struct pmem_device *p, char **argv)
 			return 1;
 		}
 		blk_unfreeze_queue(&p->queue);
+		note_frozen(p->dev.name, false);
 	}
 	kprintf("%s: queue %s\n", p->dev.name, blk_queue_state(&p->queue));
 	return 0;

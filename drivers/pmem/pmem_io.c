@@ -120,20 +120,26 @@ void pmem_submit(struct pmem_device *pmem, struct pmem_request *rq)
 	blk_queue_exit(&pmem->queue);
 }
 
-int pmem_rw(struct pmem_device *pmem, uint64_t sector, void *buf, uint64_t count,
-	    enum pmem_dir dir)
+int pmem_rw_flags(struct pmem_device *pmem, uint64_t sector, void *buf, uint64_t count,
+		  enum pmem_dir dir, unsigned int flags)
 {
 	struct pmem_request rq = {
-		.sector = sector, .count = count, .buf = buf, .dir = dir,
+		.sector = sector, .count = count, .buf = buf, .dir = dir, .flags = flags,
 	};
 
 	pmem_submit(pmem, &rq);		/* completes before returning */
 	return rq.status;
 }
 
-int pmem_flush(struct pmem_device *pmem)
+int pmem_rw(struct pmem_device *pmem, uint64_t sector, void *buf, uint64_t count,
+	    enum pmem_dir dir)
 {
-	struct pmem_request rq = { .flags = PMEM_REQ_PREFLUSH, .dir = PMEM_WRITE };
+	return pmem_rw_flags(pmem, sector, buf, count, dir, 0);
+}
+
+int pmem_flush(struct pmem_device *pmem, unsigned int flags)
+{
+	struct pmem_request rq = { .flags = PMEM_REQ_PREFLUSH | flags, .dir = PMEM_WRITE };
 
 	pmem_submit(pmem, &rq);
 	return rq.status;
@@ -166,19 +172,37 @@ long pmem_direct_access(struct pmem_device *pmem, unsigned long pgoff,
 	return avail;
 }
 
-int pmem_crc32(struct pmem_device *pmem, uint64_t sector, uint64_t count, uint32_t *crc)
+int pmem_crc32(struct pmem_device *pmem, uint64_t sector, uint64_t count,
+	       unsigned int flags, uint32_t *crc)
 {
 	const uint64_t chunk = PMEM_CRC_CHUNK >> PMEM_SECTOR_SHIFT;
-	void *buf = kmalloc(PMEM_CRC_CHUNK);
+	struct pmem_request whole = {
+		.sector = sector, .count = count, .buf = crc, .dir = PMEM_READ,
+	};
 	uint32_t c = 0;
-	int err = 0;
+	int err;
+	void *buf;
 
+	if (!count) {
+		*crc = 0;
+		return 0;
+	}
+	/* the whole range first, inside a queue reference (nr_sectors is the
+	 * binding's): a range that runs past the end reads nothing */
+	err = blk_queue_enter(&pmem->queue, flags & PMEM_REQ_NOWAIT);
+	if (err)
+		return err;
+	err = pmem_check_request(pmem, &whole);
+	blk_queue_exit(&pmem->queue);
+	if (err)
+		return err;
+	buf = kmalloc(PMEM_CRC_CHUNK);
 	if (!buf)
 		return -ENOMEM;
 	while (count && !err) {
 		uint64_t n = MIN(count, chunk);
 
-		err = pmem_rw(pmem, sector, buf, n, PMEM_READ);
+		err = pmem_rw_flags(pmem, sector, buf, n, PMEM_READ, flags);
 		if (!err)
 			c = crc32(c, buf, (size_t)(n << PMEM_SECTOR_SHIFT));
 		sector += n;

@@ -11,12 +11,15 @@
 #include <kernel/shell.h>
 #include <kernel/smp.h>
 #include <drivers/pmem/pmem.h>
+#include <lib/boot_param.h>
 #include <lib/bench.h>
 #include <lib/cmdline.h>
 #include <lib/ktest.h>
 #include <lib/printk.h>
 #include <lib/string.h>
 #include <lib/vsprintf.h>
+
+#define REPEAT_MAX	100000	/* ktest.repeat= and ktest's REPEAT */
 
 /* Tell the harness what this machine has, for the cases' declared needs. */
 static void ktest_say_machine(void)
@@ -30,6 +33,11 @@ static void ktest_say_machine(void)
 
 	ktest_set_machine(&m);
 }
+
+BOOT_PARAM(ktest, "ktest", "GLOBS|none (default *)", "the self-tests the boot runs");
+BOOT_PARAM(ktest_repeat, "ktest.repeat", "1..100000 (default 1)",
+	   "run each selected self-test this many times");
+BOOT_PARAM(bench, "bench", "GLOBS (default none)", "the benchmarks the boot runs");
 
 /* `ktest=GLOBS` (default all): the verdict the selected tests deserve. */
 static enum verdict run_boot_tests(const struct cmdline *cl, char *detail, size_t size)
@@ -45,8 +53,9 @@ static enum verdict run_boot_tests(const struct cmdline *cl, char *detail, size_
 		scnprintf(detail, size, "no tests selected (ktest=none)");
 		return VERDICT_PASS;
 	}
-	if (rep && (parse_ulong(rep, &repeat) < 0 || repeat == 0 || repeat > 100000)) {
-		pr_err("cmdline: ktest.repeat=%s: expected a count from 1 to 100000; using 1", rep);
+	if (rep && (parse_ulong(rep, &repeat) < 0 || repeat == 0 || repeat > REPEAT_MAX)) {
+		pr_err("cmdline: ktest.repeat=%s: expected a count from 1 to %u; using 1", rep,
+		       REPEAT_MAX);
 		repeat = 1;
 	}
 	if (!ktest_globs_match_any(globs)) {
@@ -105,6 +114,22 @@ static long long boot_ms_sample(struct bench_run *r)
 BENCH(boot_kernel_ms, .name = "boot.kernel_ms", .unit = "ms", .samples = 1,
       .sample = boot_ms_sample);
 
+/*
+ * Tests and benchmarks unbind, rebind and do I/O to the pmem devices:
+ * with the shell holding pages of one (`pin`) or a queue frozen, they
+ * would wait for the shell, which waits for them. Refuse instead.
+ */
+static bool shell_is_free(char **argv)
+{
+	char what[96];
+
+	if (!shell_holds(NULL, what, sizeof(what)))
+		return true;
+	kprintf("%s: refused: the tests and benchmarks may touch every pmem device, and would "
+		"wait for the shell itself: %s\n", argv[0], what);
+	return false;
+}
+
 static int cmd_ktest(int argc, char **argv)
 {
 	const char *globs = argc > 1 ? argv[1] : "*";
@@ -114,13 +139,23 @@ static int cmd_ktest(int argc, char **argv)
 	if (argc > 3)
 		return shell_usage_error(argv, "too many arguments");
 	if (argc > 1 && !strcmp(argv[1], "-l")) {
+		if (argc > 2)
+			return shell_usage_error(argv, "-l takes nothing after it");
 		ktest_list();
 		return 0;
 	}
-	if (argc > 2 && (parse_ulong(argv[2], &repeat) < 0 || repeat == 0))
-		return shell_usage_error(argv, "'%s' is not a repeat count", argv[2]);
+	if (argc > 2 && !shell_number(argv, "REPEAT", argv[2], 1, REPEAT_MAX, &repeat))
+		return 2;
 	if (!ktest_globs_match_any(globs))
 		return shell_usage_error(argv, "'%s' selects no test (ktest -l lists them)", globs);
+	if (ktest_globs_boot_only(globs)) {
+		kprintf("ktest: refused: '%s' selects %s, which crashes the kernel or overwrites a "
+			"device on purpose: boot it with ktest=%s instead\n", globs,
+			ktest_globs_boot_only(globs), globs);
+		return 1;
+	}
+	if (!shell_is_free(argv))
+		return 1;
 	ktest_say_machine();
 	ktest_run(globs, (unsigned int)repeat, &tot);
 	kprintf("ktest: %u passed, %u failed, %u skipped\n",
@@ -143,6 +178,8 @@ static int cmd_bench(int argc, char **argv)
 	}
 	if (!bench_globs_match_any(globs))
 		return shell_usage_error(argv, "'%s' selects no benchmark (bench -l lists them)", globs);
+	if (!shell_is_free(argv))
+		return 1;
 	failed = bench_run_all(globs, &ran);
 	kprintf("bench: %u ran, %d could not run\n", ran, failed);
 	return failed ? 1 : 0;

@@ -35,7 +35,7 @@ static const struct ktest_case crash_cases[] = {
 	KTEST_CASE(page_fault_is_reported, "a kernel page fault ends the run as a crash"),
 	{}
 };
-KTEST_SUITE_EXPLICIT(selftest_crash_suite, "lib.ktest.selftest.crash", crash_cases);
+KTEST_SUITE_BOOT_ONLY(selftest_crash_suite, "lib.ktest.selftest.crash", crash_cases);
 
 static void panic_is_reported(struct ktest *t)
 {
@@ -46,4 +46,4 @@ static const struct ktest_case panic_cases[] = {
 	KTEST_CASE(panic_is_reported, "panic() ends the run as a crash"),
 	{}
 };
-KTEST_SUITE_EXPLICIT(selftest_panic_suite, "lib.ktest.selftest.panic", panic_cases);
+KTEST_SUITE_BOOT_ONLY(selftest_panic_suite, "lib.ktest.selftest.panic", panic_cases);

@@ -46,5 +46,5 @@ static const struct ktest_case kthread_overflow_cases[] = {
 		   "overflowing a kernel thread's stack is a double fault, reported"),
 	{}
 };
-KTEST_SUITE_EXPLICIT(kthread_overflow_suite, "lib.ktest.selftest.kthread_stack_overflow",
+KTEST_SUITE_BOOT_ONLY(kthread_overflow_suite, "lib.ktest.selftest.kthread_stack_overflow",
 		     kthread_overflow_cases);

@@ -51,4 +51,4 @@ static const struct ktest_case late_cases[] = {
 			 "a read into a torn-down range crashes, explained"),
 	{}
 };
-KTEST_SUITE_EXPLICIT(selftest_late_read_suite, "lib.ktest.selftest.late_read", late_cases);
+KTEST_SUITE_BOOT_ONLY(selftest_late_read_suite, "lib.ktest.selftest.late_read", late_cases);

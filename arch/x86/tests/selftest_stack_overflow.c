@@ -36,4 +36,4 @@ static const struct ktest_case stack_overflow_cases[] = {
 		   "overflowing the boot stack is a double fault, reported as a crash"),
 	{}
 };
-KTEST_SUITE_EXPLICIT(stack_overflow_suite, "lib.ktest.selftest.stack_overflow", stack_overflow_cases);
+KTEST_SUITE_BOOT_ONLY(stack_overflow_suite, "lib.ktest.selftest.stack_overflow", stack_overflow_cases);

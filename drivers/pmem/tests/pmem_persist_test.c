@@ -59,7 +59,7 @@ static uint32_t device_crc(struct ktest *t, struct pmem_device *p)
 {
 	uint32_t crc = 0;
 
-	EXPECT_EQ(t, pmem_crc32(p, 0, p->nr_sectors, &crc), 0);
+	EXPECT_EQ(t, pmem_crc32(p, 0, p->nr_sectors, 0, &crc), 0);
 	pr_info("pmem_persist: %s crc32 0x%08x over %llu bytes", p->dev.name, crc,
 		(unsigned long long)p->size);
 	return crc;
@@ -135,7 +135,7 @@ static const struct ktest_case write_cases[] = {
 	KTEST_CASE(write_pattern_and_crc, "write header, pattern and end marker; print the device CRC"),
 	{}
 };
-KTEST_SUITE_EXPLICIT(persist_write_suite, "drivers.pmem.persist.write", write_cases);
+KTEST_SUITE_BOOT_ONLY(persist_write_suite, "drivers.pmem.persist.write", write_cases);
 
 static const struct ktest_case check_cases[] = {
 	KTEST_CASE(pattern_survived_power_off, "after a power-off the pattern and CRCs read back"),

@@ -310,7 +310,7 @@ static void flush_and_fua_complete_on(struct ktest *t, const char *name)
 	pmem_test_pattern(buf, sizeof(buf), 6);
 	pmem_submit(p, &rq);
 	EXPECT_EQ(t, rq.status, 0);
-	EXPECT_EQ(t, pmem_flush(p), 0);
+	EXPECT_EQ(t, pmem_flush(p, 0), 0);
 	EXPECT_EQ(t, READ_ONCE_A(p->nr_flushes), flushes + 2);
 	EXPECT_EQ(t, memcmp((uint8_t *)pmem_data_virt(p) + 5 * PMEM_SECTOR_SIZE, buf, sizeof(buf)), 0);
 	restore(t, p, &s);
@@ -437,7 +437,7 @@ static void io_after_unbind_fails_on(struct ktest *t, const char *name)
 	ASSERT_EQ(t, device_unbind(&p->dev), 0);
 	EXPECT_EQ(t, pmem_rw(p, 0, buf, 1, PMEM_READ), -ENODEV);
 	EXPECT_EQ(t, pmem_rw(p, 0, buf, 1, PMEM_WRITE), -ENODEV);
-	EXPECT_EQ(t, pmem_flush(p), -ENODEV);
+	EXPECT_EQ(t, pmem_flush(p, 0), -ENODEV);
 	EXPECT_EQ(t, pmem_direct_access(p, 0, 1, NULL, NULL), -ENODEV);
 	EXPECT_EQ(t, READ_ONCE_A(p->queue.nr_enter_refused), refused + 4);
 	EXPECT_EQ(t, device_unbind(&p->dev), -EINVAL);		/* not bound */

@@ -1,0 +1,56 @@
+/*
+ * The boot-parameter registry (lib/boot_param.h): a lookup over the
+ * "boot_params" section, and the check of a parsed command line.
+ */
+#include <lib/boot_param.h>
+#include <lib/printk.h>
+#include <lib/string.h>
+
+extern const struct boot_param *const __start_boot_params[] __attribute__((weak));
+extern const struct boot_param *const __stop_boot_params[] __attribute__((weak));
+
+const struct boot_param *boot_param_find(const char *name)
+{
+	for (const struct boot_param *const *p = __start_boot_params;
+	     p < __stop_boot_params; p++)
+		if (!strcmp((*p)->name, name))
+			return *p;
+	return NULL;
+}
+
+void boot_param_for_each(void (*fn)(const struct boot_param *p, void *arg), void *arg)
+{
+	const struct boot_param *prev = NULL;
+
+	/* selection by name order: parameters are few */
+	for (;;) {
+		const struct boot_param *next = NULL;
+
+		for (const struct boot_param *const *p = __start_boot_params;
+		     p < __stop_boot_params; p++) {
+			if (prev && strcmp((*p)->name, prev->name) <= 0)
+				continue;
+			if (!next || strcmp((*p)->name, next->name) < 0)
+				next = *p;
+		}
+		if (!next)
+			return;
+		fn(next, arg);
+		prev = next;
+	}
+}
+
+unsigned int boot_params_check(const struct cmdline *cl)
+{
+	unsigned int unknown = 0;
+
+	for (unsigned int i = 0; i < cl->nargs; i++) {
+		if (boot_param_find(cl->args[i].key))
+			continue;
+		pr_warn("cmdline: unknown parameter '%s'%s%s: ignored (the shell's 'cmdline' "
+			"lists the known ones)", cl->args[i].key, cl->args[i].value ? "=" : "",
+			cl->args[i].value ? cl->args[i].value : "");
+		unknown++;
+	}
+	return unknown;
+}
