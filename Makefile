@@ -213,7 +213,7 @@ HOST_EXCLUDE := lib/string.c drivers/pmem/tests/pmem_bench.c \
 # own scheduler (arch/host/sched.c); the shell's line editor; and the
 # RCU interface's cases (kernel/tests/rcu_test.c) run against both RCUs.
 HOST_KERNEL  := kernel/wait.c kernel/completion.c kernel/rwsem.c kernel/kthread.c \
-	kernel/task_mm.c kernel/shell_line.c kernel/tests/rcu_test.c \
+	kernel/task_mm.c kernel/shell_line.c kernel/fault_inject.c kernel/tests/rcu_test.c \
 	kernel/tests/shell_line_test.c
 HOST_GENERIC := $(filter-out $(HOST_EXCLUDE),$(sort $(shell find lib mm drivers -name '*.c' 2>/dev/null))) \
 	$(HOST_KERNEL)
@@ -305,9 +305,56 @@ $(B)/bench/string_under_test.o: lib/string.c arch/host/tests/string_prefix.h
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(BENCH_CFLAGS) -fno-builtin -include arch/host/tests/string_prefix.h -c $< -o $@
 
+# --- fuzzing (libFuzzer) ---------------------------------------------------------
+#
+# arch/host/fuzz/NAME_fuzz.c is one libFuzzer target (docs/testing.md,
+# "Fuzzing"), linked into $(B)/fuzz/NAME by clang with -fsanitize=fuzzer,
+# address,undefined. The generic product code (the host tests' sources less
+# every test) and the arch/host stand-ins, not the ktest runner, are built
+# once, with the host tests' include paths and renames, into an archive:
+# each target takes from it only the objects it needs. The tree's seeds
+# are arch/host/fuzz/corpus/NAME/ (arch/host/fuzz/seeds.py writes them).
+# `make fuzz` runs each target FUZZ_SECONDS on $(B)/fuzz/corpus/NAME;
+# `make test` runs each for a fixed number of inputs (tests/test-all,
+# step fuzz). scripts/fuzz-probe first checks that FUZZ_CC links
+# -fsanitize=fuzzer, else names the Debian package that is missing.
+
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := $(patsubst arch/host/fuzz/%_fuzz.c,%,$(sort $(wildcard arch/host/fuzz/*_fuzz.c)))
+FUZZ_SUPPORT := $(filter-out %_fuzz.c,$(sort $(wildcard arch/host/fuzz/*.c)))
+FUZZ_LIB_C   := $(filter-out %/tests/% %_test.c %_bench.c,$(HOST_GENERIC)) \
+	$(sort $(wildcard arch/host/*.c))
+FUZZ_LIB     := $(B)/fuzz/libzdk-fuzz.a
+
+override FUZZ_CFLAGS := -std=gnu11 -I. -Iarch/host/include -g -O1 $(HOST_RENAMES) \
+	-fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
+override FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined -pthread
+
+$(B)/fuzz/obj/%.o: %.c | fuzz-probe
+	$(call say,FUZZCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+# lib/string.c as zdk_* (arch/host/strlcpy.c calls zdk_strlcpy), as for the host tests.
+$(B)/fuzz/obj/string_under_test.o: lib/string.c arch/host/tests/string_prefix.h | fuzz-probe
+	$(call say,FUZZCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fno-builtin -include arch/host/tests/string_prefix.h -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_LIB_C:%.c=$(B)/fuzz/obj/%.o) $(B)/fuzz/obj/string_under_test.o
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_TARGETS:%=$(B)/fuzz/%): $(B)/fuzz/%: $(B)/fuzz/obj/arch/host/fuzz/%_fuzz.o $(FUZZ_SUPPORT:%.c=$(B)/fuzz/obj/%.o) $(FUZZ_LIB)
+	$(call say,FUZZLD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) $^ -o $@
+
 # --- targets -------------------------------------------------------------------
 
-.PHONY: all kernel loader host-tests tsan-tests host-bench deps run test bench gdb model clean help
+.PHONY: all kernel loader host-tests tsan-tests host-bench fuzz-probe fuzz-build fuzz deps run \
+	test bench gdb model clean help
 
 all: $(B)/kernel.elf $(B)/BOOTX64.EFI
 kernel: $(B)/kernel.elf
@@ -315,6 +362,15 @@ loader: $(B)/BOOTX64.EFI
 host-tests: $(B)/host/zdk-host-tests
 tsan-tests: $(B)/tsan/zdk-tsan-tests
 host-bench: $(B)/bench/zdk-host-bench
+fuzz-build: $(FUZZ_TARGETS:%=$(B)/fuzz/%)
+
+# Can FUZZ_CC link a libFuzzer target? If not, which package is missing.
+fuzz-probe:
+	$(Q)FUZZ_CC=$(FUZZ_CC) sh scripts/fuzz-probe $(B)/fuzz/probe
+
+# Each target FUZZ_SECONDS on its corpus; exit 1 if one crashed.
+fuzz: fuzz-build
+	$(Q)$(PYTHON) tests/fuzz-run --build $(B)/fuzz --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # Installs missing Debian packages when run as root; otherwise names them.
 deps:
@@ -330,11 +386,13 @@ run: deps
 
 # test and bench judge build/ (tests/test-all, the benchmark boot) and
 # refuse KTEST=n (above); test also builds the kernel without its tests
-# into build/ktest-n, which tests/test-all boots once.
+# into build/ktest-n, which tests/test-all boots once. Its fuzz step builds the
+# fuzz targets itself (make fuzz-build), so that a missing clang fails
+# that step alone, with the package named.
 test: deps
 	$(Q)$(MAKE) --no-print-directory KTEST=y B=build all host-tests tsan-tests
 	$(Q)$(MAKE) --no-print-directory KTEST=n B=build/ktest-n kernel
-	$(Q)OBJCOPY=$(OBJCOPY) NM=$(NM) HOSTCC=$(HOSTCC) $(PYTHON) tests/test-all --qemu $(QEMU) --ovmf-code $(OVMF_CODE) \
+	$(Q)OBJCOPY=$(OBJCOPY) NM=$(NM) HOSTCC=$(HOSTCC) FUZZ_CC=$(FUZZ_CC) $(PYTHON) tests/test-all --qemu $(QEMU) --ovmf-code $(OVMF_CODE) \
 		--ovmf-vars $(OVMF_VARS)
 
 # Every benchmark in one boot (so ratios compare figures of the same boot),
@@ -380,10 +438,11 @@ clean:
 
 help:
 	@echo 'make run     build, boot zdk in QEMU (OVMF + NVDIMM), run the boot self-tests, open the shell'
-	@echo 'make test    host tests (ASan/UBSan, TSan), loader image, runner, model, QEMU boots; ends with "N passed, N failed"'
+	@echo 'make test    host tests (ASan/UBSan, TSan), loader image, runner, model, fuzz targets, QEMU boots; ends with "N passed, N failed"'
 	@echo '             (it also builds and boots the kernel without its tests: build/ktest-n/kernel.elf)'
 	@echo 'make bench   run every benchmark in one boot; writes build/bench.json and build/bench.md'
 	@echo 'make tsan-tests   build/tsan/zdk-tsan-tests: the host tests under ThreadSanitizer'
+	@echo 'make fuzz    fuzz each parser FUZZ_SECONDS=60 (libFuzzer, ASan/UBSan; make fuzz-build: build/fuzz/NAME)'
 	@echo 'make host-bench   build/bench/zdk-host-bench: host benchmarks (percpu_ref vs atomic)'
 	@echo 'make model   check the ZONE_DEVICE protocol model with SPIN (every variant)'
 	@echo 'make gdb     boot QEMU waiting for gdb and attach gdb with symbols'

@@ -92,6 +92,9 @@ struct task_struct {
 	int (*fn)(void *arg);		/* (i) */
 	void *arg;			/* (i) */
 	struct kstack stack;		/* (i) base NULL: a boot or AP stack */
+	unsigned int fail_nth;		/* (o) kernel/fault_inject.h: fault-point
+					 * calls until one fails; 0 none */
+	const char *fail_at;		/* (o) the point that failed, or NULL */
 
 	/*
 	 * (a) Written with atomic stores: by the owner to TASK_SLEEPING or
@@ -208,6 +211,8 @@ static inline void task_init_fields(struct task_struct *p, unsigned int cpu,
 	p->fn = fn;
 	p->arg = arg;
 	p->state = TASK_RUNNING;
+	p->fail_nth = 0;
+	p->fail_at = NULL;
 	strlcpy(p->name, name, sizeof(p->name));
 	INIT_LIST_HEAD(&p->run_node);
 	init_completion(&p->exited);

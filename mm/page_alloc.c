@@ -4,6 +4,7 @@
  * See mm/page_alloc.h for the design; the consistency check is in
  * zone_check.c, poisoning in page_poison.c.
  */
+#include <kernel/fault_inject.h>
 #include <mm/internal.h>
 #include <mm/memmap.h>
 #include <mm/page_ref.h>
@@ -153,6 +154,8 @@ static void prep_new_page(struct zone *zone, struct page *page,
 	set_page_count(page, 1);
 }
 
+FAULT_POINT(fp_pages, "page allocation");
+
 static struct page *__zone_alloc_pages(struct zone *zone, unsigned int order,
 				       unsigned long caller)
 {
@@ -165,6 +168,10 @@ static struct page *__zone_alloc_pages(struct zone *zone, unsigned int order,
 	if (WARN_ONCE(!zone->name, "alloc_pages from %pS before mem_init",
 		      (void *)caller))
 		return NULL;
+	if (should_fail(&fp_pages)) {
+		zone->nr_failed++;		/* as a real failure counts */
+		return NULL;
+	}
 
 	flags = mm_lock_irqsave(&zone->lock);
 	page = rmqueue(zone, order);

@@ -24,6 +24,7 @@
  *
  * Fields, under pcpu_lock: used_map, start_map, free_units.
  */
+#include <kernel/fault_inject.h>
 #include <lib/bug.h>
 #include <lib/printk.h>
 #include <lib/spinlock.h>
@@ -98,6 +99,8 @@ static void fill_every_area(void __percpu *ptr, int byte, size_t bytes)
 		memset(per_cpu_ptr(ptr, cpu), byte, bytes);
 }
 
+FAULT_POINT(fp_percpu, "per-CPU memory");
+
 void __percpu *__alloc_percpu(size_t size, size_t align)
 {
 	size_t units, step;
@@ -107,6 +110,8 @@ void __percpu *__alloc_percpu(size_t size, size_t align)
 
 	if (WARN(!size || (align & (align - 1)) || align > PERCPU_DYNAMIC_SIZE,
 		 "__alloc_percpu(%zu, %zu): size 0 or bad alignment", size, align))
+		return NULL;
+	if (should_fail(&fp_percpu))
 		return NULL;
 	align = MAX(align, (size_t)PERCPU_MIN_ALIGN);
 	units = (size + PERCPU_MIN_ALIGN - 1) / PERCPU_MIN_ALIGN;

@@ -3,6 +3,7 @@
  * the cache's partial/full lists. See mm/slab.h for the design and
  * slab_debug.c for the red zones and poisoning of SLAB_DEBUG caches.
  */
+#include <kernel/fault_inject.h>
 #include <mm/slab.h>
 #include <mm/internal.h>
 #include <mm/memmap.h>
@@ -108,11 +109,16 @@ static void discard_slab(struct kmem_cache *c, struct page *slab)
 
 /* --- allocating and freeing ------------------------------------------------------ */
 
+FAULT_POINT(fp_kmalloc, "kmalloc");
+
 void *__kmem_cache_alloc(struct kmem_cache *c, size_t req, unsigned long caller)
 {
 	struct page *slab;
 	unsigned long flags;
 	void *slot;
+
+	if (should_fail(&fp_kmalloc))
+		return NULL;
 
 	flags = mm_lock_irqsave(&c->lock);
 	if (list_empty(&c->partial)) {

@@ -11,6 +11,7 @@
  * it hands it to memmap_release(): the graveyard of mm/memremap_graveyard.h
  * keeps one there while late references to its pages can still arrive.
  */
+#include <kernel/fault_inject.h>
 #include <mm/memmap.h>
 #include <mm/memblock.h>
 #include <mm/mm_lock.h>
@@ -95,11 +96,15 @@ static void *alloc_table_page(void)
 	return p;
 }
 
+FAULT_POINT(fp_memmap, "memmap");
+
 static int memmap_alloc(unsigned long nr_pages, struct vmem_altmap *altmap,
 			struct memmap_mem *m)
 {
 	size_t bytes = nr_pages * sizeof(struct page);
 
+	if (should_fail(&fp_memmap))
+		return -ENOMEM;
 	if (altmap) {
 		unsigned long need = PFN_UP(bytes);
 		char *base = altmap->virt ? altmap->virt

@@ -53,6 +53,18 @@ need_file() {
 	[ -e "$1" ] || want "$2"
 }
 
+# need_fuzzer_runtime: clang's libFuzzer runtime for the fuzz targets.
+# Debian ships it in libclang-rt-N-dev (clang 14 on Debian 12, 19 on
+# Debian 13), which clang only recommends; libclang-rt-dev brings the one
+# of the default clang. (scripts/fuzz-probe names it again if a link fails.)
+need_fuzzer_runtime() {
+	if command -v clang >/dev/null 2>&1; then
+		set -- "$(clang -print-runtime-dir 2>/dev/null)"/libclang_rt.fuzzer*.a
+		[ -e "$1" ] && return
+	fi
+	want libclang-rt-dev
+}
+
 check() {
 	missing=
 	need_program "${CROSS_COMPILE}gcc" "$GCC_PKG"
@@ -72,6 +84,8 @@ check() {
 	need_program mkfs.fat dosfstools
 	need_program gdb gdb
 	need_program spin spin				# the protocol model (make model)
+	need_program clang clang			# the fuzz targets (make fuzz, make test)
+	need_fuzzer_runtime
 	need_program "$PYTHON" python3
 }
 

@@ -14,6 +14,7 @@
  * whose release calls action(arg); devm_kzalloc records release nothing
  * (freeing the record frees the memory).
  */
+#include <kernel/fault_inject.h>
 #include <stddef.h>
 
 #include <drivers/base/devres.h>
@@ -61,11 +62,13 @@ static struct devres *to_devres(void *data)
 	return (struct devres *)((uint8_t *)data - offsetof(struct devres, data));
 }
 
+FAULT_POINT(fp_devres, "devres record");
+
 void *__devres_alloc(dr_release_t release, size_t size, const char *name)
 {
 	struct devres *dr;
 
-	if (injected_failure())
+	if (injected_failure() || should_fail(&fp_devres))
 		return NULL;
 	dr = kzalloc(sizeof(*dr) + size);
 	if (!dr)

@@ -1,6 +1,6 @@
 /*
  * Host build: the direct map at 0, so a "physical address" is just the
- * pointer; the rest is mm/page_types.h. Its size is 0
+ * pointer; the rest is lib/page_defs.h. Its size is 0
  * (arch/host/platform.c): host code has no physical memory to reach.
  */
 #ifndef ASM_PAGE_H
@@ -8,6 +8,6 @@
 
 #define DIRECT_MAP_BASE	0ULL
 
-#include <mm/page_types.h>
+#include <lib/page_defs.h>
 
 #endif /* ASM_PAGE_H */

@@ -11,8 +11,8 @@
  * Pages are x86-64's 4 KiB on both architectures: the host runs the same
  * page tables (arch/host/include/asm/pgtable.h).
  */
-#ifndef MM_PAGE_TYPES_H
-#define MM_PAGE_TYPES_H
+#ifndef LIB_PAGE_DEFS_H
+#define LIB_PAGE_DEFS_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -42,4 +42,4 @@ uint64_t direct_map_size(void);
 /* Does the direct map hold all of [phys, phys + size) from boot on? */
 bool phys_in_direct_map(uint64_t phys, uint64_t size);
 
-#endif /* MM_PAGE_TYPES_H */
+#endif /* LIB_PAGE_DEFS_H */

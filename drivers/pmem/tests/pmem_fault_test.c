@@ -1,0 +1,168 @@
+/*
+ * drivers.pmem.faults: every allocation a bind, an unbind or a DAX mmap
+ * makes fails in turn (kernel/fault_inject.h), and each time the
+ * operation either fails with -ENOMEM or succeeds, and afterwards the
+ * memory books are exactly back at their baseline: free pages, kmalloc
+ * objects, per-CPU bytes, pgmap lookup slots, devres records.
+ *
+ * The device is pmem0, or the host's stand-in (pmem_test_device()); the
+ * boot with pmem.memmap=dev runs the same cases with the memmap on the
+ * device. A case stops at the first N at which nothing fails any more:
+ * every point on the path has then been failed once.
+ */
+#include <drivers/pmem/tests/pmem_test.h>
+#include <kernel/fault_inject.h>
+#include <lib/errno.h>
+#include <lib/ktest.h>
+#include <mm/memremap.h>
+#include <mm/mm.h>
+#include <mm/slab.h>
+#include <mm/tests/vm_test.h>
+
+#define MAX_POINTS	10000		/* far more calls than a bind makes */
+#define F_ADDR		0x40000000UL
+#define F_LEN		(2UL << 20)
+
+struct books {
+	struct mem_sample mem;
+	unsigned int pgmaps;
+};
+
+static void books_now(struct books *b)
+{
+	struct dev_pagemap *all[MAX_PGMAPS];
+
+	mem_sample(&b->mem);
+	b->pgmaps = pgmap_snapshot(all, MAX_PGMAPS);
+}
+
+/* Did the failed attempt n leave anything behind? Names what it failed. */
+static bool books_back(struct ktest *t, const struct books *base, unsigned int n,
+		       const char *at)
+{
+	struct books now;
+
+	books_now(&now);
+	if (now.mem.free_pages == base->mem.free_pages &&
+	    now.mem.kmalloc_inuse == base->mem.kmalloc_inuse &&
+	    now.mem.percpu_free == base->mem.percpu_free && now.pgmaps == base->pgmaps)
+		return true;
+	ktest_fail(t, "call %u (%s) failed and left: free pages %ld, kmalloc objects %ld, "
+		   "per-CPU bytes %ld, pgmaps %d", n, at,
+		   (long)(now.mem.free_pages - base->mem.free_pages),
+		   (long)(now.mem.kmalloc_inuse - base->mem.kmalloc_inuse),
+		   (long)(now.mem.percpu_free - base->mem.percpu_free),
+		   (int)now.pgmaps - (int)base->pgmaps);
+	return false;
+}
+
+static struct pmem_device *unbound_device(struct ktest *t)
+{
+	struct pmem_device *p = pmem_test_device(t);
+
+	if (device_unbind(&p->dev)) {
+		put_device(&p->dev);
+		ktest_fail(t, "cannot unbind %s to start", p->dev.name);
+		ktest_abort(t);
+	}
+	return p;
+}
+
+static void bind_fails_cleanly_at_every_point(struct ktest *t)
+{
+	struct pmem_device *p = unbound_device(t);
+	unsigned int n, failed = 0, other = 0;
+	struct books base;
+	const char *at;
+	int err;
+
+	books_now(&base);
+	for (n = 1; n < MAX_POINTS; n++) {
+		fault_inject_nth(n);
+		err = device_bind(&p->dev, "pmem");
+		at = fault_injected();
+		fault_inject_nth(0);
+		if (!at)
+			break;				/* every call passed */
+		failed++;
+		other += err != -ENOMEM;
+		EXPECT_NE(t, err, 0);			/* a failed call fails the bind */
+		EXPECT_EQ(t, p->dev.state, DEVICE_UNBOUND);
+		EXPECT_EQ(t, p->dev.devres_count, 0);
+		if (!books_back(t, &base, n, at))
+			break;
+	}
+	ASSERT_EQ(t, err, 0);				/* and then it binds */
+	EXPECT_TRUE(t, failed > 3);			/* devres, kmalloc, percpu, ... */
+	EXPECT_EQ(t, other, 0);				/* each failure is ENOMEM */
+	ktest_log(t, "%u allocations of a bind failed in turn; each unwound", failed);
+	ASSERT_EQ(t, device_unbind(&p->dev), 0);
+	EXPECT_TRUE(t, books_back(t, &base, 0, "the last unbind"));
+	EXPECT_EQ(t, device_bind(&p->dev, "pmem"), 0);
+	put_device(&p->dev);
+}
+
+static void dax_mmap_fails_cleanly_at_every_point(struct ktest *t)
+{
+	struct pmem_device *p = pmem_test_device(t);
+	unsigned int n, failed = 0;
+	struct books base;
+	const char *at;
+	long ret = -1;
+
+	books_now(&base);
+	for (n = 1; n < MAX_POINTS; n++) {
+		struct mm_struct *mm;
+
+		fault_inject_nth(n);
+		mm = mm_create();
+		ret = mm ? pmem_dax_mmap(p, mm, F_ADDR, F_LEN, PROT_READ | PROT_WRITE) : -ENOMEM;
+		at = fault_injected();
+		fault_inject_nth(0);
+		if (mm)
+			mm_destroy(mm);
+		if (!at)
+			break;
+		failed++;
+		EXPECT_TRUE(t, ret < 0);
+		if (!books_back(t, &base, n, at))
+			break;
+	}
+	EXPECT_EQ(t, ret, (long)F_ADDR);
+	EXPECT_TRUE(t, failed >= 2);			/* the mm and the mapping's record */
+	ktest_log(t, "%u allocations of an mm and a DAX mmap failed in turn; each unwound",
+		  failed);
+	EXPECT_TRUE(t, books_back(t, &base, 0, "the last munmap"));
+	put_device(&p->dev);
+}
+
+static void nothing_fails_unless_armed(struct ktest *t)
+{
+	void *a;
+
+	fault_inject_nth(0);
+	a = kmalloc(64);
+	EXPECT_NOT_NULL(t, a);
+	EXPECT_NULL(t, fault_injected());
+	kfree(a);
+	fault_inject_nth(1);
+	a = kmalloc(64);
+	EXPECT_NULL(t, a);				/* the first call fails */
+	EXPECT_STREQ(t, fault_injected(), "kmalloc");
+	/* disarmed by its failure: the points are cheap again */
+	EXPECT_EQ(t, __atomic_load_n(&fault_inject_armed, __ATOMIC_RELAXED), 0);
+	a = kmalloc(64);
+	EXPECT_NOT_NULL(t, a);				/* only that one */
+	kfree(a);
+	fault_inject_nth(0);
+}
+
+static const struct ktest_case fault_cases[] = {
+	KTEST_CASE(nothing_fails_unless_armed, "fault_inject_nth(1) fails exactly the next call"),
+	KTEST_CASE_NEEDS(bind_fails_cleanly_at_every_point, KTEST_NEEDS_PMEM,
+			 "a bind with each of its allocations failing in turn unwinds fully"),
+	KTEST_CASE_NEEDS(dax_mmap_fails_cleanly_at_every_point, KTEST_NEEDS_PMEM,
+			 "an mm and a DAX mmap with each allocation failing in turn unwind fully"),
+	{}
+};
+KTEST_SUITE(fault_suite, "drivers.pmem.faults", fault_cases);
