@@ -387,8 +387,9 @@ run: deps
 # test and bench judge build/ (tests/test-all, the benchmark boot) and
 # refuse KTEST=n (above); test also builds the kernel without its tests
 # into build/ktest-n, which tests/test-all boots once. Its fuzz step builds the
-# fuzz targets itself (make fuzz-build), so that a missing clang fails
-# that step alone, with the package named.
+# fuzz targets itself (make fuzz-build); `make deps` installs clang with
+# the rest, and where it cannot (not root), scripts/fuzz-probe names the
+# package missing.
 test: deps
 	$(Q)$(MAKE) --no-print-directory KTEST=y B=build all host-tests tsan-tests
 	$(Q)$(MAKE) --no-print-directory KTEST=n B=build/ktest-n kernel

@@ -5,6 +5,7 @@
  * count itself is the task's.
  */
 #include <kernel/fault_inject.h>
+#include <kernel/preempt.h>
 #include <kernel/sched.h>
 
 int fault_inject_armed;			/* (a) tasks armed; relaxed: a hint */
@@ -22,7 +23,8 @@ bool __should_fail(const struct fault_point *fp)
 {
 	struct task_struct *t = current;
 
-	if (!t || !t->fail_nth)
+	/* only the task's own calls count, never an interrupt's (Linux: in_task()) */
+	if (!t || !t->fail_nth || in_interrupt())
 		return false;
 	if (t->fail_nth > 1) {
 		t->fail_nth--;

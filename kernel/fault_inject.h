@@ -12,10 +12,12 @@
  *
  * Life: the countdown and the answer live in the task (task_struct's
  * fail_nth and fail_at, (o): the task's own). Another task's
- * allocations never count, so a test is not disturbed by the rest of
- * the kernel. A call from an interrupt counts against the interrupted
- * task (none allocates today). While no task is armed, a fault point
- * costs one load and a predictable branch.
+ * allocations never count, nor do interrupts', so a test is not
+ * disturbed by the rest of the kernel. A countdown ends when its call
+ * fails, when the task disarms it (fault_inject_nth(0)) or when the
+ * thread exits. Arm around one call and disarm right after it: a case
+ * that ends in between (an ASSERT) would leave its task armed. While no
+ * task is armed, a fault point costs one load and a predictable branch.
  */
 #ifndef KERNEL_FAULT_INJECT_H
 #define KERNEL_FAULT_INJECT_H

@@ -12,6 +12,7 @@
  * spin: the thread was already past complete() and had only the switch
  * left to do.
  */
+#include <kernel/fault_inject.h>
 #include <kernel/kthread.h>
 #include <kernel/sched.h>
 #include <kernel/smp.h>
@@ -82,6 +83,7 @@ __noreturn void kthread_exit(int code)
 	struct task_struct *me = current;
 
 	BUG_ON(!(me->flags & PF_KTHREAD));
+	fault_inject_nth(0);	/* a countdown ends with its task */
 	/*
 	 * Not preemptible from here on: a preemption after complete() would
 	 * switch away (clearing on_cpu) while this thread still has to run

@@ -168,13 +168,9 @@ static struct page *__zone_alloc_pages(struct zone *zone, unsigned int order,
 	if (WARN_ONCE(!zone->name, "alloc_pages from %pS before mem_init",
 		      (void *)caller))
 		return NULL;
-	if (should_fail(&fp_pages)) {
-		zone->nr_failed++;		/* as a real failure counts */
-		return NULL;
-	}
-
 	flags = mm_lock_irqsave(&zone->lock);
-	page = rmqueue(zone, order);
+	/* an injected failure counts as a real one */
+	page = should_fail(&fp_pages) ? NULL : rmqueue(zone, order);
 	if (page)
 		zone->nr_alloc++;
 	else

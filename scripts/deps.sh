@@ -58,8 +58,8 @@ need_file() {
 # Debian 13), which clang only recommends; libclang-rt-dev brings the one
 # of the default clang. (scripts/fuzz-probe names it again if a link fails.)
 need_fuzzer_runtime() {
-	if command -v clang >/dev/null 2>&1; then
-		set -- "$(clang -print-runtime-dir 2>/dev/null)"/libclang_rt.fuzzer*.a
+	if command -v "${FUZZ_CC:-clang}" >/dev/null 2>&1; then
+		set -- "$("${FUZZ_CC:-clang}" -print-runtime-dir 2>/dev/null)"/libclang_rt.fuzzer*.a
 		[ -e "$1" ] && return
 	fi
 	want libclang-rt-dev
