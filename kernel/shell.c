@@ -12,6 +12,7 @@
 #include <kernel/shell_line.h>
 #include <lib/cmdline.h>
 #include <lib/errno.h>
+#include <lib/name_order.h>
 #include <lib/printk.h>
 #include <lib/vsprintf.h>
 #include <lib/string.h>
@@ -33,26 +34,19 @@ static const struct shell_cmd *find_cmd(const char *name)
 	return NULL;
 }
 
+static void call_with_cmd(const void *entry, void *arg)
+{
+	void (*fn)(const struct shell_cmd *cmd) = arg;
+
+	fn(entry);
+}
+
 void shell_for_each_cmd(void (*fn)(const struct shell_cmd *cmd))
 {
-	const struct shell_cmd *prev = NULL;
-
-	/* Selection by name order: commands are few, O(n^2) is fine. */
-	for (;;) {
-		const struct shell_cmd *next = NULL;
-
-		for (const struct shell_cmd *const *p = __start_shell_cmds;
-		     p < __stop_shell_cmds; p++) {
-			if (prev && strcmp((*p)->name, prev->name) <= 0)
-				continue;
-			if (!next || strcmp((*p)->name, next->name) < 0)
-				next = *p;
-		}
-		if (!next)
-			return;
-		fn(next);
-		prev = next;
-	}
+	_Static_assert(__builtin_offsetof(struct shell_cmd, name) == 0,
+		       "for_each_by_name() reads the name first");
+	for_each_by_name((const void *const *)__start_shell_cmds,
+			 (const void *const *)__stop_shell_cmds, call_with_cmd, (void *)fn);
 }
 
 int shell_usage_error(char **argv, const char *fmt, ...)

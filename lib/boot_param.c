@@ -3,6 +3,7 @@
  * "boot_params" section, and the check of a parsed command line.
  */
 #include <lib/boot_param.h>
+#include <lib/name_order.h>
 #include <lib/printk.h>
 #include <lib/string.h>
 
@@ -18,26 +19,26 @@ const struct boot_param *boot_param_find(const char *name)
 	return NULL;
 }
 
+struct visit {
+	void (*fn)(const struct boot_param *p, void *arg);
+	void *arg;
+};
+
+static void visit_param(const void *entry, void *arg)
+{
+	struct visit *v = arg;
+
+	v->fn(entry, v->arg);
+}
+
 void boot_param_for_each(void (*fn)(const struct boot_param *p, void *arg), void *arg)
 {
-	const struct boot_param *prev = NULL;
+	struct visit v = { fn, arg };
 
-	/* selection by name order: parameters are few */
-	for (;;) {
-		const struct boot_param *next = NULL;
-
-		for (const struct boot_param *const *p = __start_boot_params;
-		     p < __stop_boot_params; p++) {
-			if (prev && strcmp((*p)->name, prev->name) <= 0)
-				continue;
-			if (!next || strcmp((*p)->name, next->name) < 0)
-				next = *p;
-		}
-		if (!next)
-			return;
-		fn(next, arg);
-		prev = next;
-	}
+	_Static_assert(__builtin_offsetof(struct boot_param, name) == 0,
+		       "for_each_by_name() reads the name first");
+	for_each_by_name((const void *const *)__start_boot_params,
+			 (const void *const *)__stop_boot_params, visit_param, &v);
 }
 
 unsigned int boot_params_check(const struct cmdline *cl)

@@ -57,10 +57,21 @@ need_file() {
 # Debian ships it in libclang-rt-N-dev (clang 14 on Debian 12, 19 on
 # Debian 13), which clang only recommends; libclang-rt-dev brings the one
 # of the default clang. (scripts/fuzz-probe names it again if a link fails.)
+# libFuzzer's runtime: can clang link a fuzz target? (Where the runtime
+# lives differs between clang versions: -print-runtime-dir of clang 19
+# names a folder it does not use, so a link decides.)
 need_fuzzer_runtime() {
-	if command -v "${FUZZ_CC:-clang}" >/dev/null 2>&1; then
-		set -- "$("${FUZZ_CC:-clang}" -print-runtime-dir 2>/dev/null)"/libclang_rt.fuzzer*.a
-		[ -e "$1" ] && return
+	cc=${FUZZ_CC:-clang}
+	if command -v "$cc" >/dev/null 2>&1; then
+		probe=$(mktemp -d) || { want libclang-rt-dev; return; }
+		printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+			'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { return 0; }' \
+			> "$probe/p.c"
+		if "$cc" -fsanitize=fuzzer "$probe/p.c" -o "$probe/p" >/dev/null 2>&1; then
+			rm -rf "$probe"
+			return
+		fi
+		rm -rf "$probe"
 	fi
 	want libclang-rt-dev
 }
