@@ -47,7 +47,8 @@ static uintptr_t reserve_sections(void)
 	return base;
 }
 
-int pgmap_test_range(uint64_t size, phys_addr_t *phys)
+/* size bytes at offset into the reserved sections: 0, or an error. */
+static int range_at(uint64_t size, uint64_t offset, phys_addr_t *phys)
 {
 	uint64_t sec = 1ULL << SECTION_SIZE_BITS;
 	uintptr_t base;
@@ -57,20 +58,17 @@ int pgmap_test_range(uint64_t size, phys_addr_t *phys)
 	base = reserve_sections();
 	if (!base)
 		return -ENOMEM;
-	*phys = base + (sec / 2);	/* beyond 64 MiB it crosses into the second */
+	*phys = base + offset;
 	return 0;
+}
+
+int pgmap_test_range(uint64_t size, phys_addr_t *phys)
+{
+	/* from the middle of the first: beyond 64 MiB it crosses into the second */
+	return range_at(size, (1ULL << SECTION_SIZE_BITS) / 2, phys);
 }
 
 int pmem_test_standin_range(uint64_t size, phys_addr_t *phys)
 {
-	uint64_t sec = 1ULL << SECTION_SIZE_BITS;
-	uintptr_t base;
-
-	if (size > sec)
-		return -EINVAL;
-	base = reserve_sections();
-	if (!base)
-		return -ENOMEM;
-	*phys = base + 2 * sec;
-	return 0;
+	return range_at(size, 2ULL << SECTION_SIZE_BITS, phys);	/* the third */
 }
