@@ -314,7 +314,8 @@ $(B)/bench/string_under_test.o: lib/string.c arch/host/tests/string_prefix.h
 # once, with the host tests' include paths and renames, into an archive:
 # each target takes from it only the objects it needs. The tree's seeds
 # are arch/host/fuzz/corpus/NAME/ (arch/host/fuzz/seeds.py writes them).
-# `make fuzz` runs each target FUZZ_SECONDS on $(B)/fuzz/corpus/NAME;
+# `make fuzz` runs each target FUZZ_SECONDS on $(B)/fuzz/corpus/NAME, or
+# FUZZ_RUNS inputs when that is given;
 # `make test` runs each for a fixed number of inputs (tests/test-all,
 # step fuzz). scripts/fuzz-probe first checks that FUZZ_CC links
 # -fsanitize=fuzzer, else names the Debian package that is missing.
@@ -368,9 +369,10 @@ fuzz-build: $(FUZZ_TARGETS:%=$(B)/fuzz/%)
 fuzz-probe:
 	$(Q)FUZZ_CC=$(FUZZ_CC) sh scripts/fuzz-probe $(B)/fuzz/probe
 
-# Each target FUZZ_SECONDS on its corpus; exit 1 if one crashed.
+# Each target FUZZ_SECONDS (or FUZZ_RUNS inputs) on its corpus; exit 1 if one crashed.
 fuzz: fuzz-build
-	$(Q)$(PYTHON) tests/fuzz-run --build $(B)/fuzz --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	$(Q)$(PYTHON) tests/fuzz-run --build $(B)/fuzz \
+		$(if $(FUZZ_RUNS),--executions $(FUZZ_RUNS),--seconds $(FUZZ_SECONDS)) $(FUZZ_TARGETS)
 
 # Installs missing Debian packages when run as root; otherwise names them.
 deps:
@@ -443,7 +445,7 @@ help:
 	@echo '             (it also builds and boots the kernel without its tests: build/ktest-n/kernel.elf)'
 	@echo 'make bench   run every benchmark in one boot; writes build/bench.json and build/bench.md'
 	@echo 'make tsan-tests   build/tsan/zdk-tsan-tests: the host tests under ThreadSanitizer'
-	@echo 'make fuzz    fuzz each parser FUZZ_SECONDS=60 (libFuzzer, ASan/UBSan; make fuzz-build: build/fuzz/NAME)'
+	@echo 'make fuzz    fuzz each parser FUZZ_SECONDS=60, or FUZZ_RUNS=N inputs (libFuzzer, ASan/UBSan; make fuzz-build: build/fuzz/NAME)'
 	@echo 'make host-bench   build/bench/zdk-host-bench: host benchmarks (percpu_ref vs atomic)'
 	@echo 'make model   check the ZONE_DEVICE protocol model with SPIN (every variant)'
 	@echo 'make gdb     boot QEMU waiting for gdb and attach gdb with symbols'
