@@ -355,7 +355,7 @@ $(FUZZ_TARGETS:%=$(B)/fuzz/%): $(B)/fuzz/%: $(B)/fuzz/obj/arch/host/fuzz/%_fuzz.
 # --- targets -------------------------------------------------------------------
 
 .PHONY: all kernel loader host-tests tsan-tests host-bench fuzz-probe fuzz-build fuzz deps run \
-	test bench gdb model clean help
+	test bench soak powercut gdb model clean help
 
 all: $(B)/kernel.elf $(B)/BOOTX64.EFI
 kernel: $(B)/kernel.elf
@@ -412,6 +412,31 @@ bench: deps
 	$(Q)$(PYTHON) tests/bench-report --json $(B)/bench.json --markdown $(B)/bench.md \
 		$(B)/bench.log $(B)/host-bench.log
 
+# The soak (docs/testing.md, "Soak"): random GUP, DAX, I/O, unbinds and
+# freezes on pmem0 from SOAK_SMP CPUs for SOAK_SECONDS, the invariants checked
+# after every round; SOAK_SEED and SOAK_FROM replay a round it reports.
+SOAK_SECONDS ?= 60
+SOAK_SMP     ?= 4
+SOAK_REPLAY  := $(if $(SOAK_SEED),soak.seed=$(SOAK_SEED)) $(if $(SOAK_FROM),soak.from=$(SOAK_FROM))
+soak: deps
+	$(Q)$(MAKE) --no-print-directory KTEST=y B=build all
+	$(Q)$(PYTHON) tests/qemu-run --smp $(SOAK_SMP) --mem $(MEM) --nvdimms "$(NVDIMMS)" \
+		--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
+		--kernel $(B)/kernel.elf --loader $(B)/BOOTX64.EFI \
+		--timeout $$(( $(SOAK_SECONDS) + 900 )) --log $(B)/soak.log \
+		--cmdline "$(strip ktest=none soak=$(SOAK_SECONDS) $(SOAK_REPLAY) shell=off $(CMDLINE))"
+
+# Power cuts (docs/testing.md, "Power cuts"): RUNS boots killed with SIGKILL
+# while they write numbered records to pmem0, each checked by the next boot;
+# no acknowledged write may be lost. POWERCUT_SEED picks the moments again.
+RUNS ?= 50
+powercut: deps
+	$(Q)$(MAKE) --no-print-directory KTEST=y B=build all
+	$(Q)$(PYTHON) tests/powercut --runs $(RUNS) $(if $(POWERCUT_SEED),--seed $(POWERCUT_SEED)) \
+		--build $(B) --smp $(SMP) --mem $(MEM) --nvdimms "$(NVDIMMS)" --qemu $(QEMU) \
+		--ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) --kernel $(B)/kernel.elf \
+		--loader $(B)/BOOTX64.EFI
+
 # The ZONE_DEVICE protocol model (tests/model/zone_device.pml) checked by
 # SPIN: the fixed design must verify, each historical bug must give a
 # counterexample, printed step by step. make test runs it too.
@@ -447,6 +472,8 @@ help:
 	@echo 'make tsan-tests   build/tsan/zdk-tsan-tests: the host tests under ThreadSanitizer'
 	@echo 'make fuzz    fuzz each parser FUZZ_SECONDS=60, or FUZZ_RUNS=N inputs (libFuzzer, ASan/UBSan; make fuzz-build: build/fuzz/NAME)'
 	@echo 'make host-bench   build/bench/zdk-host-bench: host benchmarks (percpu_ref vs atomic)'
+	@echo 'make soak    random GUP, DAX, I/O, unbinds and freezes on 4 CPUs for SOAK_SECONDS=60, invariants after every round'
+	@echo 'make powercut  RUNS=50 boots killed (SIGKILL) while writing to pmem0, each checked by the next: lost must be 0'
 	@echo 'make model   check the ZONE_DEVICE protocol model with SPIN (every variant)'
 	@echo 'make gdb     boot QEMU waiting for gdb and attach gdb with symbols'
 	@echo 'make all     build build/kernel.elf and build/BOOTX64.EFI'

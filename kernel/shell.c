@@ -93,10 +93,23 @@ bool shell_number(char **argv, const char *what, const char *s, unsigned long mi
 	return true;
 }
 
+int shell_exec_argv(int argc, char **argv)
+{
+	const struct shell_cmd *cmd;
+
+	if (argc == 0)
+		return 0;
+	cmd = find_cmd(argv[0]);
+	if (!cmd) {
+		kprintf("%s: unknown command (try 'help')\n", argv[0]);
+		return 127;
+	}
+	return cmd->run(argc, argv);
+}
+
 int shell_exec(char *line)
 {
 	char *argv[SHELL_MAX_ARGS + 1];
-	const struct shell_cmd *cmd;
 	const char *err = NULL;
 	int argc = shell_split(line, argv, SHELL_MAX_ARGS, &err);
 
@@ -104,15 +117,8 @@ int shell_exec(char *line)
 		kprintf("shell: %s\n", err);
 		return 2;
 	}
-	if (argc == 0)
-		return 0;
 	argv[argc] = NULL;
-	cmd = find_cmd(argv[0]);
-	if (!cmd) {
-		kprintf("%s: unknown command (try 'help')\n", argv[0]);
-		return 127;
-	}
-	return cmd->run(argc, argv);
+	return shell_exec_argv(argc, argv);
 }
 
 /* --- the console's editor ------------------------------------------------ */

@@ -57,6 +57,8 @@ bool shell_holds(const char *name, char *what, size_t size);
 __noreturn void shell_run(void);
 /* Run one command line; returns the command's status (127: unknown). */
 int shell_exec(char *line);
+/* Run the command argv[0] with its arguments (argv[argc] is NULL). */
+int shell_exec_argv(int argc, char **argv);
 
 /* Print "NAME: MESSAGE" and "usage: NAME ARGS"; returns 2. */
 __printf(2, 3) int shell_usage_error(char **argv, const char *fmt, ...);

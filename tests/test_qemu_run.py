@@ -4,7 +4,7 @@ Each case writes a small program that takes QEMU's place (--qemu): it
 prints what a guest might have printed on the serial port and exits with
 the status QEMU would have. The runner must turn that into the exit code
 README promises: 0 PASS, 1 FAIL, 2 CRASH (also: no verdict at all),
-3 TIMEOUT, 4 SETUP ERROR. The firmware, kernel and loader are dummy files:
+3 TIMEOUT, 4 SETUP ERROR, 5 CUT (a power cut asked for with --cut-after). The firmware, kernel and loader are dummy files:
 the stand-in never reads them. Needs mkfs.fat and mtools (make's dependency
 step installs them), as every run of the runner does.
 """
@@ -19,7 +19,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 QEMU_RUN = os.path.join(HERE, "qemu-run")
-PASS, FAIL, CRASH, TIMEOUT, SETUP = 0, 1, 2, 3, 4
+PASS, FAIL, CRASH, TIMEOUT, SETUP, CUT = 0, 1, 2, 3, 4, 5
 
 
 class QemuRunVerdicts(unittest.TestCase):
@@ -165,6 +165,43 @@ class QemuRunVerdicts(unittest.TestCase):
             time.sleep(600)
         """), "--timeout", "2")
         self.assertEqual(code, TIMEOUT, err)
+
+    def test_cut_kills_with_sigkill_after_the_pattern(self):
+        """--cut-after: SIGKILL once the pattern is read; nothing after it runs"""
+        marker = self.path("marker")
+        code, err = self.run_runner(self.stand_in(f"""
+            import signal
+            signal.signal(signal.SIGTERM, lambda *a: open({marker!r}, "w").write("TERM"))
+            for k in range(1000000):
+                print(f"powercut: ack 7 {{k}}", flush=True)
+                time.sleep(0.001)
+        """), "--cut-after", r"ack 7 20\r?\n")
+        self.assertEqual(code, CUT, err)
+        self.assertIn("killed by SIGKILL", err)
+        self.assertFalse(os.path.exists(marker), "QEMU got SIGTERM, not a power cut")
+        with open(self.path("serial.log")) as f:
+            acks = [int(line.split()[-1]) for line in f if line.startswith("powercut: ack")]
+        self.assertGreaterEqual(max(acks), 20)
+        self.assertLess(max(acks), 20000)    # killed, not run to the end
+
+    def test_cut_never_matched_is_judged_as_usual(self):
+        """a guest that powers off before the pattern shows is judged by its verdict"""
+        code, err = self.run_runner(self.stand_in("""
+            print("zdk: verdict: FAIL (powercut: 1 lost)", flush=True)
+            sys.exit(0)
+        """), "--cut-after", "never printed")
+        self.assertEqual(code, FAIL, err)
+
+    def test_cut_pattern_split_across_reads(self):
+        """the pattern is found even when the output arrives in pieces"""
+        code, err = self.run_runner(self.stand_in("""
+            for piece in ["power", "cut: a", "ck 1 0", "\\n"]:
+                sys.stdout.write(piece)
+                sys.stdout.flush()
+                time.sleep(0.3)
+            time.sleep(600)
+        """), "--cut-after", r"powercut: ack 1 0\r?\n", "--timeout", "20")
+        self.assertEqual(code, CUT, err)
 
 
 if __name__ == "__main__":

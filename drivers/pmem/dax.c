@@ -47,6 +47,7 @@
 #include <drivers/pmem/pmem.h>
 #include <lib/errno.h>
 #include <lib/printk.h>
+#include <lib/ratelimit.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
 
@@ -104,7 +105,7 @@ static int pmem_dax_fault(struct vm_fault *vmf)
 	gone = pmem->dax_gone || stale;
 	spin_unlock(&pmem->dax_lock);
 	if (gone) {
-		pr_warn("%s: DAX fault at 0x%lx (page %lu): %s: no page", pmem->dev.name,
+		pr_warn_ratelimited("%s: DAX fault at 0x%lx (page %lu): %s: no page", pmem->dev.name,
 			vmf->address, vmf->pgoff, stale ? "mapped under an earlier binding" :
 			"the device is unbound");
 		__atomic_fetch_add(&pmem->nr_dax_gone_faults, 1, __ATOMIC_RELAXED);

@@ -80,12 +80,6 @@ static int cmd_pin(int argc, char **argv)
 		put_device(&p->dev);
 		return 1;
 	}
-	if (!strcmp(blk_queue_state(&p->queue), "frozen")) {
-		kprintf("pin: the queue of %s is frozen: DAX faults are refused meanwhile ('pmem unfreeze "
-			"%s')\n", argv[1], argv[1]);
-		put_device(&p->dev);
-		return 1;
-	}
 	if (!shell_number(argv, "PGOFF", argv[2], 0, npages - 1, &pgoff) ||
 	    !shell_number(argv, "N", argv[3], 1, MIN((unsigned long)PIN_MAX, npages - pgoff), &n)) {
 		kprintf("pin: %s has DAX pages 0 to %lu; at most %d at a time\n", argv[1],

@@ -18,6 +18,7 @@
 #include <lib/crc32.h>
 #include <lib/errno.h>
 #include <lib/printk.h>
+#include <lib/ratelimit.h>
 #include <lib/string.h>
 #include <mm/slab.h>
 #include <asm/page.h>
@@ -103,7 +104,7 @@ void pmem_submit(struct pmem_device *pmem, struct pmem_request *rq)
 
 	if (err) {
 		if (err == -ENODEV)
-			pr_err("%s: I/O refused: the device is not bound (queue %s)",
+			pr_err_ratelimited("%s: I/O refused: the device is not bound (queue %s)",
 			       pmem->dev.name, blk_queue_state(&pmem->queue));
 		__atomic_fetch_add(&pmem->nr_errors, 1, __ATOMIC_RELAXED);
 		rq->status = err;
@@ -148,19 +149,28 @@ int pmem_flush(struct pmem_device *pmem, unsigned int flags)
 long pmem_direct_access(struct pmem_device *pmem, unsigned long pgoff,
 			unsigned long nr_pages, void **kaddr, unsigned long *pfn)
 {
-	unsigned long npages = (pmem->size - pmem->data_offset) >> PAGE_SHIFT;
+	unsigned long npages;
 	long avail;
 	int err = blk_queue_enter(&pmem->queue, true);
 
-	if (err) {
-		pr_err("%s: direct_access refused: the device is not usable (queue %s)",
+	/*
+	 * A freeze stops block I/O, not DAX (Linux's dax_direct_access() asks
+	 * only whether the device is alive): -EAGAIN means frozen but bound.
+	 * The answer never depended on the usage reference, which is dropped
+	 * before returning: the caller holds what keeps the binding (the DAX
+	 * fault, its mmap_lock, which the teardown's zap must take first).
+	 */
+	if (err && err != -EAGAIN) {
+		pr_err_ratelimited("%s: direct_access refused: the device is not usable (queue %s)",
 		       pmem->dev.name, blk_queue_state(&pmem->queue));
 		return err;
 	}
+	npages = (pmem->size - pmem->data_offset) >> PAGE_SHIFT;
 	if (pgoff >= npages) {
 		pr_err("%s: direct_access at page %lu: past the end (%lu pages)",
 		       pmem->dev.name, pgoff, npages);
-		blk_queue_exit(&pmem->queue);
+		if (!err)
+			blk_queue_exit(&pmem->queue);
 		return -EINVAL;
 	}
 	avail = (long)MIN(nr_pages, npages - pgoff);
@@ -168,7 +178,8 @@ long pmem_direct_access(struct pmem_device *pmem, unsigned long pgoff,
 		*kaddr = (char *)pmem_data_virt(pmem) + (pgoff << PAGE_SHIFT);
 	if (pfn)
 		*pfn = (unsigned long)(pmem_data_phys(pmem) >> PAGE_SHIFT) + pgoff;
-	blk_queue_exit(&pmem->queue);
+	if (!err)
+		blk_queue_exit(&pmem->queue);
 	return avail;
 }
 

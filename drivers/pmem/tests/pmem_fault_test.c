@@ -25,39 +25,6 @@
 #define F_ADDR		0x40000000UL
 #define F_LEN		(2UL << 20)
 
-struct books {
-	struct mem_sample mem;
-	unsigned int pgmaps;
-};
-
-static void books_now(struct books *b)
-{
-	struct dev_pagemap *all[MAX_PGMAPS];
-
-	mem_sample(&b->mem);
-	b->pgmaps = pgmap_snapshot(all, MAX_PGMAPS);
-}
-
-/* Did the failed attempt n leave anything behind? Names what it failed. */
-static bool books_back(struct ktest *t, const struct books *base, unsigned int n,
-		       const char *at)
-{
-	struct books now;
-
-	books_now(&now);
-	if (now.mem.free_pages == base->mem.free_pages &&
-	    now.mem.kmalloc_inuse == base->mem.kmalloc_inuse &&
-	    now.mem.percpu_free == base->mem.percpu_free && now.pgmaps == base->pgmaps)
-		return true;
-	ktest_fail(t, "call %u (%s) failed and left: free pages %ld, kmalloc objects %ld, "
-		   "per-CPU bytes %ld, pgmaps %d", n, at,
-		   (long)(now.mem.free_pages - base->mem.free_pages),
-		   (long)(now.mem.kmalloc_inuse - base->mem.kmalloc_inuse),
-		   (long)(now.mem.percpu_free - base->mem.percpu_free),
-		   (int)now.pgmaps - (int)base->pgmaps);
-	return false;
-}
-
 static struct pmem_device *unbound_device(struct ktest *t)
 {
 	struct pmem_device *p = pmem_test_device(t);
@@ -74,11 +41,11 @@ static void bind_fails_cleanly_at_every_point(struct ktest *t)
 {
 	struct pmem_device *p = unbound_device(t);
 	unsigned int n, failed = 0, other = 0;
-	struct books base;
+	struct mem_books base;
 	const char *at;
 	int err;
 
-	books_now(&base);
+	mem_books_now(&base);
 	for (n = 1; n < MAX_POINTS; n++) {
 		fault_inject_nth(n);
 		err = device_bind(&p->dev, "pmem");
@@ -91,7 +58,7 @@ static void bind_fails_cleanly_at_every_point(struct ktest *t)
 		EXPECT_NE(t, err, 0);			/* a failed call fails the bind */
 		EXPECT_EQ(t, p->dev.state, DEVICE_UNBOUND);
 		EXPECT_EQ(t, p->dev.devres_count, 0);
-		if (!books_back(t, &base, n, at))
+		if (!mem_books_back(t, &base, n, at))
 			break;
 	}
 	if (err) {					/* leave pmem0 as it was */
@@ -104,7 +71,7 @@ static void bind_fails_cleanly_at_every_point(struct ktest *t)
 	EXPECT_EQ(t, other, 0);				/* each failure is ENOMEM */
 	ktest_log(t, "%u allocations of a bind failed in turn; each unwound", failed);
 	ASSERT_EQ(t, device_unbind(&p->dev), 0);
-	EXPECT_TRUE(t, books_back(t, &base, 0, "the last unbind"));
+	EXPECT_TRUE(t, mem_books_back(t, &base, 0, "the last unbind"));
 	EXPECT_EQ(t, device_bind(&p->dev, "pmem"), 0);
 	put_device(&p->dev);
 }
@@ -113,11 +80,11 @@ static void dax_mmap_fails_cleanly_at_every_point(struct ktest *t)
 {
 	struct pmem_device *p = pmem_test_device(t);
 	unsigned int n, failed = 0;
-	struct books base;
+	struct mem_books base;
 	const char *at;
 	long ret = -1;
 
-	books_now(&base);
+	mem_books_now(&base);
 	for (n = 1; n < MAX_POINTS; n++) {
 		struct mm_struct *mm;
 
@@ -132,14 +99,14 @@ static void dax_mmap_fails_cleanly_at_every_point(struct ktest *t)
 			break;
 		failed++;
 		EXPECT_EQ(t, ret, -ENOMEM);
-		if (!books_back(t, &base, n, at))
+		if (!mem_books_back(t, &base, n, at))
 			break;
 	}
 	EXPECT_EQ(t, ret, (long)F_ADDR);
 	EXPECT_TRUE(t, failed >= 2);			/* the mm and the mapping's record */
 	ktest_log(t, "%u allocations of an mm and a DAX mmap failed in turn; each unwound",
 		  failed);
-	EXPECT_TRUE(t, books_back(t, &base, 0, "the last mm_destroy"));
+	EXPECT_TRUE(t, mem_books_back(t, &base, 0, "the last mm_destroy"));
 	put_device(&p->dev);
 }
 

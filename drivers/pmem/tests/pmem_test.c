@@ -18,6 +18,7 @@
 #include <lib/string.h>
 #include <lib/vsprintf.h>
 #include <kernel/rcu.h>
+#include <mm/memremap.h>
 #include <mm/page_alloc.h>
 #include <mm/percpu.h>
 #include <mm/slab.h>
@@ -139,6 +140,33 @@ void mem_sample(struct mem_sample *m)
 	m->kmalloc_inuse = 0;
 	kmem_cache_for_each(count_inuse, &m->kmalloc_inuse);
 	m->percpu_free = percpu_dynamic_free();
+}
+
+void mem_books_now(struct mem_books *b)
+{
+	struct dev_pagemap *all[MAX_PGMAPS];
+
+	mem_sample(&b->mem);
+	b->pgmaps = pgmap_snapshot(all, MAX_PGMAPS);
+}
+
+bool mem_books_back(struct ktest *t, const struct mem_books *base, unsigned int n,
+		    const char *at)
+{
+	struct mem_books now;
+
+	mem_books_now(&now);
+	if (now.mem.free_pages == base->mem.free_pages &&
+	    now.mem.kmalloc_inuse == base->mem.kmalloc_inuse &&
+	    now.mem.percpu_free == base->mem.percpu_free && now.pgmaps == base->pgmaps)
+		return true;
+	ktest_fail(t, "call %u (%s) failed and left: free pages %ld, kmalloc objects %ld, "
+		   "per-CPU bytes %ld, pgmaps %d", n, at,
+		   (long)(now.mem.free_pages - base->mem.free_pages),
+		   (long)(now.mem.kmalloc_inuse - base->mem.kmalloc_inuse),
+		   (long)(now.mem.percpu_free - base->mem.percpu_free),
+		   (int)now.pgmaps - (int)base->pgmaps);
+	return false;
 }
 
 /* The sectors a case is about to overwrite, to put back at its end. */
@@ -375,7 +403,9 @@ static void freeze_blocks_new_io_on(struct ktest *t, const char *name)
 	EXPECT_EQ(t, READ_ONCE_A(p->queue.nr_zero), zero + 1);	/* drained: the count hit zero */
 	pmem_submit(p, &rq);
 	EXPECT_EQ(t, rq.status, -EAGAIN);
-	EXPECT_EQ(t, pmem_direct_access(p, 0, 1, NULL, NULL), -EAGAIN);
+	/* a freeze stops block I/O, not DAX */
+	EXPECT_EQ(t, pmem_direct_access(p, 0, 1, NULL, NULL), 1);
+	EXPECT_STREQ(t, blk_queue_state(&p->queue), "frozen");
 	blk_unfreeze_queue(&p->queue);
 	EXPECT_STREQ(t, blk_queue_state(&p->queue), "live");
 	EXPECT_EQ(t, pmem_rw(p, 0, buf, 1, PMEM_READ), 0);
@@ -510,7 +540,7 @@ static void probe_failure_unwinds_on(struct ktest *t, const char *name)
 	X(flush_and_fua_complete, "PREFLUSH|FUA writes and an empty flush complete") \
 	X(direct_access_addresses, "direct_access gives the mapped address, pfn and page count") \
 	X(flush_method_per_cpuid, "the write-back instruction is the best CPUID offers") \
-	X(freeze_blocks_new_io, "a frozen queue drained to zero and refuses NOWAIT I/O") \
+	X(freeze_blocks_new_io, "a frozen queue drained to zero, refuses NOWAIT I/O, not DAX") \
 	X(unbind_drains_then_unmaps, "unbind: queue killed, drained to zero, then unmapped") \
 	X(io_after_unbind_fails, "I/O and direct_access on an unbound device fail with ENODEV") \
 	X(rebind_keeps_data, "unbind/bind cycles keep the data")		\

@@ -56,6 +56,19 @@ struct mem_sample {
 	size_t percpu_free;
 };
 void mem_sample(struct mem_sample *m);
+/*
+ * The books a fault-injection case compares after each failed attempt:
+ * the memory sample and the pgmap lookup's slots in use. mem_books_back()
+ * says whether they are back at base, and if not fails the case naming
+ * attempt n, the point that failed (at) and each difference.
+ */
+struct mem_books {
+	struct mem_sample mem;
+	unsigned int pgmaps;
+};
+void mem_books_now(struct mem_books *b);
+bool mem_books_back(struct ktest *t, const struct mem_books *base, unsigned int n,
+		    const char *at);
 
 /*
  * Watch p's teardown steps (pmem_teardown_observer) as they happen, from

@@ -138,6 +138,30 @@ void zd_s09_write_pin_of_readonly_fails(struct ktest *t)
 	put_device(&p->dev);
 }
 
+/*
+ * A frozen queue stops block I/O, not DAX: faults and both GUP paths work
+ * on a mapping while the queue is frozen, and take the usual references.
+ */
+void zd_dax_fault_and_pin_while_frozen(struct ktest *t)
+{
+	struct pmem_device *p = zd_get(t);
+	struct mm_struct *mm = zd_map(t, p, ZD_ADDR, PROT_READ | PROT_WRITE);
+
+	ASSERT_EQ(t, blk_freeze_queue(&p->queue), 0);
+	EXPECT_EQ(t, handle_user_fault(mm, ZD_ADDR + 3 * PAGE_SIZE, FAULT_FLAG_WRITE), 0);
+	EXPECT_EQ(t, get_user_pages_fast(ZD_ADDR + 2 * PAGE_SIZE, 4, FOLL_WRITE, pinned), 4);
+	EXPECT_EQ(t, get_user_pages(mm, ZD_ADDR + (2UL << 20), 4, FOLL_GET, pinned + 4), 4);
+	EXPECT_STREQ(t, blk_queue_state(&p->queue), "frozen");
+	blk_unfreeze_queue(&p->queue);
+	for (unsigned int i = 0; i < 8; i++)
+		EXPECT_EQ(t, page_ref_count(pinned[i]), 2);
+	unpin_user_pages(pinned, 8);
+	EXPECT_EQ(t, zd_pages_not_idle(p), 0);
+	zd_expect_invariant(t, p);
+	zd_unmap(mm);
+	put_device(&p->dev);
+}
+
 static int touch(struct mm_struct *mm, unsigned long addr)
 {
 	int err;

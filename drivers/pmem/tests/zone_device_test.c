@@ -119,6 +119,8 @@ static const struct ktest_case zone_device_cases[] = {
 		"pins held on other CPUs across the put loop: waited for; later pins fail cleanly"),
 	ZD_CASE(zd_s09_write_pin_of_readonly_fails,
 		"write GUP of a read-only DAX mapping fails in both paths, no leak"),
+	ZD_CASE(zd_dax_fault_and_pin_while_frozen,
+		"a frozen queue stops block I/O, not DAX: faults and both GUPs work"),
 	ZD_CASE(zd_s10_unbind_zaps_mappings_late_touch_faults,
 		"mapped, unpinned at unbind: zapped; a later touch is a clean fault"),
 	ZD_CASE(zd_s10_old_mapping_stays_dead_after_rebind,

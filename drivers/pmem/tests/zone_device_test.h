@@ -63,6 +63,7 @@ void zd_s06_pmd_changes_on_other_cpu(struct ktest *t);
 void zd_s07_pin_after_kill_fails_without_leak(struct ktest *t);
 void zd_s08_pin_races_teardown_put_loop(struct ktest *t);
 void zd_s09_write_pin_of_readonly_fails(struct ktest *t);
+void zd_dax_fault_and_pin_while_frozen(struct ktest *t);
 void zd_s10_unbind_zaps_mappings_late_touch_faults(struct ktest *t);
 void zd_s10_old_mapping_stays_dead_after_rebind(struct ktest *t);
 void zd_s10_mapping_zapped_even_before_mmap_returns(struct ktest *t);
