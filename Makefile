@@ -414,13 +414,16 @@ bench: deps
 
 # The soak (docs/testing.md, "Soak"): random GUP, DAX, I/O, unbinds and
 # freezes on pmem0 from SOAK_SMP CPUs for SOAK_SECONDS, the invariants checked
-# after every round; SOAK_SEED and SOAK_FROM replay a round it reports.
+# after every round; SOAK_SEED, SOAK_FROM and SOAK_ROUNDS=1 replay a round it reports. It
+# runs on an NVDIMM file of its own, not the one make run keeps.
 SOAK_SECONDS ?= 60
 SOAK_SMP     ?= 4
-SOAK_REPLAY  := $(if $(SOAK_SEED),soak.seed=$(SOAK_SEED)) $(if $(SOAK_FROM),soak.from=$(SOAK_FROM))
+SOAK_REPLAY  := $(if $(SOAK_SEED),soak.seed=$(SOAK_SEED)) $(if $(SOAK_FROM),soak.from=$(SOAK_FROM)) \
+	$(if $(SOAK_ROUNDS),soak.rounds=$(SOAK_ROUNDS))
 soak: deps
 	$(Q)$(MAKE) --no-print-directory KTEST=y B=build all
-	$(Q)$(PYTHON) tests/qemu-run --smp $(SOAK_SMP) --mem $(MEM) --nvdimms "$(NVDIMMS)" \
+	$(Q)$(PYTHON) tests/qemu-run --smp $(SOAK_SMP) --mem $(MEM) \
+		--nvdimms "256M,file=$(B)/soak-pmem0.img" \
 		--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
 		--kernel $(B)/kernel.elf --loader $(B)/BOOTX64.EFI \
 		--timeout $$(( $(SOAK_SECONDS) + 900 )) --log $(B)/soak.log \
@@ -428,12 +431,13 @@ soak: deps
 
 # Power cuts (docs/testing.md, "Power cuts"): RUNS boots killed with SIGKILL
 # while they write numbered records to pmem0, each checked by the next boot;
-# no acknowledged write may be lost. POWERCUT_SEED picks the moments again.
+# no acknowledged write may be lost. POWERCUT_SEED picks the same moments again.
+# The records go to an NVDIMM file of their own, not the one make run keeps.
 RUNS ?= 50
 powercut: deps
 	$(Q)$(MAKE) --no-print-directory KTEST=y B=build all
 	$(Q)$(PYTHON) tests/powercut --runs $(RUNS) $(if $(POWERCUT_SEED),--seed $(POWERCUT_SEED)) \
-		--build $(B) --smp $(SMP) --mem $(MEM) --nvdimms "$(NVDIMMS)" --qemu $(QEMU) \
+		--build $(B) --smp $(SMP) --mem $(MEM) --nvdimms "256M,file=$(B)/powercut-pmem0.img" --qemu $(QEMU) \
 		--ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) --kernel $(B)/kernel.elf \
 		--loader $(B)/BOOTX64.EFI
 

@@ -23,8 +23,10 @@ static int cmd_fail(int argc, char **argv)
 		return shell_usage_error(argv, "expected a count and a command");
 	if (!shell_number(argv, "N", argv[1], 1, FAIL_N_MAX, &n))
 		return 2;
-	if (!strcmp(argv[2], "fail"))
-		return shell_usage_error(argv, "one failure at a time: 'fail' cannot run 'fail'");
+	/* they arm and disarm this task's countdown themselves */
+	if (!strcmp(argv[2], "fail") || !strcmp(argv[2], "ktest") || !strcmp(argv[2], "bench"))
+		return shell_usage_error(argv, "'%s' sets its own failures: run it without 'fail'",
+					 argv[2]);
 	fault_inject_nth((unsigned int)n);
 	ret = shell_exec_argv(argc - 2, argv + 2);
 	at = fault_injected();

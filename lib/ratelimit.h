@@ -37,6 +37,8 @@ struct ratelimit {
  * suppressed since the last one let through (0 most of the time).
  */
 bool ratelimit_ok(struct ratelimit *rl, unsigned long *suppressed);
+/* The same at time `now` (ktime_get_ns()'s clock): for tests. */
+bool ratelimit_ok_at(struct ratelimit *rl, uint64_t now, unsigned long *suppressed);
 
 #define printk_ratelimited(level, fmt, ...) do {				\
 	static struct ratelimit __rl = RATELIMIT_DEFAULT;			\

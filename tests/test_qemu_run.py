@@ -192,6 +192,15 @@ class QemuRunVerdicts(unittest.TestCase):
         """), "--cut-after", "never printed")
         self.assertEqual(code, FAIL, err)
 
+    def test_cut_pattern_early_in_a_large_read(self):
+        """the pattern is found when it comes early in one read far larger than 4 KiB"""
+        code, err = self.run_runner(self.stand_in("""
+            sys.stdout.write("".join(f"powercut: ack 7 {k}\\n" for k in range(5000)))
+            sys.stdout.flush()
+            time.sleep(600)
+        """), "--cut-after", r"ack 7 20\r?\n", "--timeout", "20")
+        self.assertEqual(code, CUT, err)
+
     def test_cut_pattern_split_across_reads(self):
         """the pattern is found even when the output arrives in pieces"""
         code, err = self.run_runner(self.stand_in("""

@@ -63,6 +63,7 @@ static int cmd_pin(int argc, char **argv)
 {
 	unsigned long pgoff, n, npages;
 	struct pmem_device *p;
+	const char *step;
 	long ret;
 
 	if (argc != 4)
@@ -90,12 +91,15 @@ static int cmd_pin(int argc, char **argv)
 	pin_mm = mm_create();
 	if (!pin_mm) {
 		put_device(&p->dev);
-		kprintf("pin: no memory for an address space\n");
+		kprintf("pin: the address space: ENOMEM\n");
 		return 1;
 	}
 	ret = pmem_dax_mmap(p, pin_mm, PIN_ADDR, (pgoff + n) * PAGE_SIZE,
 			    PROT_READ | PROT_WRITE);
-	if (ret == (long)PIN_ADDR) {
+	if (ret != (long)PIN_ADDR) {
+		step = "the DAX mapping";
+	} else {
+		step = "fast GUP";
 		use_mm(pin_mm);
 		ret = get_user_pages_fast(PIN_ADDR + pgoff * PAGE_SIZE, n, FOLL_WRITE, pin_pages);
 		unuse_mm(pin_mm);
@@ -105,7 +109,7 @@ static int cmd_pin(int argc, char **argv)
 			unpin_user_pages(pin_pages, ret);
 		mm_destroy(pin_mm);
 		pin_mm = NULL;
-		kprintf("pin: %s pages %lu to %lu: %s\n", argv[1], pgoff, pgoff + n - 1,
+		kprintf("pin: %s pages %lu to %lu: %s: %s\n", argv[1], pgoff, pgoff + n - 1, step,
 			ret < 0 ? errno_name(ret) : "only some could be pinned; none kept");
 		put_device(&p->dev);
 		return 1;

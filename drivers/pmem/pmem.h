@@ -186,9 +186,11 @@ int pmem_crc32(struct pmem_device *pmem, uint64_t sector, uint64_t count,
 /*
  * For DAX: the kernel address and pfn of page pgoff of the device, and how
  * many of the nr_pages from there are contiguous (all, up to the end).
- * -ENODEV if not bound, -EINVAL for pgoff past the end. The answer is
- * valid while the device stays bound (the DAX step pins it with the
- * dev_pagemap reference).
+ * -ENODEV if not bound (or being unbound), -EINVAL for pgoff past the
+ * end; a frozen queue does not refuse it (a freeze stops block I/O, not
+ * DAX). The caller must hold what keeps the binding while it calls and
+ * uses the answer: the DAX fault holds its mmap_lock, which the
+ * teardown's zap must take before anything else is torn down.
  */
 long pmem_direct_access(struct pmem_device *pmem, unsigned long pgoff,
 			unsigned long nr_pages, void **kaddr, unsigned long *pfn);

@@ -4,7 +4,7 @@
  * for N = 1, 2, ... until it makes fewer than N: every failed attempt
  * must report an error (a non-zero status, after the command's own
  * message naming what failed), and after it (and the cleanup command a
- * case names, run without injection) free pages, kmalloc objects,
+ * case names, run without injection after the check) free pages, kmalloc objects,
  * per-CPU bytes and pgmap slots are exactly back at their baseline. The
  * last attempt, with nothing failing, must succeed. Runs on pmem0.
  */
@@ -47,10 +47,11 @@ static unsigned int fail_each(struct ktest *t, const char *cmd, const char *clea
 		if (!ret && silent++ == 0)
 			ktest_fail(t, "'%s': allocation %u (%s) failed, yet it returned 0", cmd, n,
 				   at);
-		if (cleanup)
-			run(cleanup);
+		/* the books first: what a failed command left must show, not be cleaned */
 		if (!mem_books_back(t, &base, n, at))
 			break;
+		if (cleanup)
+			run(cleanup);
 	}
 	EXPECT_EQ(t, ret, 0);		/* with nothing failing it works */
 	EXPECT_EQ(t, silent, 0);
@@ -111,6 +112,7 @@ static void fail_command_names_the_point(struct ktest *t)
 	EXPECT_EQ(t, run("fail 1000000 version"), 0);
 	EXPECT_EQ(t, run("fail 0 version"), 2);
 	EXPECT_EQ(t, run("fail 1 fail 1 version"), 2);
+	EXPECT_EQ(t, run("fail 1 ktest lib.crc32"), 2);
 	EXPECT_EQ(t, run("fail 1"), 2);
 	EXPECT_EQ(t, run("fail 1 nosuchcmd"), 127);
 	EXPECT_NULL(t, fault_injected());	/* disarmed after each */

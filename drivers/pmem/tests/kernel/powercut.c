@@ -19,12 +19,16 @@
  *   - records 0..ACKED are acknowledged: each must be there in full, every
  *     sector intact with its record number; anything else is lost;
  *   - after them the writer may have finished records whose ack the
- *     runner never read (complete), and one may have been cut half-way
- *     (torn: some of its sectors there, some not, or a sector with a bad
- *     CRC): counted, not hidden; the first slot without a sector of its
- *     record ends the scan.
+ *     runner never read (complete), and the last one written may have
+ *     been cut half-way (torn: some of its sectors there, some not, or a
+ *     sector with a bad CRC): counted, not hidden. The writer starts a
+ *     record only once the one before is durable, so a record that is
+ *     not complete while a later one holds anything was acknowledged too
+ *     (its ack unread): it counts as lost. Every slot is read, so a gap
+ *     cannot end the scan early.
  * It prints "powercut: check run RUN: acknowledged A, verified V, lost L,
- * complete C, torn T" and the first lost records with what was found, and
+ * complete C, torn T" (T is 0 or 1) and the first lost records with what
+ * was found, and
  * its verdict is FAIL if one was lost. A boot may check one run and write
  * the next: the writer starts after the check.
  */
@@ -122,16 +126,16 @@ static int read_slot(struct pmem_device *p, uint64_t run, uint64_t k, unsigned i
 	return err;
 }
 
-static void describe_lost(uint64_t run, uint64_t k, unsigned int intact)
+static void describe_lost(uint64_t run, uint64_t k, unsigned int intact, const char *why)
 {
 	const struct pc_sector *s = &slot[0];
 
 	for (unsigned int i = 0; i < record_sectors(run, k); i++)
 		if (!sector_is(&slot[i], run, k, i)) {
 			s = &slot[i];
-			pr_err("powercut: LOST record %llu of run %llu (acknowledged): %u of %u sectors "
+			pr_err("powercut: LOST record %llu of run %llu (%s): %u of %u sectors "
 			       "intact; sector %u holds magic 0x%llx run %llu record %llu index %u%s",
-			       (unsigned long long)k, (unsigned long long)run, intact,
+			       (unsigned long long)k, (unsigned long long)run, why, intact,
 			       record_sectors(run, k), i, (unsigned long long)s->magic,
 			       (unsigned long long)s->run, (unsigned long long)s->record, s->index,
 			       s->crc == crc32(0, s, offsetof(struct pc_sector, crc)) ? "" :
@@ -168,7 +172,7 @@ static enum verdict check_run(struct pmem_device *p, const char *arg, char *deta
 {
 	unsigned long verified = 0, lost = 0, complete = 0, torn = 0, run;
 	unsigned int intact;
-	long acked;
+	long acked, last;
 	uint64_t k;
 
 	if (parse_check(arg, &run, &acked)) {
@@ -185,18 +189,33 @@ static enum verdict check_run(struct pmem_device *p, const char *arg, char *deta
 		if (intact == record_sectors(run, k)) {
 			verified++;
 		} else if (lost++ < PC_SHOW_LOST) {
-			describe_lost(run, k, intact);
+			describe_lost(run, k, intact, "acknowledged");
 		}
 	}
+	/*
+	 * After ACKED: the last slot holding anything of its record is the
+	 * write the cut caught (complete, or torn). Every record before it
+	 * was durable before the writer went on, so acknowledged even if the
+	 * runner never read the ack: it must be complete, else it is lost.
+	 */
+	last = acked;
 	for (k = (uint64_t)(acked + 1); k < PC_SLOTS; k++) {
-		if (read_slot(p, run, k, &intact))
-			break;
-		if (!intact)
-			break;			/* never written: the end of the run */
+		if (read_slot(p, run, k, &intact)) {
+			scnprintf(detail, size, "powercut: cannot read slot %llu",
+				  (unsigned long long)k);
+			return VERDICT_FAIL;
+		}
+		if (intact)
+			last = (long)k;
+	}
+	for (k = (uint64_t)(acked + 1); (long)k <= last; k++) {
+		read_slot(p, run, k, &intact);
 		if (intact == record_sectors(run, k))
 			complete++;
-		else
+		else if ((long)k == last)
 			torn++;
+		else if (lost++ < PC_SHOW_LOST)
+			describe_lost(run, k, intact, "its ack unread, but a later record written");
 	}
 	pr_info("powercut: check run %lu: acknowledged %ld, verified %lu, lost %lu, "
 		"complete %lu, torn %lu", run, acked + 1, verified, lost, complete, torn);

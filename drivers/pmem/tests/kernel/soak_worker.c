@@ -1,15 +1,19 @@
 /*
- * The soak's workers (soak.h says what a round is): random operations on
- * pmem0 from one CPU, each checked as it returns. A failure is allowed
- * only while an unbind may be under way (not when the round is
- * `bound_throughout`) and only with the errno the API documents for a
- * device going away: -ENODEV to map or to do I/O, -EFAULT to pin or to
- * fault. Anything else is a violation, recorded with the values that
- * explain it; CPU 0 prints it after the round.
+ * The soak's workers (soak.h says what a round is and when an operation
+ * may fail): random operations on pmem0 from one CPU, each checked as it
+ * returns. A failure is allowed only with the errno the API documents for
+ * a device going away (-ENODEV to map or do I/O, -EFAULT to pin or
+ * fault) and only when soak_epoch says the binding changed under the
+ * operation, or the mapping it used belongs to an earlier binding. A pin
+ * or fault that reaches a piece the worker munmap'd must fail there,
+ * whatever the device does. Anything else is a violation, recorded with
+ * the values that explain it; CPU 0 prints it after the round.
+ *
+ * Every operation draws its random numbers before it looks at any state,
+ * so a round's draws are the same on a replay whatever failed.
  */
 #include <drivers/pmem/tests/kernel/soak.h>
 #include <kernel/rcu.h>
-#include <kernel/timer.h>
 #include <lib/errno.h>
 #include <lib/vsprintf.h>
 #include <mm/gup.h>
@@ -19,6 +23,7 @@
 #include <mm/memremap.h>
 
 wait_queue_head_t soak_go_wq;
+unsigned long soak_epoch;
 
 uint64_t soak_mix(uint64_t seed, uint64_t n)
 {
@@ -30,9 +35,9 @@ uint64_t soak_mix(uint64_t seed, uint64_t n)
 }
 
 static const char *const op_names[SOAK_NR_OPS] = {
-	[SOAK_MAP] = "map", [SOAK_UNMAP] = "unmap", [SOAK_PIN_FAST] = "pin-fast",
-	[SOAK_PIN_SLOW] = "pin-slow", [SOAK_UNPIN] = "unpin", [SOAK_FAULT] = "fault",
-	[SOAK_IO] = "io",
+	[SOAK_MAP] = "map", [SOAK_MUNMAP] = "munmap", [SOAK_DESTROY] = "destroy-mm",
+	[SOAK_PIN_FAST] = "pin-fast", [SOAK_PIN_SLOW] = "pin-slow", [SOAK_UNPIN] = "unpin",
+	[SOAK_FAULT] = "fault", [SOAK_IO] = "io",
 };
 
 const char *soak_op_name(enum soak_op op)
@@ -51,13 +56,26 @@ __printf(2, 3) static void violation(struct soak_worker *w, const char *fmt, ...
 	}
 }
 
-/* A failed operation: fine with `allowed` while the device may be going. */
-static void failed(struct soak_worker *w, enum soak_op op, long err, long allowed)
+static unsigned long epoch(void)
 {
+	/* acquire: pairs with CPU 0's release stores around unbind and bind */
+	return __atomic_load_n(&soak_epoch, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * An operation that began at epoch e0 failed with err: fine if it is the
+ * errno for a device going away and the binding changed under it (or
+ * `stale`: it used a mapping of an earlier binding).
+ */
+static void failed(struct soak_worker *w, enum soak_op op, long err, long allowed,
+		   unsigned long e0, bool stale)
+{
+	bool going = (e0 & 1) || epoch() != e0 || stale;
+
 	w->failed[op]++;
-	if (w->bound_throughout || err != allowed)
+	if (err != allowed || !going)
 		violation(w, "cpu %u: %s failed with %ld (%s)%s", w->cpu, soak_op_name(op), err,
-			  errno_name((int)err), w->bound_throughout ? " while pmem0 stayed bound" : "");
+			  errno_name((int)err), going ? "" : " while pmem0 stayed bound");
 }
 
 static unsigned long rand_below(struct soak_worker *w, unsigned long n)
@@ -65,17 +83,48 @@ static unsigned long rand_below(struct soak_worker *w, unsigned long n)
 	return soak_next(&w->rng) % n;
 }
 
+static bool is_hole(const struct soak_worker *w, unsigned long idx)
+{
+	return w->holes[idx / 64] & (1UL << (idx % 64));
+}
+
+/* Pages from idx on that are mapped, up to n. */
+static unsigned long mapped_run(const struct soak_worker *w, unsigned long idx, unsigned long n)
+{
+	unsigned long k = 0;
+
+	while (k < n && !is_hole(w, idx + k))
+		k++;
+	return k;
+}
+
+/*
+ * Put a slot's pins, checking first what a held pin must see: the memmap
+ * there, and the page's count at least ours, plus the device's while no
+ * unbind has begun since the pin (the teardown's put loop drops the
+ * device's reference of a pinned page and leaves ours).
+ */
 static void unpin_slot(struct soak_worker *w, struct soak_pin *s)
 {
 	for (unsigned int k = 0; k < s->n; k++) {
 		struct page *pg = s->pages[k];
-		unsigned long pfn = page_to_pfn(pg);
+		unsigned long pfn = page_to_pfn(pg), e;
+		int count, least;
 
-		/* a held pin keeps its page alive: memmap there, count at least 1 */
-		if (!pfn_valid(pfn) || page_ref_count(pg) < 1)
-			violation(w, "cpu %u: pinned pfn 0x%lx %s (refcount %d) before its unpin",
-				  w->cpu, pfn, pfn_valid(pfn) ? "alive" : "has no memmap",
-				  pfn_valid(pfn) ? page_ref_count(pg) : 0);
+		if (!pfn_valid(pfn)) {
+			violation(w, "cpu %u: pinned pfn 0x%lx has no memmap before its unpin "
+				  "(not put)", w->cpu, pfn);
+			continue;
+		}
+		count = page_ref_count(pg);
+		/* a count the put loop lowered comes with the odd epoch stored before it */
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		e = epoch();
+		least = e == s->epoch && !(e & 1) ? 2 : 1;
+		if (count < least)
+			violation(w, "cpu %u: pinned pfn 0x%lx at refcount %d before its unpin "
+				  "(expected %d or more; epoch %lu, pinned at %lu)", w->cpu, pfn, count,
+				  least, e, s->epoch);
 		put_page(pg);
 	}
 	s->n = 0;
@@ -83,6 +132,7 @@ static void unpin_slot(struct soak_worker *w, struct soak_pin *s)
 
 static void do_map(struct soak_worker *w)
 {
+	unsigned long e0 = epoch();
 	long ret;
 
 	if (w->mm)
@@ -96,13 +146,15 @@ static void do_map(struct soak_worker *w)
 	if (ret != (long)SOAK_ADDR) {
 		mm_destroy(w->mm);
 		w->mm = NULL;
-		failed(w, SOAK_MAP, ret, -ENODEV);
+		failed(w, SOAK_MAP, ret, -ENODEV, e0, false);
 		return;
 	}
+	w->map_epoch = e0;
+	memset(w->holes, 0, sizeof(w->holes));
 	use_mm(w->mm);
 }
 
-static void do_unmap(struct soak_worker *w)
+static void do_destroy(struct soak_worker *w)
 {
 	if (!w->mm)
 		return;
@@ -111,51 +163,85 @@ static void do_unmap(struct soak_worker *w)
 	w->mm = NULL;
 }
 
-/* Pin 1..SOAK_PIN_MAX pages into the oldest slot (its pins go first). */
+/* Unmap 1-64 pages at a random place of the mapping (a region split or trimmed). */
+static void do_munmap(struct soak_worker *w)
+{
+	unsigned long n = 1 + rand_below(w, 64), idx = rand_below(w, SOAK_PAGES - n);
+	int err;
+
+	if (!w->mm)
+		return;
+	err = munmap(w->mm, SOAK_ADDR + idx * PAGE_SIZE, n * PAGE_SIZE);
+	if (err) {
+		violation(w, "cpu %u: munmap of pages %lu-%lu: %d (%s)", w->cpu, idx, idx + n - 1,
+			  err, errno_name(err));
+		return;
+	}
+	for (unsigned long k = idx; k < idx + n; k++)
+		w->holes[k / 64] |= 1UL << (k % 64);
+}
+
+/*
+ * Pin 1..SOAK_PIN_MAX pages into a slot (its pins go first). With the
+ * device alive, GUP must pin exactly the pages up to the first hole, and
+ * fail with -EFAULT if the first page is one; each page must be the
+ * device's page for its offset.
+ */
 static void do_pin(struct soak_worker *w, enum soak_op op, unsigned int slot)
 {
 	struct soak_pin *s = &w->held[slot];
 	unsigned int n = 1 + rand_below(w, SOAK_PIN_MAX);
-	unsigned long idx = rand_below(w, (SOAK_LEN >> PAGE_SHIFT) - n);
+	unsigned long idx = rand_below(w, SOAK_PAGES - n), e0 = epoch(), want;
 	unsigned long a = SOAK_ADDR + idx * PAGE_SIZE;
 	unsigned long pfn0 = PHYS_PFN(pmem_data_phys(w->p)) + idx;
+	bool stale;
 	long got;
 
 	unpin_slot(w, s);
 	if (!w->mm)
 		return;
+	want = mapped_run(w, idx, n);
+	stale = w->map_epoch != e0;
 	got = op == SOAK_PIN_FAST ? get_user_pages_fast(a, n, FOLL_WRITE, s->pages)
 				  : get_user_pages(w->mm, a, n, FOLL_GET | FOLL_WRITE, s->pages);
 	if (got < 0) {
-		failed(w, op, got, -EFAULT);
+		if (!want && got == -EFAULT)
+			return;			/* the first page is a hole: as it must */
+		failed(w, op, got, -EFAULT, e0, stale);
 		return;
 	}
-	if (got > n) {
-		violation(w, "cpu %u: %s of %u pages at 0x%lx returned %ld", w->cpu,
-			  soak_op_name(op), n, a, got);
-		return;
+	if ((unsigned long)got > want) {
+		violation(w, "cpu %u: %s of %u pages at page %lu pinned %ld, but only %lu are "
+			  "mapped there", w->cpu, soak_op_name(op), n, idx, got, want);
+		got = (long)MIN((unsigned long)got, (unsigned long)SOAK_PIN_MAX);
 	}
 	s->n = (unsigned int)got;
-	s->first_pfn = pfn0;
-	if ((unsigned int)got < n)
-		failed(w, op, -EFAULT, -EFAULT);	/* stopped part way: the device is going */
+	s->epoch = e0;
+	if ((unsigned long)got < want)
+		failed(w, op, -EFAULT, -EFAULT, e0, stale);	/* stopped part way */
 	for (unsigned int k = 0; k < s->n; k++)
 		if (page_to_pfn(s->pages[k]) != pfn0 + k || s->pages[k]->pgmap != &w->p->pgmap)
-			violation(w, "cpu %u: %s at 0x%lx: page %u is pfn 0x%lx (pgmap %p), "
-				  "expected pfn 0x%lx of pmem0's pgmap", w->cpu, soak_op_name(op), a, k,
-				  page_to_pfn(s->pages[k]), (void *)s->pages[k]->pgmap, pfn0 + k);
+			violation(w, "cpu %u: %s at page %lu: page %u is pfn 0x%lx (pgmap %p), "
+				  "expected pfn 0x%lx of pmem0's pgmap", w->cpu, soak_op_name(op), idx,
+				  k, page_to_pfn(s->pages[k]), (void *)s->pages[k]->pgmap, pfn0 + k);
 }
 
 static void do_fault(struct soak_worker *w)
 {
-	unsigned long a = SOAK_ADDR + rand_below(w, SOAK_LEN >> PAGE_SHIFT) * PAGE_SIZE;
+	unsigned long idx = rand_below(w, SOAK_PAGES), e0 = epoch();
+	unsigned int flags = rand_below(w, 2) ? FAULT_FLAG_WRITE : 0;
 	int err;
 
 	if (!w->mm)
 		return;
-	err = handle_user_fault(w->mm, a, rand_below(w, 2) ? FAULT_FLAG_WRITE : 0);
-	if (err)
-		failed(w, SOAK_FAULT, err, -EFAULT);
+	err = handle_user_fault(w->mm, SOAK_ADDR + idx * PAGE_SIZE, flags);
+	if (is_hole(w, idx)) {
+		if (err != -EFAULT)
+			violation(w, "cpu %u: a fault in munmap'd page %lu returned %d, not EFAULT",
+				  w->cpu, idx, err);
+	} else if (err) {
+		failed(w, SOAK_FAULT, err, -EFAULT, e0, w->map_epoch != e0);
+	}
 }
 
 /*
@@ -168,12 +254,13 @@ static void do_io(struct soak_worker *w)
 {
 	unsigned int i = rand_below(w, SOAK_SECTORS);
 	uint64_t sector = w->base + i;
+	unsigned long e0 = epoch();
 	const char *why;
 	int err;
 
 	err = pmem_rw(w->p, sector, &w->buf, 1, PMEM_READ);
 	if (err) {
-		failed(w, SOAK_IO, err, -ENODEV);
+		failed(w, SOAK_IO, err, -ENODEV, e0, false);
 		return;
 	}
 	why = stress_sector_problem(&w->buf, sector, w->cpu);
@@ -185,9 +272,10 @@ static void do_io(struct soak_worker *w)
 			  (unsigned long long)sector, why, (unsigned long long)w->buf.gen,
 			  (unsigned long long)w->latest[i]);
 	stress_fill_sector(&w->buf, sector, ++w->next_gen, w->cpu);
+	e0 = epoch();
 	err = pmem_rw(w->p, sector, &w->buf, 1, PMEM_WRITE);
 	if (err)
-		failed(w, SOAK_IO, err, -ENODEV);
+		failed(w, SOAK_IO, err, -ENODEV, e0, false);
 	else
 		w->latest[i] = w->next_gen;
 }
@@ -195,21 +283,16 @@ static void do_io(struct soak_worker *w)
 /* Weights of the operations, out of 64. */
 static enum soak_op pick(struct soak_worker *w)
 {
+	static const unsigned char upto[SOAK_NR_OPS] = {
+		[SOAK_MAP] = 4, [SOAK_MUNMAP] = 6, [SOAK_DESTROY] = 8, [SOAK_PIN_FAST] = 24,
+		[SOAK_PIN_SLOW] = 32, [SOAK_UNPIN] = 41, [SOAK_FAULT] = 52, [SOAK_IO] = 64,
+	};
 	unsigned long r = rand_below(w, 64);
+	unsigned int op = 0;
 
-	if (r < 4)
-		return SOAK_MAP;
-	if (r < 6)
-		return SOAK_UNMAP;
-	if (r < 22)
-		return SOAK_PIN_FAST;
-	if (r < 30)
-		return SOAK_PIN_SLOW;
-	if (r < 40)
-		return SOAK_UNPIN;
-	if (r < 52)
-		return SOAK_FAULT;
-	return SOAK_IO;
+	while (r >= upto[op])
+		op++;
+	return (enum soak_op)op;
 }
 
 static void run_round(struct soak_worker *w)
@@ -224,8 +307,11 @@ static void run_round(struct soak_worker *w)
 		case SOAK_MAP:
 			do_map(w);
 			break;
-		case SOAK_UNMAP:
-			do_unmap(w);
+		case SOAK_MUNMAP:
+			do_munmap(w);
+			break;
+		case SOAK_DESTROY:
+			do_destroy(w);
 			break;
 		case SOAK_PIN_FAST:
 		case SOAK_PIN_SLOW:
@@ -249,7 +335,7 @@ static void run_round(struct soak_worker *w)
 	}
 	for (unsigned int i = 0; i < SOAK_SLOTS; i++)
 		unpin_slot(w, &w->held[i]);
-	do_unmap(w);
+	do_destroy(w);
 }
 
 int soak_worker_main(void *arg)
@@ -269,6 +355,7 @@ int soak_worker_main(void *arg)
 		w->rng = soak_mix(w->seed, w->cpu);
 		run_round(w);
 		last = round;
+		/* release: the round's counters before done */
 		__atomic_store_n(&w->done, round, __ATOMIC_RELEASE);
 	}
 }

@@ -1,0 +1,103 @@
+/*
+ * The books the soak checks after every round (soak.h), with every
+ * worker idle and nothing pinned or mapped:
+ *   - pmem0 bound, its pgmap live, refs = 1 + pages exactly, every device
+ *     page at refcount 1 (the single-reference rule, docs/lifetimes.md);
+ *   - its queue live with nothing in flight;
+ *   - no page both free and referenced: zone_check() walks the free lists
+ *     (each block PG_buddy at refcount 0, the counts agree);
+ *   - no warning, no late access to a removed memmap;
+ *   - after every round from the ninth of the run on: free pages, kmalloc
+ *     objects, free per-CPU bytes, pmem0's device references and the
+ *     pgmaps are what they were after the eighth (the first rounds warm
+ *     the caches).
+ * The unbind's teardown order and the workers' own findings are checked
+ * in soak.c as the round runs.
+ */
+#include <drivers/pmem/tests/kernel/soak.h>
+#include <drivers/base/device.h>
+#include <lib/bug.h>
+#include <lib/printk.h>
+#include <lib/string.h>
+#include <mm/memremap.h>
+#include <mm/memremap_graveyard.h>
+#include <mm/page_alloc.h>
+#include <mm/page_ref.h>
+
+static unsigned long pages_not_idle(struct pmem_device *p)
+{
+	unsigned long bad = 0;
+
+	for (unsigned long i = 0; i < p->pgmap.nr_pages; i++)
+		bad += page_ref_count(__pfn_to_page(p->pgmap.pfn_first + i)) != 1;
+	return bad;
+}
+
+static void check_pmem0(struct soak_run *r)
+{
+	struct pmem_device *p = r->p;
+	unsigned long live;
+	long refs;
+
+	if (p->dev.state != DEVICE_BOUND || p->pgmap.state != PGMAP_LIVE) {
+		soak_violation(r, "pmem0 not bound (pgmap %s)", pgmap_state_name(p->pgmap.state));
+		return;
+	}
+	if (memremap_check_invariant(&p->pgmap, &refs, &live) ||
+	    refs != 1 + (long)p->pgmap.nr_pages)
+		soak_violation(r, "pgmap refs %ld, live pages %lu, pages %lu: expected refs = "
+			       "1 + pages", refs, live, p->pgmap.nr_pages);
+	live = pages_not_idle(p);
+	if (live)
+		soak_violation(r, "%lu device pages not at refcount 1 with nothing pinned", live);
+	if (strcmp(blk_queue_state(&p->queue), "live") || blk_queue_in_flight(&p->queue))
+		soak_violation(r, "pmem0's queue %s with %ld in flight",
+			       blk_queue_state(&p->queue), blk_queue_in_flight(&p->queue));
+}
+
+static void check_memory(struct soak_run *r)
+{
+	struct dev_pagemap *all[MAX_PGMAPS];
+	struct mem_sample now;
+	char msg[120];
+
+	if (warn_count() != r->warn0)
+		soak_violation(r, "%lu warning(s) (above)", warn_count() - r->warn0);
+	if (memremap_late_accesses != r->late0)
+		soak_violation(r, "%lu late access(es) to a removed memmap",
+			       memremap_late_accesses - r->late0);
+	if (zone_check(&zone_normal, msg, sizeof(msg)))
+		soak_violation(r, "free lists: %s", msg);
+	if (r->rounds < SOAK_WARMUP)
+		return;
+	mem_sample(&now);
+	if (r->rounds == SOAK_WARMUP) {
+		r->base = now;
+		r->refcount0 = device_refcount(&r->p->dev);
+		r->pgmaps0 = pgmap_snapshot(all, MAX_PGMAPS);
+		pr_info("soak: the books after %u rounds: %lu free pages, %lu kmalloc objects, "
+			"%zu free per-CPU bytes", SOAK_WARMUP, now.free_pages, now.kmalloc_inuse,
+			now.percpu_free);
+		return;
+	}
+	r->booked++;
+	if (now.free_pages != r->base.free_pages || now.kmalloc_inuse != r->base.kmalloc_inuse ||
+	    now.percpu_free != r->base.percpu_free)
+		soak_violation(r, "leak: free pages %lu -> %lu, kmalloc objects %lu -> %lu, "
+			       "free per-CPU bytes %zu -> %zu (to see it again, replay from round "
+			       "%lu: the books are kept after %u rounds)", r->base.free_pages,
+			       now.free_pages, r->base.kmalloc_inuse, now.kmalloc_inuse,
+			       r->base.percpu_free, now.percpu_free,
+			       r->round >= SOAK_WARMUP ? r->round - SOAK_WARMUP : 0, SOAK_WARMUP);
+	if (device_refcount(&r->p->dev) != r->refcount0 ||
+	    pgmap_snapshot(all, MAX_PGMAPS) != r->pgmaps0)
+		soak_violation(r, "pmem0 references %lu (were %lu), pgmaps %u (were %u)",
+			       device_refcount(&r->p->dev), r->refcount0,
+			       pgmap_snapshot(all, MAX_PGMAPS), r->pgmaps0);
+}
+
+void soak_check_round(struct soak_run *r)
+{
+	check_pmem0(r);
+	check_memory(r);
+}
