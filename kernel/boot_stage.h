@@ -4,9 +4,10 @@
  * before it prints the run's verdict.
  *
  * The kernel defines none itself. A build with the self-test harness
- * (KTEST=y, the default) links two, in kernel/tests/boot_stages.c: the
- * self-tests selected by `ktest=` and the benchmarks selected by
- * `bench=`. They register with BOOT_STAGE(), a pointer in the section
+ * (KTEST=y, the default) links four: the self-tests selected by `ktest=`
+ * and the benchmarks selected by `bench=` (kernel/tests/boot_stages.c),
+ * the soak (`soak=`) and the power-cut writer and checker
+ * (`powercut.write=`, `powercut.check=`), in drivers/pmem/tests/kernel/. They register with BOOT_STAGE(), a pointer in the section
  * boot_stages, so start_kernel() names no test code and a KTEST=n build
  * simply has no stages.
  *
