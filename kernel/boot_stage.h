@@ -7,7 +7,8 @@
  * (KTEST=y, the default) links four: the self-tests selected by `ktest=`
  * and the benchmarks selected by `bench=` (kernel/tests/boot_stages.c),
  * the soak (`soak=`) and the power-cut writer and checker
- * (`powercut.write=`, `powercut.check=`), in drivers/pmem/tests/kernel/. They register with BOOT_STAGE(), a pointer in the section
+ * (`powercut.write=`, `powercut.check=`), in
+ * drivers/pmem/tests/kernel/. They register with BOOT_STAGE(), a pointer in the section
  * boot_stages, so start_kernel() names no test code and a KTEST=n build
  * simply has no stages.
  *

@@ -145,8 +145,6 @@ long pmem_dax_mmap(struct pmem_device *pmem, struct mm_struct *mm, unsigned long
 	struct pmem_dax_map *m;
 	long ret;
 
-	if (len > pmem->size)
-		return -EINVAL;
 	m = kzalloc(sizeof(*m));
 	if (!m)
 		return -ENOMEM;
@@ -157,9 +155,14 @@ long pmem_dax_mmap(struct pmem_device *pmem, struct mm_struct *mm, unsigned long
 	m->mm = mm;
 	m->refs = 1;			/* the region mmap_with_ops will make */
 
-	/* Visible to the teardown before the region exists (see above). */
+	/*
+	 * Visible to the teardown before the region exists (see above). The
+	 * length is checked against this binding's data area (the memmap may
+	 * take the device's first pages), which is fixed while it lasts.
+	 */
 	spin_lock(&pmem->dax_lock);
-	ret = pmem->dax_gone ? -ENODEV : 0;	/* unbound, or no struct pages */
+	ret = pmem->dax_gone ? -ENODEV :	/* unbound, or no struct pages */
+	      len > pmem->size - pmem->data_offset ? -EINVAL : 0;
 	if (!ret) {
 		m->gen = pmem->dax_gen;
 		list_add_tail(&m->node, &pmem->dax_maps);

@@ -167,7 +167,7 @@ long pmem_direct_access(struct pmem_device *pmem, unsigned long pgoff,
 	}
 	npages = (pmem->size - pmem->data_offset) >> PAGE_SHIFT;
 	if (pgoff >= npages) {
-		pr_err("%s: direct_access at page %lu: past the end (%lu pages)",
+		pr_err_ratelimited("%s: direct_access at page %lu: past the end (%lu pages)",
 		       pmem->dev.name, pgoff, npages);
 		if (!err)
 			blk_queue_exit(&pmem->queue);

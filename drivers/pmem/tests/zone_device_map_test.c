@@ -163,6 +163,25 @@ void zd_s11_ordinary_pages_unchanged_device_never_freed(struct ktest *t)
 }
 
 /* Scenario 12: overlaps refused, nothing left behind, a second probe works. */
+/*
+ * A DAX mapping covers the data area at most: with the memmap on the
+ * device (pmem.memmap=dev) that is less than the device, and a longer
+ * mapping is refused at mmap, not by faults past the end.
+ */
+void zd_dax_mmap_longer_than_data_refused(struct ktest *t)
+{
+	struct pmem_device *p = zd_get(t);
+	unsigned long data = (unsigned long)(p->size - p->data_offset);
+	struct mm_struct *mm = test_mm_create(t);
+
+	EXPECT_EQ(t, pmem_dax_mmap(p, mm, ZD_ADDR, data + PAGE_SIZE, PROT_READ), -EINVAL);
+	EXPECT_EQ(t, pmem_dax_mmap(p, mm, ZD_ADDR, data, PROT_READ), (long)ZD_ADDR);
+	ktest_log(t, "data area %lu KiB of %llu KiB", data >> 10,
+		  (unsigned long long)(p->size >> 10));
+	mm_destroy(mm);
+	put_device(&p->dev);
+}
+
 void zd_s12_map_conflicts_refused_cleanly(struct ktest *t)
 {
 	struct pmem_device *p = zd_get(t);

@@ -129,6 +129,8 @@ static const struct ktest_case zone_device_cases[] = {
 		"a region faulted on another CPU before its mmap returns is zapped by an unbind"),
 	ZD_CASE(zd_s11_ordinary_pages_unchanged_device_never_freed,
 		"anon and device pages pin alike; device pages never reach the allocator"),
+	ZD_CASE(zd_dax_mmap_longer_than_data_refused,
+		"a DAX mmap longer than the data area is refused with EINVAL"),
 	ZD_CASE(zd_s12_map_conflicts_refused_cleanly,
 		"overlaps with pmem0 or RAM refused, nothing left, a rebind works"),
 	ZD_SMP_CASE(zd_s13_100_cycles_with_pins_on_other_cpus,

@@ -68,6 +68,7 @@ void zd_s10_unbind_zaps_mappings_late_touch_faults(struct ktest *t);
 void zd_s10_old_mapping_stays_dead_after_rebind(struct ktest *t);
 void zd_s10_mapping_zapped_even_before_mmap_returns(struct ktest *t);
 void zd_s11_ordinary_pages_unchanged_device_never_freed(struct ktest *t);
+void zd_dax_mmap_longer_than_data_refused(struct ktest *t);
 void zd_s12_map_conflicts_refused_cleanly(struct ktest *t);
 void zd_s13_100_cycles_with_pins_on_other_cpus(struct ktest *t);
 void zd_s14_unbind_during_inflight_io(struct ktest *t);

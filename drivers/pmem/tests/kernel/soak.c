@@ -50,10 +50,12 @@ void soak_violation(struct soak_run *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vscnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	unsigned long from = r->round - MIN((unsigned long)r->replay_back, r->round - r->first);
+
 	r->violations++;
 	pr_err("soak: VIOLATION in round %lu: %s (replay: soak.seed=%llu soak.from=%lu "
-	       "soak.rounds=1 on %u CPUs)", r->round, msg, (unsigned long long)r->seed, r->round,
-	       r->nw + 1);
+	       "soak.rounds=%lu on %u CPUs)", r->round, msg, (unsigned long long)r->seed, from,
+	       r->round - from + 1, r->nw + 1);
 }
 
 static unsigned long progress(const struct soak_run *r)
@@ -141,8 +143,8 @@ static void do_unbind(struct soak_run *r, uint64_t *rng)
 	th = kthread_run_on(0, unbind_thread, &u);
 	if (IS_ERR(th)) {
 		soak_violation(r, "no thread for the unbind: %ld", PTR_ERR(th));
-		r->stuck = true;
-		return;
+		__atomic_store_n(&soak_epoch, soak_epoch + 1, __ATOMIC_RELEASE);
+		return;				/* still bound: the round ends as usual */
 	}
 	if (!wait_for_completion_timeout(&u.done, SOAK_WATCHDOG_MS)) {
 		report_stuck(r, "the unbind of pmem0");
@@ -155,6 +157,8 @@ static void do_unbind(struct soak_run *r, uint64_t *rng)
 		soak_violation(r, "unbind: %u teardown steps not killed, drained, unmapped, or "
 			       "pgmap %s", r->log.n, pgmap_state_name(p->pgmap.state));
 	wait_progress(r, progress(r) + soak_next(rng) % 64);
+	if (r->stuck)
+		return;
 	err = device_bind(&p->dev, "pmem");
 	if (err)
 		soak_violation(r, "bind of pmem0: %d (%s)", err, errno_name(err));

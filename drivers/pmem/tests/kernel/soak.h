@@ -22,9 +22,10 @@
  * When may an operation fail? Only while pmem0's binding changes under
  * it: CPU 0 makes soak_epoch odd before an unbind and even again once the
  * bind has returned; an operation may fail (with the errno the API gives
- * for a device going away) if the epoch was odd or changed while it ran,
- * or if it used a mapping made under an earlier binding. Every other
- * failure is a violation.
+ * for a device going away) if the epoch was odd or changed while it ran.
+ * An operation through a mapping made under an earlier binding must fail
+ * (EFAULT): such a mapping never works again (drivers/pmem/dax.c). Every
+ * other failure, and a stale mapping that works, is a violation.
  *
  * A worker's life: started once by CPU 0, it waits for the next round
  * number (`go`), runs it, publishes `done`, and waits again, until
@@ -63,6 +64,7 @@ enum soak_action { SOAK_NOTHING, SOAK_UNBIND, SOAK_FREEZE, SOAK_NR_ACTIONS };
 
 /* Odd while pmem0's binding changes (a): CPU 0 stores, release; workers load, acquire. */
 extern unsigned long soak_epoch;
+#define SOAK_EPOCH_UNKNOWN	(~0UL)
 
 struct soak_pin {
 	struct page *pages[SOAK_PIN_MAX];	/* (o) */
@@ -81,7 +83,9 @@ struct soak_worker {
 	uint64_t seed;				/* (t) the round's, from CPU 0 */
 	uint64_t rng;				/* (o) the round's random stream */
 	struct mm_struct *mm;			/* (o) NULL: nothing mapped */
-	unsigned long map_epoch;		/* (o) soak_epoch when mm's mapping was made */
+	unsigned long map_epoch;		/* (o) the binding (soak_epoch, even) of mm's
+						 * mapping; SOAK_EPOCH_UNKNOWN if one changed
+						 * while it was made */
 	unsigned long holes[SOAK_PAGES / 64];	/* (o) pages munmap'd since */
 	struct soak_pin held[SOAK_SLOTS];	/* (o) */
 	unsigned long ops[SOAK_NR_OPS];		/* (t) this round's */
@@ -105,6 +109,7 @@ struct soak_run {
 	unsigned long rounds;			/* (o) rounds run (the last may have failed) */
 	unsigned long booked;			/* (o) rounds whose memory books were compared */
 	bool stuck;				/* (o) a worker or the unbind never came back */
+	unsigned int replay_back;		/* (o) rounds before this one a replay needs */
 	struct soak_worker w[SOAK_MAX_WORKERS];
 	unsigned int nw;			/* (o) workers started */
 	unsigned long actions[SOAK_NR_ACTIONS];	/* (o) */

@@ -63,14 +63,40 @@ static unsigned long epoch(void)
 }
 
 /*
+ * Did the binding change under an operation that began at epoch e0? Read
+ * after the operation: an unbind that made it fail stored the odd epoch
+ * before anything of its teardown, and the failure reached us through
+ * what the teardown published (dax_lock, the pgmap's kill, the queue's
+ * state: on x86 in store order even where those loads are relaxed).
+ */
+static bool binding_changed(unsigned long e0)
+{
+	return (e0 & 1) || epoch() != e0;
+}
+
+/*
+ * Is the worker's mapping one of an earlier binding than e0's (so every
+ * access through it must fail), a mapping of e0's binding, or unknown
+ * (made while a binding changed)?
+ */
+enum map_age { MAP_CURRENT, MAP_STALE, MAP_UNKNOWN };
+
+static enum map_age map_age(const struct soak_worker *w, unsigned long e0)
+{
+	if (w->map_epoch == SOAK_EPOCH_UNKNOWN || (e0 & 1))
+		return MAP_UNKNOWN;
+	return w->map_epoch == e0 ? MAP_CURRENT : MAP_STALE;
+}
+
+/*
  * An operation that began at epoch e0 failed with err: fine if it is the
- * errno for a device going away and the binding changed under it (or
- * `stale`: it used a mapping of an earlier binding).
+ * errno for a device going away and the binding changed under it, or if
+ * it went through a mapping that is stale or of unknown age (`excused`).
  */
 static void failed(struct soak_worker *w, enum soak_op op, long err, long allowed,
-		   unsigned long e0, bool stale)
+		   unsigned long e0, bool excused)
 {
-	bool going = (e0 & 1) || epoch() != e0 || stale;
+	bool going = binding_changed(e0) || excused;
 
 	w->failed[op]++;
 	if (err != allowed || !going)
@@ -149,7 +175,8 @@ static void do_map(struct soak_worker *w)
 		failed(w, SOAK_MAP, ret, -ENODEV, e0, false);
 		return;
 	}
-	w->map_epoch = e0;
+	/* the new binding's only if none changed while the mapping was made */
+	w->map_epoch = !binding_changed(e0) ? e0 : SOAK_EPOCH_UNKNOWN;
 	memset(w->holes, 0, sizeof(w->holes));
 	use_mm(w->mm);
 }
@@ -194,22 +221,26 @@ static void do_pin(struct soak_worker *w, enum soak_op op, unsigned int slot)
 	unsigned long idx = rand_below(w, SOAK_PAGES - n), e0 = epoch(), want;
 	unsigned long a = SOAK_ADDR + idx * PAGE_SIZE;
 	unsigned long pfn0 = PHYS_PFN(pmem_data_phys(w->p)) + idx;
-	bool stale;
+	enum map_age age;
 	long got;
 
 	unpin_slot(w, s);
 	if (!w->mm)
 		return;
 	want = mapped_run(w, idx, n);
-	stale = w->map_epoch != e0;
+	age = map_age(w, e0);
 	got = op == SOAK_PIN_FAST ? get_user_pages_fast(a, n, FOLL_WRITE, s->pages)
 				  : get_user_pages(w->mm, a, n, FOLL_GET | FOLL_WRITE, s->pages);
 	if (got < 0) {
 		if (!want && got == -EFAULT)
 			return;			/* the first page is a hole: as it must */
-		failed(w, op, got, -EFAULT, e0, stale);
+		failed(w, op, got, -EFAULT, e0, age != MAP_CURRENT);
 		return;
 	}
+	if (got > 0 && age == MAP_STALE && !binding_changed(e0))
+		violation(w, "cpu %u: %s pinned %ld page(s) at page %lu through a mapping of an "
+			  "earlier binding (epoch %lu, now %lu): it must never work again", w->cpu,
+			  soak_op_name(op), got, idx, w->map_epoch, e0);
 	if ((unsigned long)got > want) {
 		violation(w, "cpu %u: %s of %u pages at page %lu pinned %ld, but only %lu are "
 			  "mapped there", w->cpu, soak_op_name(op), n, idx, got, want);
@@ -217,8 +248,8 @@ static void do_pin(struct soak_worker *w, enum soak_op op, unsigned int slot)
 	}
 	s->n = (unsigned int)got;
 	s->epoch = e0;
-	if ((unsigned long)got < want)
-		failed(w, op, -EFAULT, -EFAULT, e0, stale);	/* stopped part way */
+	if ((unsigned long)got < want)		/* stopped part way */
+		failed(w, op, -EFAULT, -EFAULT, e0, age != MAP_CURRENT);
 	for (unsigned int k = 0; k < s->n; k++)
 		if (page_to_pfn(s->pages[k]) != pfn0 + k || s->pages[k]->pgmap != &w->p->pgmap)
 			violation(w, "cpu %u: %s at page %lu: page %u is pfn 0x%lx (pgmap %p), "
@@ -240,7 +271,11 @@ static void do_fault(struct soak_worker *w)
 			violation(w, "cpu %u: a fault in munmap'd page %lu returned %d, not EFAULT",
 				  w->cpu, idx, err);
 	} else if (err) {
-		failed(w, SOAK_FAULT, err, -EFAULT, e0, w->map_epoch != e0);
+		failed(w, SOAK_FAULT, err, -EFAULT, e0, map_age(w, e0) != MAP_CURRENT);
+	} else if (map_age(w, e0) == MAP_STALE && !binding_changed(e0)) {
+		violation(w, "cpu %u: a fault at page %lu through a mapping of an earlier binding "
+			  "(epoch %lu, now %lu) worked: it must never work again", w->cpu, idx,
+			  w->map_epoch, e0);
 	}
 }
 
