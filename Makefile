@@ -414,7 +414,7 @@ bench: deps
 
 # The soak (docs/testing.md, "Soak"): random GUP, DAX, I/O, unbinds and
 # freezes on pmem0 from SOAK_SMP CPUs for SOAK_SECONDS, the invariants checked
-# after every round; SOAK_SEED, SOAK_FROM and SOAK_ROUNDS=1 replay a round it reports. It
+# after every round; SOAK_SEED, SOAK_FROM and SOAK_ROUNDS replay what a VIOLATION line names. It
 # runs on an NVDIMM file of its own, not the one make run keeps.
 SOAK_SECONDS ?= 60
 SOAK_SMP     ?= 4

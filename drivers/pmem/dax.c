@@ -36,7 +36,8 @@
  * zap.
  *
  * Ordering: dax_gone and dax_gen are written under dax_lock and read
- * under it by pmem_dax_mmap() and the fault (dax_gone is false only
+ * under it by pmem_dax_mmap() and the fault, and so are the binding's
+ * size and data_offset by pmem_dax_mmap()'s length check (dax_gone is false only
  * while a binding with struct pages lasts, so neither reads the device's
  * state or has_pages, which a concurrent bind or unbind is writing); the
  * zap then takes each mm's mmap_lock for writing, so a fault that saw

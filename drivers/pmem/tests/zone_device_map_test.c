@@ -162,7 +162,6 @@ void zd_s11_ordinary_pages_unchanged_device_never_freed(struct ktest *t)
 	put_device(&p->dev);
 }
 
-/* Scenario 12: overlaps refused, nothing left behind, a second probe works. */
 /*
  * A DAX mapping covers the data area at most: with the memmap on the
  * device (pmem.memmap=dev) that is less than the device, and a longer
@@ -182,6 +181,7 @@ void zd_dax_mmap_longer_than_data_refused(struct ktest *t)
 	put_device(&p->dev);
 }
 
+/* Scenario 12: overlaps refused, nothing left behind, a second probe works. */
 void zd_s12_map_conflicts_refused_cleanly(struct ktest *t)
 {
 	struct pmem_device *p = zd_get(t);

@@ -143,7 +143,9 @@ static void do_unbind(struct soak_run *r, uint64_t *rng)
 	th = kthread_run_on(0, unbind_thread, &u);
 	if (IS_ERR(th)) {
 		soak_violation(r, "no thread for the unbind: %ld", PTR_ERR(th));
-		__atomic_store_n(&soak_epoch, soak_epoch + 1, __ATOMIC_RELEASE);
+		/* back to the even epoch before: the binding never changed (an
+		 * operation begun at the odd one is excused by e0 & 1 anyway) */
+		__atomic_store_n(&soak_epoch, soak_epoch - 1, __ATOMIC_RELEASE);
 		return;				/* still bound: the round ends as usual */
 	}
 	if (!wait_for_completion_timeout(&u.done, SOAK_WATCHDOG_MS)) {

@@ -22,7 +22,9 @@
  * When may an operation fail? Only while pmem0's binding changes under
  * it: CPU 0 makes soak_epoch odd before an unbind and even again once the
  * bind has returned; an operation may fail (with the errno the API gives
- * for a device going away) if the epoch was odd or changed while it ran.
+ * for a device going away) if the epoch was odd or changed while it ran,
+ * or if it went through a mapping of unknown age (made while a binding
+ * changed).
  * An operation through a mapping made under an earlier binding must fail
  * (EFAULT): such a mapping never works again (drivers/pmem/dax.c). Every
  * other failure, and a stale mapping that works, is a violation.

@@ -4,7 +4,8 @@
  * returns. A failure is allowed only with the errno the API documents for
  * a device going away (-ENODEV to map or do I/O, -EFAULT to pin or
  * fault) and only when soak_epoch says the binding changed under the
- * operation, or the mapping it used belongs to an earlier binding. A pin
+ * operation, or the mapping it used belongs to an earlier binding or to
+ * one it cannot tell (made while a binding changed). A pin
  * or fault that reaches a piece the worker munmap'd must fail there,
  * whatever the device does. Anything else is a violation, recorded with
  * the values that explain it; CPU 0 prints it after the round.
