@@ -305,12 +305,20 @@ unsigned long pgmap_live_pages(struct dev_pagemap *pgmap)
 	return n;
 }
 
+long pgmap_ref_count(struct dev_pagemap *pgmap)
+{
+	long refs;
+
+	percpu_ref_switch_to_atomic_sync(&pgmap->ref);
+	refs = percpu_ref_atomic_count(&pgmap->ref);
+	percpu_ref_switch_to_percpu(&pgmap->ref);
+	return refs;
+}
+
 int memremap_check_invariant(struct dev_pagemap *pgmap, long *refs, unsigned long *live)
 {
-	percpu_ref_switch_to_atomic_sync(&pgmap->ref);
-	*refs = percpu_ref_atomic_count(&pgmap->ref);
+	*refs = pgmap_ref_count(pgmap);
 	*live = pgmap_live_pages(pgmap);
-	percpu_ref_switch_to_percpu(&pgmap->ref);
 	if (*refs != 1 + (long)*live) {
 		pr_err("memremap: %s: invariant broken: %ld pgmap refs, 1 + %lu live pages",
 		       pgmap_name(pgmap), *refs, *live);

@@ -170,6 +170,11 @@ bool pgmap_claims_pfn(unsigned long pfn);
 /* Pages of pgmap with refcount > 0 (a scan of its memmap). */
 unsigned long pgmap_live_pages(struct dev_pagemap *pgmap);
 /*
+ * The pgmap's reference count, exact: the ref switches to atomic mode
+ * for the read and back to per-CPU mode after. Only while LIVE.
+ */
+long pgmap_ref_count(struct dev_pagemap *pgmap);
+/*
  * The invariant: switches the ref to atomic mode to read it exactly,
  * returns 0 if refs == 1 + live pages, else -EIO with a report. The ref
  * goes back to per-CPU mode afterwards. Only while LIVE.

@@ -19,6 +19,7 @@
  * in soak.c as the round runs.
  */
 #include <drivers/pmem/tests/kernel/soak.h>
+#include <drivers/pmem/tests/zone_device_test.h>
 #include <drivers/base/device.h>
 #include <lib/bug.h>
 #include <lib/printk.h>
@@ -28,26 +29,6 @@
 #include <mm/memremap_modes.h>
 #include <mm/page_alloc.h>
 #include <mm/page_ref.h>
-
-static unsigned long pages_not_idle(struct pmem_device *p)
-{
-	unsigned long bad = 0;
-
-	for (unsigned long i = 0; i < p->pgmap.nr_pages; i++)
-		bad += page_ref_count(__pfn_to_page(p->pgmap.pfn_first + i)) != 1;
-	return bad;
-}
-
-/* The pgmap's reference count, read exactly (in atomic mode for the read). */
-static long pgmap_refs(struct dev_pagemap *pgmap)
-{
-	long refs;
-
-	percpu_ref_switch_to_atomic_sync(&pgmap->ref);
-	refs = percpu_ref_atomic_count(&pgmap->ref);
-	percpu_ref_switch_to_percpu(&pgmap->ref);
-	return refs;
-}
 
 static void check_pmem0(struct soak_run *r)
 {
@@ -60,13 +41,13 @@ static void check_pmem0(struct soak_run *r)
 		soak_violation(r, "pmem0 not bound (pgmap %s)", pgmap_state_name(p->pgmap.state));
 		return;
 	}
-	refs = pgmap_refs(&p->pgmap);
+	refs = pgmap_ref_count(&p->pgmap);
 	if (refs != want)
 		soak_violation(r, "pgmap refs %ld, expected %ld with nothing pinned "
 			       "(zone_device.refs=%s, %lu pages, %lu live)", refs, want,
 			       zone_device_refs_name(pgmap_refs_mode(&p->pgmap)), p->pgmap.nr_pages,
 			       pgmap_live_pages(&p->pgmap));
-	live = pages_not_idle(p);
+	live = zd_pages_not_idle(p);
 	if (live)
 		soak_violation(r, "%lu device pages not at refcount 1 with nothing pinned", live);
 	if (strcmp(blk_queue_state(&p->queue), "live") || blk_queue_in_flight(&p->queue))
