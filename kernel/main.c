@@ -28,6 +28,7 @@
 #include <lib/string.h>
 #include <drivers/acpi/acpi.h>
 #include <drivers/pmem/pmem.h>
+#include <kernel/trace_setup.h>
 #include <mm/mem_init.h>
 #include <lib/boot_param.h>
 #include <asm/platform.h>
@@ -74,6 +75,7 @@ void start_kernel(void)
 	sched_init();			/* this context becomes the thread "init" */
 	acpi_init(arch_rsdp_phys());
 	smp_boot_cpus();		/* every CPU up; interrupts on from here */
+	trace_setup(boot_cmdline());	/* a ring per CPU; trace= from here */
 	pmem_init();			/* a pmem device per NFIT region */
 
 	ready_ns = arch_since_loader_ns();

@@ -8,6 +8,7 @@
 #include <lib/bug.h>
 #include <lib/printk.h>
 #include <lib/vsprintf.h>
+#include <lib/trace.h>
 
 static unsigned long warnings;
 
@@ -27,5 +28,6 @@ void __warn(const char *file, int line, unsigned long caller,
 	va_end(ap);
 
 	__atomic_fetch_add(&warnings, 1, __ATOMIC_RELAXED);
+	trace_event(warn, caller, line, 0);
 	pr_warn("WARNING: %s at %s:%d in %pS", msg, file, line, (void *)caller);
 }

@@ -32,6 +32,7 @@
 #include <lib/bug.h>
 #include <lib/err.h>
 #include <lib/errno.h>
+#include <lib/trace.h>
 #include <mm/gup.h>
 #include <mm/memremap.h>
 #include <mm/memmap.h>
@@ -170,11 +171,14 @@ long get_user_pages(struct mm_struct *mm, unsigned long start, unsigned long nr_
 	}
 	mmap_read_unlock(mm);
 	put_dev_pagemap(pgmap);
+	trace_event(gup_slow, start, nr_pages, i ? (long)i : err);
 	return i ? (long)i : err;
 }
 
 void unpin_user_pages(struct page **pages, unsigned long n)
 {
+	if (n)
+		trace_event(unpin, page_to_pfn(pages[0]), n, 0);
 	for (unsigned long i = 0; i < n; i++)
 		put_page(pages[i]);
 }

@@ -52,6 +52,7 @@
  */
 #include <lib/err.h>
 #include <lib/errno.h>
+#include <lib/trace.h>
 #include <mm/gup.h>
 #include <mm/memmap.h>
 #include <mm/memremap.h>
@@ -136,6 +137,7 @@ static bool gup_pte_range(pte_t pmd, unsigned long addr, unsigned long end, stru
 		if (!page)
 			return false;
 		if (ptep_get(slot) != e) {
+			trace_event(gup_undo, page_to_pfn(page), addr, 0);
 			put_page(page);
 			return false;
 		}
@@ -159,6 +161,7 @@ static bool gup_huge_pmd(pte_t *slot, pte_t pmd, unsigned long addr, unsigned lo
 	if (unlikely(gup_fast_pmd_window))
 		gup_fast_pmd_window(slot, pmd);
 	if (ptep_get(slot) != pmd) {
+		trace_event(gup_undo, page_to_pfn(page), addr, 0);
 		gup_put_pages(page, n);
 		percpu_stat_inc(pmd_undone);
 		return false;
@@ -232,6 +235,7 @@ unsigned long gup_fast_only(unsigned long start, unsigned long nr_pages,
 	gup_fast_walk(mm, start, start + (nr_pages << PAGE_SHIFT), &g);
 	arch_irq_restore(flags);
 	put_dev_pagemap(g.pgmap);
+	trace_event(gup_fast, start, nr_pages, g.nr);
 	return g.nr;
 }
 

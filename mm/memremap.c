@@ -15,6 +15,7 @@
 #include <lib/errno.h>
 #include <lib/printk.h>
 #include <lib/string.h>
+#include <lib/trace.h>
 #include <mm/internal.h>
 #include <mm/memblock.h>
 #include <mm/memremap.h>
@@ -48,11 +49,14 @@ void free_zone_device_page(struct page *page)
 	struct dev_pagemap *pgmap = page->pgmap;
 
 	__atomic_fetch_add(&zone_device_page_frees, 1, __ATOMIC_RELAXED);
+	trace_event(page_free, page_to_pfn(page), pgmap, 0);
 	/* none: a memmap built by hand (tests): stays at 0. The hooked
 	 * modes drop it in put_page_teaching() instead, right after this:
 	 * one flag decides both */
-	if (pgmap && !zone_device_hooks)
+	if (pgmap && !zone_device_hooks) {
+		trace_event(pgmap_put, pgmap, 1, 0);
 		percpu_ref_put(&pgmap->ref);
+	}
 }
 
 static void pgmap_ref_release(struct percpu_ref *ref)
@@ -286,6 +290,8 @@ void *memremap_pages(struct dev_pagemap *pgmap)
 		}
 	}
 	set_state(pgmap, PGMAP_LIVE);
+	trace_event4(pgmap_setup, pgmap, &pgmap->ref,
+		     1 + (pgmap_refs_hooked(pgmap) ? 0 : pgmap->nr_pages), trace_pack_name(name));
 	pgmap_publish(pgmap);	/* lookups find it from here on */
 	pr_info("memremap: %s: %#llx-%#llx, %lu pages, memmap %llu KiB in %s", name,
 		(unsigned long long)pgmap->start, (unsigned long long)pgmap->end,
@@ -313,6 +319,16 @@ long pgmap_ref_count(struct dev_pagemap *pgmap)
 	refs = percpu_ref_atomic_count(&pgmap->ref);
 	percpu_ref_switch_to_percpu(&pgmap->ref);
 	return refs;
+}
+
+void memremap_trace_counts(void)
+{
+	struct dev_pagemap *all[MAX_PGMAPS];
+	unsigned int n = pgmap_snapshot(all, MAX_PGMAPS);
+
+	for (unsigned int i = 0; i < n; i++)
+		trace_event(pgmap_count, all[i], percpu_ref_sum(&all[i]->ref),
+			    trace_pack_name(pgmap_name(all[i])));
 }
 
 int memremap_check_invariant(struct dev_pagemap *pgmap, long *refs, unsigned long *live)

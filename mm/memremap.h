@@ -148,8 +148,10 @@ unsigned long get_dev_pagemap_lookups(void);
 
 static inline void put_dev_pagemap(struct dev_pagemap *pgmap)
 {
-	if (pgmap)
+	if (pgmap) {
+		trace_event(pgmap_put, pgmap, 1, 0);
 		percpu_ref_put(&pgmap->ref);
+	}
 }
 
 static inline bool pgmap_covers(const struct dev_pagemap *pgmap, unsigned long pfn)
@@ -174,6 +176,12 @@ unsigned long pgmap_live_pages(struct dev_pagemap *pgmap);
  * for the read and back to per-CPU mode after. Only while LIVE.
  */
 long pgmap_ref_count(struct dev_pagemap *pgmap);
+/*
+ * Record each pgmap's count as it stands (trace event pgmap_count, read
+ * with percpu_ref_sum(): exact while no one gets or puts), so a trace
+ * started now has a value to count from (`trace on`).
+ */
+void memremap_trace_counts(void);
 /*
  * The invariant: switches the ref to atomic mode to read it exactly,
  * returns 0 if refs == 1 + live pages, else -EIO with a report. The ref

@@ -10,6 +10,7 @@
 #include <lib/printk.h>
 #include <lib/spinlock.h>
 #include <lib/string.h>
+#include <lib/trace.h>
 #include <mm/memmap.h>
 #include <mm/memremap.h>
 #include <mm/memremap_graveyard.h>
@@ -307,6 +308,7 @@ bool memremap_late_put(struct page *page, int now, unsigned long caller)
 	unlock_graves(flags);
 
 	__atomic_fetch_add(&memremap_late_accesses, 1, __ATOMIC_RELAXED);
+	trace_event(late_access, pfn, 1, 0);
 	if (still < 0) {
 		/* more puts than the page held at burial: the count was put back */
 		WARN(1, "memremap: late access: put_page of pfn %#lx of %s, whose memmap was "
@@ -317,8 +319,10 @@ bool memremap_late_put(struct page *page, int now, unsigned long caller)
 	WARN(1, "memremap: late access: put_page of pfn %#lx of %s after its memmap was "
 	     "removed (use after free of a pinned device page), %ld reference(s) left on it, "
 	     "by %pS", pfn, name, still, (void *)caller);
-	if (drop)	/* the page's pgmap reference: a waiting teardown counts it */
+	if (drop) {	/* the page's pgmap reference: a waiting teardown counts it */
+		trace_event(pgmap_put, drop, 1, 0);
 		percpu_ref_put(&drop->ref);
+	}
 	/* the last access to the memmap was the decrement: it may go now */
 	flags = lock_graves();
 	g->outstanding--;
@@ -342,6 +346,7 @@ bool memremap_late_get(const struct page *page, unsigned long caller)
 	if (!g)
 		return false;
 	__atomic_fetch_add(&memremap_late_accesses, 1, __ATOMIC_RELAXED);
+	trace_event(late_access, pfn, 0, 0);
 	WARN(1, "memremap: late access: get_page of pfn %#lx of %s after its memmap was "
 	     "removed (refused) by %pS", pfn, name, (void *)caller);
 	return true;

@@ -37,8 +37,10 @@ struct dev_pagemap *get_dev_pagemap(unsigned long pfn, struct dev_pagemap *cache
 		struct dev_pagemap *p = __atomic_load_n(&slots[i], __ATOMIC_ACQUIRE);
 
 		if (p && pgmap_covers(p, pfn)) {
-			if (percpu_ref_tryget_live(&p->ref))
+			if (percpu_ref_tryget_live(&p->ref)) {
+				trace_event(pgmap_get, p, 1, 0);
 				pgmap = p;
+			}
 			break;
 		}
 	}

@@ -119,14 +119,18 @@ void memremap_modes_init(void)
 
 void zone_device_get_hook(struct page *page)
 {
-	if (is_zone_device_page(page) && page->pgmap)
+	if (is_zone_device_page(page) && page->pgmap) {
+		trace_event(pgmap_get, page->pgmap, 1, 0);
 		percpu_ref_get(&page->pgmap->ref);
+	}
 }
 
 void zone_device_put_hook(struct page *page)
 {
-	if (is_zone_device_page(page) && page->pgmap)
+	if (is_zone_device_page(page) && page->pgmap) {
+		trace_event(pgmap_put, page->pgmap, 1, 0);
 		percpu_ref_put(&page->pgmap->ref);
+	}
 }
 
 /*
@@ -142,6 +146,8 @@ void put_page_teaching(struct page *page)
 
 	rcu_read_lock();
 	now = page_ref_dec_return(page);
+	if (trace_on(TRACE_page_put))
+		trace_page_ref(TRACE_page_put, page, now);
 	if (now == 0) {
 		__put_page(page);
 	} else if (unlikely(now < 0)) {

@@ -17,6 +17,11 @@
 #include <mm/memremap_internal.h>
 #include <mm/memremap_lookup.h>
 #include <mm/page_ref.h>
+#include <lib/trace.h>
+
+/* A phase of the teardown begins (the trace event `teardown`). */
+#define phase(pgmap, name, value) \
+	trace_event(teardown, TRACE_PHASE_##name, pgmap, value)
 
 static void pgmap_kill_confirmed(struct percpu_ref *ref)
 {
@@ -49,9 +54,15 @@ static void wait_for_zero(struct dev_pagemap *pgmap)
 	 */
 	rcu_barrier();
 	/* released already (pgmap_ref_release() ran): nothing to wait for */
-	if (completion_done(&pgmap->zero))
+	if (completion_done(&pgmap->zero)) {
+		phase(pgmap, wait_begin, 0);
+		phase(pgmap, wait_end, 0);
 		return;			/* count_at_kill stays 0 */
+	}
 	pgmap->count_at_kill = percpu_ref_atomic_count(&pgmap->ref);
+	trace_event(pgmap_count, pgmap, pgmap->count_at_kill,
+		    trace_pack_name(pgmap_name(pgmap)));
+	phase(pgmap, wait_begin, pgmap->count_at_kill);
 	set_state(pgmap, PGMAP_WAITING);
 	while (!wait_for_completion_timeout(&pgmap->zero, 10)) {
 		long now = percpu_ref_atomic_count(&pgmap->ref);
@@ -62,6 +73,7 @@ static void wait_for_zero(struct dev_pagemap *pgmap)
 			       "gets, so zero cannot come; zdk stops the wait here (Linux v4.12 "
 			       "had no such exit and hung) and removes the range under any pins",
 			       pgmap_name(pgmap), now);
+			trace_event(pgmap_count, pgmap, now, trace_pack_name(pgmap_name(pgmap)));
 			break;
 		}
 		if (ktime_get_ns() > next) {
@@ -70,6 +82,7 @@ static void wait_for_zero(struct dev_pagemap *pgmap)
 			next += 5 * NSEC_PER_SEC;
 		}
 	}
+	phase(pgmap, wait_end, percpu_ref_atomic_count(&pgmap->ref));
 }
 
 /*
@@ -113,6 +126,8 @@ void memunmap_pages(struct dev_pagemap *pgmap)
 	bool v4_12 = pgmap_teardown_mode(pgmap) == MEMREMAP_TEARDOWN_V4_12;
 	unsigned long end = end_pfn(pgmap);
 
+	phase(pgmap, begin, 0);
+	phase(pgmap, unmap, 0);
 	/* 0. the owner's mappings of the range (DAX) stop reaching the
 	 *    pages: unmapped first, before anything else changes, as device
 	 *    DAX does; no fault can make new ones (kill_mappings says so) */
@@ -120,6 +135,7 @@ void memunmap_pages(struct dev_pagemap *pgmap)
 		pgmap->kill_mappings(pgmap);
 	/* 1. no new get_dev_pagemap(), no new users (the owner may have
 	 *    killed it already, e.g. with its queue) */
+	phase(pgmap, kill, 0);
 	if (!percpu_ref_is_dying(&pgmap->ref))
 		percpu_ref_kill_and_confirm(&pgmap->ref, pgmap_kill_confirmed);
 	else {
@@ -131,22 +147,29 @@ void memunmap_pages(struct dev_pagemap *pgmap)
 	set_state(pgmap, PGMAP_DYING);
 	/* 2. drop the device's hold on every usable page (the hooked modes
 	 *    never took per-page references for it) */
+	phase(pgmap, puts, hooked ? 0 : pgmap->nr_pages);
 	if (!hooked)
 		for (unsigned long pfn = pgmap->pfn_first; pfn < end; pfn++)
 			put_page(__pfn_to_page(pfn));
-	if (v4_12)
+	if (v4_12) {
 		/* the v4.12 hole: before the wait, pins still held */
+		phase(pgmap, remove, 0);
 		remove_range(pgmap, GRAVE_WAITING | GRAVE_RACING);
+	}
 	/* 3. wait for the pinned pages' final puts */
 	wait_for_zero(pgmap);
 	memremap_graves_stop_waiting(pgmap);
 	/* 4. nothing can reach the pages any more: remove them (the seed
 	 *    bug's mode may get here with pins held: puts may be racing) */
-	if (!v4_12)
+	if (!v4_12) {
+		phase(pgmap, remove, 0);
 		remove_range(pgmap, hooked ? GRAVE_RACING | GRAVE_DEVICE_HOLDS : 0);
+	}
+	phase(pgmap, rcu, 0);
 	pgmap_unclaim(pgmap);			/* + synchronize_rcu() */
 	percpu_ref_exit(&pgmap->ref);
 	set_state(pgmap, PGMAP_DEAD);
+	phase(pgmap, end, 0);
 	pr_info("memremap: %s: %#llx-%#llx removed", pgmap_name(pgmap),
 		(unsigned long long)pgmap->start, (unsigned long long)pgmap->end);
 }

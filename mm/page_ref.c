@@ -69,3 +69,10 @@ void __put_page(struct page *page)
 	}
 	free_the_page(page, page->order, _RET_IP_);
 }
+
+/* A device page's reference changed to ref (the trace points of mm/page_ref.h). */
+void trace_page_ref(enum trace_id id, struct page *page, int ref)
+{
+	if (is_zone_device_page(page))
+		__trace_event(id, page_to_pfn(page), (uint64_t)(int64_t)ref, 0, 0);
+}

@@ -48,6 +48,7 @@
 #include <mm/percpu_ref.h>
 #include <lib/printk.h>
 #include <lib/spinlock.h>
+#include <lib/trace.h>
 
 #define PERCPU_COUNT_BIAS	(1UL << (8 * sizeof(unsigned long) - 1))
 
@@ -138,6 +139,7 @@ static void percpu_ref_switch_to_atomic_rcu(struct rcu_head *rcu)
 	WARN(now <= 0, "percpu_ref %p (release %ps): count %ld after the switch to "
 	     "atomic mode (per-CPU sum %ld): more puts than gets",
 	     ref, ref->release, now, (long)sum);
+	trace_event(ref_confirm, ref, now - 1, 0);	/* less the switch's own */
 
 	/* DEAD is set under the lock by a kill that then waits for this
 	 * switch; seen clear, the initial reference outlives the callback. */
@@ -171,6 +173,7 @@ static percpu_ref_func_t *__percpu_ref_switch_to_atomic(struct percpu_ref *ref,
 
 	/* No barrier: the grace period below orders it for every reader. */
 	set_mode_word(ref, mode_word(ref) | __PERCPU_REF_ATOMIC, __ATOMIC_RELAXED);
+	trace_event(ref_atomic, ref, 0, 0);
 	ref->confirm_switch = confirm ? confirm : percpu_ref_noop_confirm_switch;
 	percpu_ref_get(ref);	/* put by the callback, after confirmation */
 	call_rcu(&ref->rcu, percpu_ref_switch_to_atomic_rcu);
@@ -194,6 +197,7 @@ static void __percpu_ref_switch_to_percpu(struct percpu_ref *ref)
 	/* Pairs with the acquire in __ref_is_percpu(): per-CPU mode is seen
 	 * only with the bias added and the counters zeroed. */
 	set_mode_word(ref, mode_word(ref) & ~__PERCPU_REF_ATOMIC, __ATOMIC_RELEASE);
+	trace_event(ref_percpu, ref, 0, 0);
 }
 
 /* With the switch lock held: wait until no switch of `ref` is in flight.
@@ -268,6 +272,7 @@ void percpu_ref_kill_and_confirm(struct percpu_ref *ref,
 	     "percpu_ref_kill(%p) called more than once (release %ps), from %pS",
 	     ref, ref->release, __builtin_return_address(0));
 	set_mode_word(ref, mode_word(ref) | __PERCPU_REF_DEAD, __ATOMIC_RELAXED);
+	trace_event(ref_kill, ref, 0, 0);
 	wait_for_switch(ref, &flags);
 	/*
 	 * One read-side section from before call_rcu() to after the put of
@@ -326,4 +331,21 @@ bool percpu_ref_is_zero(struct percpu_ref *ref)
 long percpu_ref_atomic_count(struct percpu_ref *ref)
 {
 	return (long)__atomic_load_n(&ref->count, __ATOMIC_RELAXED);
+}
+
+long percpu_ref_sum(struct percpu_ref *ref)
+{
+	unsigned long __percpu *counters;
+	unsigned long sum;
+
+	rcu_read_lock();
+	if (!__ref_is_percpu(ref, &counters)) {
+		rcu_read_unlock();
+		return percpu_ref_atomic_count(ref);
+	}
+	sum = __atomic_load_n(&ref->count, __ATOMIC_RELAXED) - PERCPU_COUNT_BIAS;
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
+		sum += __atomic_load_n(per_cpu_ptr(counters, cpu), __ATOMIC_RELAXED);
+	rcu_read_unlock();
+	return (long)sum;
 }

@@ -62,6 +62,7 @@
 #include <lib/compiler.h>
 #include <kernel/rcu.h>
 #include <mm/percpu.h>
+#include <lib/trace.h>
 
 struct percpu_ref;
 typedef void (percpu_ref_func_t)(struct percpu_ref *ref);
@@ -165,6 +166,14 @@ bool percpu_ref_is_zero(struct percpu_ref *ref);
  * atomic mode and no switch is in flight; meaningless in per-CPU mode.
  */
 long percpu_ref_atomic_count(struct percpu_ref *ref);
+
+/*
+ * The count as it stands, in either mode, without a switch: in per-CPU
+ * mode the atomic count less its bias plus every CPU's counter, read one
+ * after another. Exact only while no one gets or puts; for snapshots
+ * (`trace on`) and diagnostics, never for decisions.
+ */
+long percpu_ref_sum(struct percpu_ref *ref);
 
 /* --- the fast paths ------------------------------------------------------ */
 
@@ -277,8 +286,10 @@ static inline void percpu_ref_put_many(struct percpu_ref *ref, unsigned long nr)
 	rcu_read_lock();
 	if (__ref_is_percpu(ref, &counters))
 		this_cpu_sub(*counters, nr);
-	else if (unlikely(__atomic_sub_fetch(&ref->count, nr, __ATOMIC_ACQ_REL) == 0))
+	else if (unlikely(__atomic_sub_fetch(&ref->count, nr, __ATOMIC_ACQ_REL) == 0)) {
+		trace_event(ref_release, ref, 0, 0);
 		ref->release(ref);
+	}
 	rcu_read_unlock();
 }
 

@@ -49,6 +49,7 @@
 #include <lib/errno.h>
 #include <lib/printk.h>
 #include <lib/ratelimit.h>
+#include <lib/trace.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
 
@@ -110,6 +111,7 @@ static int pmem_dax_fault(struct vm_fault *vmf)
 			vmf->address, vmf->pgoff, stale ? "mapped under an earlier binding" :
 			"the device is unbound");
 		__atomic_fetch_add(&pmem->nr_dax_gone_faults, 1, __ATOMIC_RELAXED);
+		trace_event(dax_fault, vmf->address, 0, -EFAULT);
 		return -EFAULT;
 	}
 	vmf->kind = VMF_DEVMAP;
@@ -120,13 +122,17 @@ static int pmem_dax_fault(struct vm_fault *vmf)
 	    !(pfn & ((1UL << PMD_ORDER) - 1))) {
 		vmf->order = PMD_ORDER;
 		vmf->pfn = pfn;
+		trace_event(dax_fault, vmf->address, pfn, PMD_ORDER);
 		return 0;
 	}
 	n = pmem_direct_access(pmem, vmf->pgoff, 1, NULL, &pfn);
-	if (n < 1)
+	if (n < 1) {
+		trace_event(dax_fault, vmf->address, 0, -EFAULT);
 		return -EFAULT;
+	}
 	vmf->order = 0;
 	vmf->pfn = pfn;
+	trace_event(dax_fault, vmf->address, pfn, 0);
 	return 0;
 }
 
@@ -204,7 +210,10 @@ void pmem_dax_kill(struct dev_pagemap *pgmap)
 		if (!m)
 			break;
 		if (mmget_not_zero(m->mm)) {
-			zapped += zap_vmas_of(m->mm, 0, ~0UL, &pmem_dax_ops, m);
+			unsigned long bytes = zap_vmas_of(m->mm, 0, ~0UL, &pmem_dax_ops, m);
+
+			trace_event(dax_zap, m, bytes, 0);
+			zapped += bytes;
 			mmput(m->mm);
 		}
 		dax_map_put(m);

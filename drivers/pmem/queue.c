@@ -13,6 +13,7 @@
 #include <lib/ktime.h>
 #include <lib/printk.h>
 #include <mm/percpu.h>
+#include <lib/trace.h>
 #include <asm/cpu.h>
 
 #define FREEZE_WAIT_MS	(60 * 1000)	/* generous: TCG is slow */
@@ -81,7 +82,7 @@ static bool queue_unfrozen_or_dying(struct request_queue *q)
 	       __atomic_load_n(&q->dying, __ATOMIC_RELAXED);
 }
 
-int blk_queue_enter(struct request_queue *q, bool nowait)
+static int __blk_queue_enter(struct request_queue *q, bool nowait)
 {
 	/* acquire: pairs with the release in blk_queue_init() */
 	if (!__atomic_load_n(&q->initialized, __ATOMIC_ACQUIRE)) {
@@ -106,8 +107,17 @@ int blk_queue_enter(struct request_queue *q, bool nowait)
 	}
 }
 
+int blk_queue_enter(struct request_queue *q, bool nowait)
+{
+	int ret = __blk_queue_enter(q, nowait);
+
+	trace_event(queue_enter, q, ret, 0);
+	return ret;
+}
+
 void blk_queue_exit(struct request_queue *q)
 {
+	trace_event(queue_exit, q, 0, 0);
 	/* The counter may belong to another CPU: only the sum means anything. */
 	percpu_stat_dec(*q->in_flight);
 	percpu_ref_put(&q->q_usage_counter);
@@ -116,8 +126,10 @@ void blk_queue_exit(struct request_queue *q)
 void blk_freeze_queue_start(struct request_queue *q)
 {
 	freeze_lock(q);
-	if (++q->freeze_depth == 1)
+	if (++q->freeze_depth == 1) {
+		trace_event(queue_freeze, q, 1, 0);
 		percpu_ref_kill(&q->q_usage_counter);
+	}
 	freeze_unlock(q);
 }
 
@@ -151,8 +163,10 @@ void blk_unfreeze_queue(struct request_queue *q)
 		freeze_unlock(q);
 		return;
 	}
-	if (--q->freeze_depth == 0)
+	if (--q->freeze_depth == 0) {
+		trace_event(queue_freeze, q, 0, 0);
 		percpu_ref_resurrect(&q->q_usage_counter);
+	}
 	freeze_unlock(q);
 	wake_up_all(&q->freeze_wq);	/* blk_queue_enter() waiters */
 }

@@ -1,0 +1,102 @@
+/*
+ * The shell's `trace` (docs/tracing.md):
+ *   trace                 what records, and what each CPU's ring holds
+ *   trace list            every event, its arguments, on or off
+ *   trace on [GLOBS]      start recording these events (default all);
+ *                         each live pgmap's count is recorded at once
+ *                         (pgmap_count), so a timeline can start there
+ *   trace off [GLOBS]     stop recording them (default all)
+ *   trace clear           forget what the rings hold
+ *   trace dump [GLOBS]    print what they hold (default all), oldest first
+ */
+#include <kernel/shell.h>
+#include <kernel/smp.h>
+#include <lib/errno.h>
+#include <lib/printk.h>
+#include <lib/string.h>
+#include <lib/trace.h>
+#include <lib/trace_dump.h>
+#include <mm/memremap.h>
+
+static int trace_status(void)
+{
+	uint64_t mask = __atomic_load_n(&trace_mask, __ATOMIC_RELAXED);
+	unsigned int cpu;
+
+	kprintf("recording: %d of %d events%s\n", trace_mask_weight(mask), TRACE_NR_EVENTS,
+		mask ? " ('trace list' names them)" : "");
+	kprintf("CPU  ENTRIES  HELD  WRITTEN\n");
+	for_each_online_cpu(cpu) {
+		struct trace_ring *r = &trace_rings[cpu];
+		uint64_t head = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
+		uint64_t held = head - __atomic_load_n(&r->start, __ATOMIC_RELAXED);
+
+		if (held > r->size)
+			held = r->size;
+		kprintf("%3u  %7u  %4llu  %7llu\n", cpu, r->size, (unsigned long long)held,
+			(unsigned long long)head);
+	}
+	return 0;
+}
+
+static int trace_list(void)
+{
+	uint64_t mask = __atomic_load_n(&trace_mask, __ATOMIC_RELAXED);
+
+	for (unsigned int id = 0; id < TRACE_NR_EVENTS; id++)
+		kprintf("%-3s %-13s %s\n", mask & (1ULL << id) ? "on" : "off",
+			trace_event_name(id), trace_event_format(id));
+	kprintf("%d events\n", TRACE_NR_EVENTS);
+	return 0;
+}
+
+static int cmd_trace(int argc, char **argv)
+{
+	const char *globs = argc > 2 ? argv[2] : "*";
+	struct trace_dump_stats st;
+	uint64_t mask;
+	int n;
+
+	if (argc == 1)
+		return trace_status();
+	if (argc > 3)
+		return shell_usage_error(argv, "too many arguments (several patterns: a,b,c)");
+	if (!strcmp(argv[1], "list") || !strcmp(argv[1], "clear")) {
+		if (argc > 2)
+			return shell_usage_error(argv, "%s takes no pattern", argv[1]);
+		if (argv[1][0] == 'l')
+			return trace_list();
+		trace_clear();
+		kprintf("trace: cleared\n");
+		return 0;
+	}
+	if (strcmp(argv[1], "on") && strcmp(argv[1], "off") && strcmp(argv[1], "dump"))
+		return shell_usage_error(argv, "unknown subcommand '%s'", argv[1]);
+	n = trace_mask_of(globs, &mask);
+	if (n < 0)
+		return shell_usage_error(argv, "'%s' matches no event ('trace list' names them)",
+					 globs);
+	if (!strcmp(argv[1], "dump")) {
+		int d = trace_dump(mask, &st);
+
+		if (d < 0) {
+			kprintf("trace: another dump is running\n");
+			return 1;
+		}
+		kprintf("trace: dump %d: %llu event(s), %llu overwritten, %llu skipped\n", d,
+			(unsigned long long)st.events, (unsigned long long)st.overwritten,
+			(unsigned long long)st.skipped);
+		return 0;
+	}
+	if (!trace_rings[0].buf) {
+		kprintf("trace: no ring to record into (see the boot log)\n");
+		return 1;
+	}
+	trace_set(globs, argv[1][1] == 'n');
+	if (argv[1][1] == 'n')
+		memremap_trace_counts();
+	kprintf("trace: %d event(s) %s\n", n, argv[1][1] == 'n' ? "on" : "off");
+	return 0;
+}
+SHELL_COMMAND(trace, "[list | on [GLOBS] | off [GLOBS] | clear | dump [GLOBS]]",
+	      "record lifetime events and print them (docs/tracing.md)", cmd_trace);
