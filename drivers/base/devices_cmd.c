@@ -117,6 +117,7 @@ SHELL_COMMAND(bind, "DEV [DRV]", "probe device DEV with driver DRV (default: the
  * unbind command.
  */
 static struct task_struct *bg_unbinder;	/* shell thread only */
+static char bg_unbind_name[32];		/* its device: shell thread only */
 static int bg_unbind_done;		/* release by the thread, acquire here */
 
 static void reap_bg_unbind(void)
@@ -165,8 +166,29 @@ static int unbind_in_background(char **argv, struct device *dev)
 		return 1;
 	}
 	bg_unbinder = t;
+	strlcpy(bg_unbind_name, argv[1], sizeof(bg_unbind_name));
 	kprintf("unbind: %s: unbinding in the background (`devices`, `pgmap` show it)\n",
 		argv[1]);
+	return 0;
+}
+
+/* `unbind wait`: until the background unbind has finished. */
+static int wait_bg_unbind(void)
+{
+	char what[96];
+
+	if (!bg_unbinder) {
+		kprintf("unbind: no background unbind to wait for\n");
+		return 0;
+	}
+	if (shell_holds(bg_unbind_name, what, sizeof(what))) {
+		kprintf("unbind wait: refused: the unbind of %s waits for the shell itself: %s\n",
+			bg_unbind_name, what);
+		return 1;
+	}
+	kthread_join(bg_unbinder);
+	bg_unbinder = NULL;
+	kprintf("unbind: %s: the background unbind has finished\n", bg_unbind_name);
 	return 0;
 }
 
@@ -176,6 +198,8 @@ static int cmd_unbind(int argc, char **argv)
 	char what[96];
 	int err;
 
+	if (argc == 2 && !strcmp(argv[1], "wait"))
+		return wait_bg_unbind();
 	reap_bg_unbind();
 	if (argc != 2 && !(argc == 3 && !strcmp(argv[2], "&")))
 		return shell_usage_error(argv, "expected one device name, then & to run it "
@@ -196,5 +220,5 @@ static int cmd_unbind(int argc, char **argv)
 	put_device(dev);
 	return err ? 1 : 0;
 }
-SHELL_COMMAND(unbind, "DEV [&]", "remove device DEV's driver, releasing its devres "
-	      "last-in-first-out; with &, from a kernel thread", cmd_unbind);
+SHELL_COMMAND(unbind, "DEV [&] | wait", "remove device DEV's driver, releasing its devres "
+	      "last-in-first-out; with &, from a kernel thread; wait: for that thread", cmd_unbind);

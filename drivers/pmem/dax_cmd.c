@@ -1,17 +1,25 @@
 /*
  * Shell commands to reproduce the pinned-unbind scenario by hand
- * (docs/zone-device.md):
- *   pin DEV PGOFF N   map DEV with DAX in a shell-owned address space and
- *                     hold pages PGOFF..PGOFF+N-1 (N <= 512) through fast
- *                     GUP;
- *   unpin             put them and drop the address space.
+ * (docs/zone-device.md, docs/labs/):
+ *   pin DEV PGOFF N [CPU]  map DEV with DAX in a shell-owned address space,
+ *                          touch pages PGOFF..PGOFF+N-1 (N <= 512) and
+ *                          hold them through fast GUP, on CPU (default:
+ *                          the shell's);
+ *   unpin [keep]           put them (on the CPU that pinned them) and drop
+ *                          the address space; `keep` keeps the mapping;
+ *   touch PGOFF            read page PGOFF through that mapping, as a
+ *                          program would: a DAX fault if it is not mapped.
  * With `unbind DEV &` (drivers/base/devices_cmd.c), which unbinds from a
  * kernel thread so the shell stays usable while the teardown waits:
- * pin pmem0 0 1; unbind pmem0 &; pgmap (waiting for 1 page); unpin;
- * pgmap (gone); bind pmem0.
+ * pin pmem0 0 1 1; unbind pmem0 &; pgmap (waiting for 1 page); unpin;
+ * pgmap (gone); bind pmem0. And a mapping that outlives its device:
+ * pin pmem0 0 1; unpin keep; unbind pmem0; touch 0 (refused: EFAULT).
  */
+#include <asm/uaccess.h>
 #include <drivers/pmem/pmem.h>
+#include <kernel/kthread.h>
 #include <kernel/shell.h>
+#include <kernel/smp.h>
 #include <lib/cmdline.h>
 #include <lib/errno.h>
 #include <lib/printk.h>
@@ -24,29 +32,96 @@
 #define PIN_ADDR	0x40000000UL
 #define PIN_MAX		512
 
-static struct mm_struct *pin_mm;
+/* The shell's mapping and pins: only the shell thread touches these. */
+static struct mm_struct *pin_mm;	/* the address space of the mapping, or NULL */
+static unsigned long pin_len;		/* bytes mapped at PIN_ADDR */
 static struct page *pin_pages[PIN_MAX];
-static long pin_nr;
-static struct device *pin_dev;		/* the pinned pages' device, referenced */
+static long pin_nr;			/* pages pinned (0: the mapping alone) */
+static unsigned int pin_cpu;		/* the CPU that pinned them */
+static struct device *pin_dev;		/* the mapping's device, referenced */
 
-static int cmd_unpin(int argc, char **argv)
+/* A GUP or an unpin run on pin_cpu by a kernel thread the shell joins. */
+struct pin_work {
+	unsigned long addr, n;
+	long ret;
+};
+
+/* Touch the pages as a program would (DAX faults map them), then pin
+ * them: so the pin is the lockless walk's, in every teaching mode. */
+static int pin_on_cpu(void *arg)
 {
-	if (argc > 1)
-		return shell_usage_error(argv, "takes no arguments");
-	if (!pin_mm) {
-		kprintf("nothing pinned\n");
-		return 0;
+	struct pin_work *w = arg;
+
+	for (unsigned long i = 0; i < w->n; i++) {
+		int err = handle_user_fault(pin_mm, w->addr + i * PAGE_SIZE, FAULT_FLAG_WRITE);
+
+		if (err) {
+			w->ret = err;
+			return 0;
+		}
 	}
-	unpin_user_pages(pin_pages, pin_nr);
+	use_mm(pin_mm);
+	w->ret = get_user_pages_fast(w->addr, w->n, FOLL_WRITE, pin_pages);
+	unuse_mm(pin_mm);
+	return 0;
+}
+
+static int unpin_on_cpu(void *arg)
+{
+	struct pin_work *w = arg;
+
+	unpin_user_pages(pin_pages, w->n);
+	return 0;
+}
+
+/* fn(w) on pin_cpu; false (and a message) if no thread could run it. */
+static bool run_on_pin_cpu(int (*fn)(void *), struct pin_work *w, const char *cmd)
+{
+	struct task_struct *t;
+
+	if (pin_cpu == smp_processor_id()) {
+		fn(w);
+		return true;
+	}
+	t = kthread_run_on(pin_cpu, fn, w);
+	if (IS_ERR(t)) {
+		kprintf("%s: no thread on CPU %u: %s\n", cmd, pin_cpu, errno_name(PTR_ERR(t)));
+		return false;
+	}
+	kthread_join(t);
+	return true;
+}
+
+static void drop_mapping(void)
+{
 	mm_destroy(pin_mm);
 	pin_mm = NULL;
 	put_device(pin_dev);
 	pin_dev = NULL;
-	kprintf("unpinned %ld page(s)\n", pin_nr);
+}
+
+static int cmd_unpin(int argc, char **argv)
+{
+	bool keep = argc == 2 && !strcmp(argv[1], "keep");
+	struct pin_work w = { .n = (unsigned long)pin_nr };
+
+	if (argc > 2 || (argc == 2 && !keep))
+		return shell_usage_error(argv, "takes no arguments, or keep");
+	if (!pin_mm) {
+		kprintf("nothing pinned\n");
+		return 0;
+	}
+	if (pin_nr && !run_on_pin_cpu(unpin_on_cpu, &w, "unpin"))
+		return 1;
+	kprintf("unpinned %ld page(s)%s\n", pin_nr,
+		keep ? "; the mapping stays ('touch' reads it, 'unpin' drops it)" : "");
 	pin_nr = 0;
+	if (!keep)
+		drop_mapping();
 	return 0;
 }
-SHELL_COMMAND(unpin, "", "put the pages `pin` holds", cmd_unpin);
+SHELL_COMMAND(unpin, "[keep]", "put the pages `pin` holds and drop its mapping (keep: keep the mapping)",
+	      cmd_unpin);
 
 /* The shell's own pin keeps an unbind of its device waiting. */
 static bool pin_holds(const char *name, char *what, size_t size)
@@ -59,17 +134,18 @@ static bool pin_holds(const char *name, char *what, size_t size)
 }
 SHELL_HOLD(pin, pin_holds);
 
-static int cmd_pin(int argc, char **argv)
+/* Parse DEV PGOFF N [CPU] into *p (referenced) and the numbers; 0 or the status. */
+static int pin_args(int argc, char **argv, struct pmem_device **pp, unsigned long *pgoff,
+		    unsigned long *n, unsigned long *cpu)
 {
-	unsigned long pgoff, n, npages;
 	struct pmem_device *p;
-	const char *step;
-	long ret;
+	unsigned long npages;
 
-	if (argc != 4)
-		return shell_usage_error(argv, "needs DEV PGOFF N");
+	if (argc != 4 && argc != 5)
+		return shell_usage_error(argv, "needs DEV PGOFF N [CPU]");
 	if (pin_mm)
-		return shell_usage_error(argv, "pages are pinned already: unpin first");
+		return shell_usage_error(argv, "%s: unpin first",
+					 pin_nr ? "pages are pinned already" : "a mapping is kept");
 	p = pmem_find(argv[1]);
 	if (!p)
 		return shell_usage_error(argv, "no pmem device '%s'", argv[1]);
@@ -81,32 +157,58 @@ static int cmd_pin(int argc, char **argv)
 		put_device(&p->dev);
 		return 1;
 	}
-	if (!shell_number(argv, "PGOFF", argv[2], 0, npages - 1, &pgoff) ||
-	    !shell_number(argv, "N", argv[3], 1, MIN((unsigned long)PIN_MAX, npages - pgoff), &n)) {
+	*cpu = smp_processor_id();
+	if (!shell_number(argv, "PGOFF", argv[2], 0, npages - 1, pgoff) ||
+	    !shell_number(argv, "N", argv[3], 1, MIN((unsigned long)PIN_MAX, npages - *pgoff), n)) {
 		kprintf("pin: %s has DAX pages 0 to %lu; at most %d at a time\n", argv[1],
 			npages - 1, PIN_MAX);
 		put_device(&p->dev);
 		return 2;
 	}
+	if (argc == 5 && (!shell_number(argv, "CPU", argv[4], 0, nr_cpu_ids - 1, cpu) ||
+			  !cpu_online(*cpu))) {
+		kprintf("pin: CPU %s is not online (%u CPU(s): 'cpus' lists them)\n", argv[4],
+			nr_cpu_ids);
+		put_device(&p->dev);
+		return 2;
+	}
+	*pp = p;
+	return 0;
+}
+
+static int cmd_pin(int argc, char **argv)
+{
+	unsigned long pgoff, n, cpu;
+	struct pmem_device *p = NULL;
+	struct pin_work w = { .ret = -EAGAIN };
+	const char *step;
+	long ret;
+	int err = pin_args(argc, argv, &p, &pgoff, &n, &cpu);
+
+	if (err)
+		return err;
 	pin_mm = mm_create();
 	if (!pin_mm) {
 		put_device(&p->dev);
 		kprintf("pin: the address space: ENOMEM\n");
 		return 1;
 	}
-	ret = pmem_dax_mmap(p, pin_mm, PIN_ADDR, (pgoff + n) * PAGE_SIZE,
-			    PROT_READ | PROT_WRITE);
+	pin_cpu = (unsigned int)cpu;
+	pin_len = (pgoff + n) * PAGE_SIZE;
+	ret = pmem_dax_mmap(p, pin_mm, PIN_ADDR, pin_len, PROT_READ | PROT_WRITE);
 	if (ret != (long)PIN_ADDR) {
 		step = "the DAX mapping";
 	} else {
-		step = "fast GUP";
-		use_mm(pin_mm);
-		ret = get_user_pages_fast(PIN_ADDR + pgoff * PAGE_SIZE, n, FOLL_WRITE, pin_pages);
-		unuse_mm(pin_mm);
+		step = "the touch and fast GUP";
+		w = (struct pin_work){ .addr = PIN_ADDR + pgoff * PAGE_SIZE, .n = n, .ret = -EAGAIN };
+		if (run_on_pin_cpu(pin_on_cpu, &w, "pin"))
+			ret = w.ret;
 	}
 	if (ret != (long)n) {
-		if (ret > 0)
-			unpin_user_pages(pin_pages, ret);
+		if (ret > 0 && w.n) {		/* fast GUP pinned some */
+			w.n = (unsigned long)ret;
+			run_on_pin_cpu(unpin_on_cpu, &w, "pin");
+		}
 		mm_destroy(pin_mm);
 		pin_mm = NULL;
 		kprintf("pin: %s pages %lu to %lu: %s: %s\n", argv[1], pgoff, pgoff + n - 1, step,
@@ -116,9 +218,36 @@ static int cmd_pin(int argc, char **argv)
 	}
 	pin_nr = n;
 	pin_dev = &p->dev;		/* keeps the reference pmem_find() took */
-	kprintf("pinned %lu page(s) of %s from pfn %#lx (refcount now %d)\n", n, argv[1],
-		page_to_pfn(pin_pages[0]), page_ref_count(pin_pages[0]));
+	kprintf("pinned %lu page(s) of %s from pfn %#lx (refcount now %d) on CPU %u\n", n,
+		argv[1], page_to_pfn(pin_pages[0]), page_ref_count(pin_pages[0]), pin_cpu);
 	return 0;
 }
-SHELL_COMMAND(pin, "DEV PGOFF N", "hold N DAX pages of DEV through fast GUP", cmd_pin);
+SHELL_COMMAND(pin, "DEV PGOFF N [CPU]", "hold N DAX pages of DEV through fast GUP (on CPU)", cmd_pin);
 
+static int cmd_touch(int argc, char **argv)
+{
+	unsigned long pgoff, value = 0, left;
+
+	if (argc != 2)
+		return shell_usage_error(argv, "needs PGOFF");
+	if (!pin_mm) {
+		kprintf("touch: no mapping: 'pin DEV PGOFF N' makes one\n");
+		return 1;
+	}
+	if (!shell_number(argv, "PGOFF", argv[1], 0, pin_len / PAGE_SIZE - 1, &pgoff))
+		return 2;
+	use_mm(pin_mm);
+	left = copy_from_user(&value, (const void *)(PIN_ADDR + pgoff * PAGE_SIZE), sizeof(value));
+	unuse_mm(pin_mm);
+	if (left) {
+		kprintf("touch: %s page %lu at %#lx: EFAULT: the access was refused (%s is %s)\n",
+			pin_dev->name, pgoff, PIN_ADDR + pgoff * PAGE_SIZE, pin_dev->name,
+			pin_dev->state == DEVICE_BOUND ? "bound again: the mapping is of an "
+			"earlier binding" : "not bound");
+		return 1;
+	}
+	kprintf("touch: %s page %lu at %#lx: read %#lx\n", pin_dev->name, pgoff,
+		PIN_ADDR + pgoff * PAGE_SIZE, value);
+	return 0;
+}
+SHELL_COMMAND(touch, "PGOFF", "read a page of the mapping `pin` made, as a program would", cmd_touch);
