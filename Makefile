@@ -11,6 +11,8 @@
 #   V=1            show every command
 #   KTEST=n        build the kernel without its self-tests and benchmarks,
 #                  in build/ktest-n/ (make KTEST=n run boots it)
+#   TRACE=n        build the kernel with every trace point compiled away, in
+#                  build/trace-n/ (to measure what tracing costs when off)
 #
 # The flags the build needs are kept apart (KERNEL_CFLAGS, ...) and always
 # added, so a user's CFLAGS can tune but not break the build.
@@ -53,10 +55,16 @@ endif
 # build with tests and one without never share objects (the kernel's link
 # also depends on $(B)/ktest.config, which records KTEST).
 KTEST ?= y
+TRACE ?= y
 ifeq ($(KTEST),n)
 B := build/ktest-n
+else ifeq ($(TRACE),n)
+B := build/trace-n
 else
 B := build
+endif
+ifeq ($(filter y n,$(TRACE)),)
+$(error TRACE=$(TRACE): expected y or n)
 endif
 
 # --- the kernel --------------------------------------------------------------
@@ -90,7 +98,7 @@ override KERNEL_CFLAGS := -std=gnu11 -ffreestanding -nostdinc -isystem $(GCC_INC
 	-fno-strict-aliasing -fno-common -fno-asynchronous-unwind-tables \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
 	-Wstrict-prototypes -Wshadow -Wvla \
-	-MMD -MP
+	-MMD -MP $(if $(filter n,$(TRACE)),-DZDK_NO_TRACE)
 # NASM: every warning, as an error, less two that are a false alarm here.
 # NASM 2.16.02 added the reloc-* classes (off by default, on with -w+all):
 # each reports a reference that NASM cannot resolve itself and leaves to
@@ -355,7 +363,7 @@ $(FUZZ_TARGETS:%=$(B)/fuzz/%): $(B)/fuzz/%: $(B)/fuzz/obj/arch/host/fuzz/%_fuzz.
 # --- targets -------------------------------------------------------------------
 
 .PHONY: all kernel loader host-tests tsan-tests host-bench fuzz-probe fuzz-build fuzz deps run \
-	test bench soak powercut gdb model clean help
+	test bench soak powercut gdb model timeline trace-cost clean help
 
 all: $(B)/kernel.elf $(B)/BOOTX64.EFI
 kernel: $(B)/kernel.elf
@@ -441,15 +449,36 @@ powercut: deps
 		--ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) --kernel $(B)/kernel.elf \
 		--loader $(B)/BOOTX64.EFI
 
+# Timelines (docs/tracing.md, "Timelines"): the pinned-unbind scenario
+# traced in the default mode and each teaching mode, one boot each; writes
+# build/timeline/MODE.{log,json,svg}, checks each, and copies the SVGs
+# into docs/timeline/ (the pictures the docs show).
+timeline: deps
+	$(Q)$(MAKE) --no-print-directory KTEST=y B=build all
+	$(Q)$(PYTHON) tests/timeline --out $(B)/timeline --docs docs/timeline --smp $(SMP) \
+		--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
+		--kernel $(B)/kernel.elf --loader $(B)/BOOTX64.EFI
+
+# What tracing costs while off: the benchmarks of page refs and fast GUP,
+# booted alternately with and without trace points (TRACE=n), ROUNDS each.
+ROUNDS ?= 3
+trace-cost: deps
+	$(Q)$(MAKE) --no-print-directory KTEST=y B=build all
+	$(Q)$(MAKE) --no-print-directory KTEST=y TRACE=n B=build/trace-n all
+	$(Q)$(PYTHON) tests/trace-cost --rounds $(ROUNDS) --traced build --untraced build/trace-n \
+		--smp $(SMP) --qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS)
+
 # The ZONE_DEVICE protocol model (tests/model/zone_device.pml) checked by
 # SPIN: the fixed design must verify, each historical bug must give a
 # counterexample, printed step by step. make test runs it too.
 model: deps
 	$(Q)HOSTCC=$(HOSTCC) $(PYTHON) tests/model-check
 
-# QEMU starts halted in the background (serial in build/gdb.log), gdb runs in
-# the foreground with the generated build/gdbinit (symbols + target remote);
-# leaving gdb stops QEMU.
+# QEMU starts halted in the background (serial in build/gdb.log), its gdb
+# stub on 127.0.0.1:1234 only; gdb ($GDB, default gdb) runs in the foreground
+# with the generated build/gdbinit: the symbols, target remote, and
+# scripts/gdb/zdk.py, the zdk-* commands (docs/debugging.md). Leaving gdb
+# stops QEMU.
 gdb: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)rm -f $(B)/gdbinit; \
@@ -462,7 +491,7 @@ gdb: deps
 		exit $$status; \
 	fi; \
 	echo "serial output: tail -f $(B)/gdb.log"; \
-	gdb -q -x $(B)/gdbinit -ex 'hbreak start_kernel'; \
+	$${GDB:-gdb} -q -x $(B)/gdbinit -ex 'hbreak start_kernel'; \
 	kill $$qemu 2>/dev/null; wait $$qemu 2>/dev/null; true
 
 clean:
@@ -478,6 +507,8 @@ help:
 	@echo 'make host-bench   build/bench/zdk-host-bench: host benchmarks (percpu_ref vs atomic)'
 	@echo 'make soak    random GUP, DAX, I/O, unbinds and freezes on 4 CPUs for SOAK_SECONDS=60, invariants after every round'
 	@echo 'make powercut  RUNS=50 boots killed (SIGKILL) while writing to pmem0, each checked by the next: lost must be 0'
+	@echo 'make timeline  trace the pinned unbind in every mode: build/timeline/MODE.{json,svg}, docs/timeline/*.svg'
+	@echo 'make trace-cost  benchmarks with trace points off vs compiled out (TRACE=n), ROUNDS=3 boots each'
 	@echo 'make model   check the ZONE_DEVICE protocol model with SPIN (every variant)'
 	@echo 'make gdb     boot QEMU waiting for gdb and attach gdb with symbols'
 	@echo 'make all     build build/kernel.elf and build/BOOTX64.EFI'

@@ -80,18 +80,26 @@ extern struct trace_ring trace_rings[];
 
 void __trace_event(enum trace_id id, uint64_t a, uint64_t b, uint64_t c, uint64_t d);
 
+#define TRACE_BIT(name)	(1ULL << TRACE_##name)
+
+/* Is any of the events of bits (TRACE_BIT()s) on? */
 #ifndef ZDK_NO_TRACE
-static inline __attribute__((always_inline)) bool trace_on(enum trace_id id)
+static inline __attribute__((always_inline)) bool trace_on_any(uint64_t bits)
 {
-	return unlikely(__atomic_load_n(&trace_mask, __ATOMIC_RELAXED) & (1ULL << id));
+	return unlikely(__atomic_load_n(&trace_mask, __ATOMIC_RELAXED) & bits);
 }
 #else
 /* A build without tracing (make TRACE=n): every trace point compiles away. */
-static inline __attribute__((always_inline)) bool trace_on(enum trace_id id)
+static inline __attribute__((always_inline)) bool trace_on_any(uint64_t bits)
 {
 	return false;
 }
 #endif
+
+static inline __attribute__((always_inline)) bool trace_on(enum trace_id id)
+{
+	return trace_on_any(1ULL << id);
+}
 
 #define trace_event4(id, a, b, c, d) do {				\
 	if (trace_on(TRACE_##id))					\

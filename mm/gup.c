@@ -175,10 +175,25 @@ long get_user_pages(struct mm_struct *mm, unsigned long start, unsigned long nr_
 	return i ? (long)i : err;
 }
 
+/* unpin_user_pages() while its events are on (one test of the mask for
+ * the whole call while they are off). */
+static __noinline void unpin_user_pages_traced(struct page **pages, unsigned long n)
+{
+	trace_event(unpin, page_to_pfn(pages[0]), n, 0);
+	for (unsigned long i = 0; i < n; i++) {
+		/* the count after this put, as read just before it */
+		if (trace_on(TRACE_page_put))
+			trace_page_ref(TRACE_page_put, pages[i], page_ref_count(pages[i]) - 1);
+		put_page(pages[i]);
+	}
+}
+
 void unpin_user_pages(struct page **pages, unsigned long n)
 {
-	if (n)
-		trace_event(unpin, page_to_pfn(pages[0]), n, 0);
+	if (n && trace_on_any(TRACE_BIT(unpin) | TRACE_BIT(page_put))) {
+		unpin_user_pages_traced(pages, n);
+		return;
+	}
 	for (unsigned long i = 0; i < n; i++)
 		put_page(pages[i]);
 }
@@ -242,5 +257,8 @@ struct page *try_grab_dev_pages(unsigned long pfn, unsigned long nr,
 	page = __pfn_to_page(pfn);	/* there: the pgmap is live */
 	if (!page || !gup_get_pages(page, nr, dev_get_hooked(*pgmap, path)))
 		return ERR_PTR(-EFAULT);
+	if (trace_on(TRACE_page_get))	/* the counts read just after the gets */
+		for (unsigned long i = 0; i < nr; i++)
+			trace_page_ref(TRACE_page_get, page + i, page_ref_count(page + i));
 	return page;
 }

@@ -146,8 +146,6 @@ void put_page_teaching(struct page *page)
 
 	rcu_read_lock();
 	now = page_ref_dec_return(page);
-	if (trace_on(TRACE_page_put))
-		trace_page_ref(TRACE_page_put, page, now);
 	if (now == 0) {
 		__put_page(page);
 	} else if (unlikely(now < 0)) {

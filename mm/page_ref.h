@@ -53,7 +53,7 @@
 
 #include <lib/compiler.h>
 #include <mm/page.h>
-#include <lib/trace.h>
+#include <lib/trace.h>	/* enum trace_id */
 
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
@@ -102,8 +102,9 @@ static inline bool page_ref_add_unless(struct page *page, int nr, int u)
 
 void get_page_refused(struct page *page, int v);
 
-/* The page_get / page_put trace events, for device pages only (lib/trace.h:
- * while they are off, each costs its caller one predictable branch). */
+/* The page_get / page_put trace events of device pages (recorded by GUP's
+ * grab and by unpin_user_pages(), not here: get_page() and put_page() stay
+ * free of trace points). */
 void trace_page_ref(enum trace_id id, struct page *page, int ref);
 
 /*
@@ -126,8 +127,6 @@ static inline bool get_page_unless_zero(struct page *page)
 		}
 	} while (!__atomic_compare_exchange_n(&page->_refcount, &v, v + 1, false,
 					      __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));
-	if (trace_on(TRACE_page_get))
-		trace_page_ref(TRACE_page_get, page, v + 1);
 	return true;
 }
 
@@ -158,8 +157,6 @@ static __always_inline void get_page(struct page *page)
 		get_page_bad(page, old);
 	else if (unlikely(zone_device_hooks))
 		zone_device_get_hook(page);
-	if (trace_on(TRACE_page_get))
-		trace_page_ref(TRACE_page_get, page, old + 1);
 }
 
 /* Drop a reference; the last one frees the page (device pages: see above). */
@@ -172,8 +169,6 @@ static __always_inline void put_page(struct page *page)
 		return;
 	}
 	now = page_ref_dec_return(page);
-	if (trace_on(TRACE_page_put))
-		trace_page_ref(TRACE_page_put, page, now);
 	if (now == 0)
 		__put_page(page);
 	else if (unlikely(now < 0))

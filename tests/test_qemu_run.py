@@ -4,7 +4,9 @@ Each case writes a small program that takes QEMU's place (--qemu): it
 prints what a guest might have printed on the serial port and exits with
 the status QEMU would have. The runner must turn that into the exit code
 README promises: 0 PASS, 1 FAIL, 2 CRASH (also: no verdict at all),
-3 TIMEOUT, 4 SETUP ERROR, 5 CUT (a power cut asked for with --cut-after). The firmware, kernel and loader are dummy files:
+3 TIMEOUT, 4 SETUP ERROR, 5 CUT (a power cut asked for with --cut-after); with
+--gdb, --gdb-port and --gdb-nowait, the stub must listen on 127.0.0.1 only and
+the gdbinit must load scripts/gdb/zdk.py. The firmware, kernel and loader are dummy files:
 the stand-in never reads them. Needs mkfs.fat and mtools (make's dependency
 step installs them), as every run of the runner does.
 """
@@ -133,6 +135,43 @@ class QemuRunVerdicts(unittest.TestCase):
         self.assertEqual(code, PASS, err)
         with open(self.path("serial.log"), "rb") as f:
             self.assertIn(b"typed: version,poweroff", f.read())
+
+    def gdb_run(self, *options, gdbinit):
+        """A run with gdb options: the stand-in prints its arguments and the
+        gdbinit the runner wrote. Returns (arguments, gdbinit text)."""
+        code, err = self.run_runner(self.stand_in(f"""
+            import os
+            print("argv:", " ".join(sys.argv[1:]))
+            path = {self.path(gdbinit)!r}
+            print("gdbinit:", open(path).read().replace("\\n", "|") if os.path.exists(path) else "none")
+            print("zdk: verdict: PASS (0 passed, 0 failed)", flush=True)
+            sys.exit(0)
+        """), *options)
+        self.assertEqual(code, PASS, err)
+        with open(self.path("serial.log")) as f:
+            lines = dict(line.rstrip("\n").split(": ", 1) for line in f if ": " in line)
+        self.assertFalse(os.path.exists(self.path(gdbinit)), "the gdbinit outlived QEMU")
+        return lines["argv"].split(), lines["gdbinit"]
+
+    def test_gdb_port_nowait_runs_with_a_localhost_stub(self):
+        """--gdb-port N --gdb-nowait: a stub on 127.0.0.1:N, no -S, a gdbinit of its own"""
+        argv, gdbinit = self.gdb_run("--gdb-port", "23999", "--gdb-nowait",
+                                     gdbinit="gdbinit-23999")
+        self.assertIn("tcp:127.0.0.1:23999", argv)
+        self.assertEqual(argv[argv.index("tcp:127.0.0.1:23999") - 1], "-gdb")
+        self.assertNotIn("-S", argv)
+        self.assertNotIn("-s", argv)            # -s would listen on every interface
+        self.assertIn("target remote 127.0.0.1:23999", gdbinit)
+        self.assertRegex(gdbinit, r"source /\S+/scripts/gdb/zdk\.py")
+
+    def test_gdb_starts_halted_on_localhost_1234(self):
+        """--gdb: the stub on 127.0.0.1:1234 and -S; build/gdbinit sources the helpers"""
+        argv, gdbinit = self.gdb_run("--gdb", gdbinit="gdbinit")
+        self.assertIn("tcp:127.0.0.1:1234", argv)
+        self.assertIn("-S", argv)
+        self.assertNotIn("-s", argv)
+        self.assertIn("file " + self.path("kernel.elf"), gdbinit)
+        self.assertRegex(gdbinit, r"source /\S+/scripts/gdb/zdk\.py")
 
     def test_which_accel_follows_the_choice(self):
         """--which-accel prints the accelerator asked for, without probing"""

@@ -20,6 +20,7 @@
 #include <lib/printk.h>
 #include <lib/string.h>
 #include <lib/vsprintf.h>
+#include <asm/percpu.h>
 
 #define MAX_LISTED	32
 
@@ -158,7 +159,8 @@ static int unbind_in_background(char **argv, struct device *dev)
 		return shell_usage_error(argv, "a background unbind is still running");
 	}
 	bg_unbind_done = 0;
-	t = kthread_run(bg_unbind_thread, dev);
+	/* on the shell's CPU, where a foreground unbind would run */
+	t = kthread_run_on(smp_processor_id(), bg_unbind_thread, dev);
 	if (IS_ERR(t)) {
 		kprintf("unbind: %s: no thread for the background: %s\n", argv[1],
 			errno_name((int)PTR_ERR(t)));

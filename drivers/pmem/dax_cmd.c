@@ -113,8 +113,11 @@ static int cmd_unpin(int argc, char **argv)
 	}
 	if (pin_nr && !run_on_pin_cpu(unpin_on_cpu, &w, "unpin"))
 		return 1;
-	kprintf("unpinned %ld page(s)%s\n", pin_nr,
-		keep ? "; the mapping stays ('touch' reads it, 'unpin' drops it)" : "");
+	if (!pin_nr)
+		kprintf("nothing pinned; %s\n", keep ? "the mapping stays" : "the mapping is dropped");
+	else
+		kprintf("unpinned %ld page(s)%s\n", pin_nr,
+			keep ? "; the mapping stays ('touch' reads it, 'unpin' drops it)" : "");
 	pin_nr = 0;
 	if (!keep)
 		drop_mapping();
