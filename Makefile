@@ -54,12 +54,15 @@ endif
 # KTEST=n builds into its own folder unless told otherwise, so that a
 # build with tests and one without never share objects (the kernel's link
 # also depends on $(B)/ktest.config, which records KTEST).
+# TRACE=n likewise (build/trace-n; with KTEST=n: build/ktest-n-trace-n).
 KTEST ?= y
 TRACE ?= y
-ifeq ($(KTEST),n)
+ifeq ($(KTEST)$(TRACE),ny)
 B := build/ktest-n
-else ifeq ($(TRACE),n)
+else ifeq ($(KTEST)$(TRACE),yn)
 B := build/trace-n
+else ifeq ($(KTEST)$(TRACE),nn)
+B := build/ktest-n-trace-n
 else
 B := build
 endif
@@ -297,7 +300,8 @@ BENCH_C    := $(HOST_GENERIC) \
 BENCH_OBJS := $(BENCH_C:%.c=$(B)/bench/%.o)
 
 override BENCH_CFLAGS := -std=gnu11 -I. -Iarch/host/include -g -O2 $(HOST_RENAMES) \
-	-fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
+	-fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP \
+	$(if $(filter n,$(TRACE)),-DZDK_NO_TRACE)
 
 $(B)/bench/%.o: %.c
 	$(call say,HOSTCC,$@)
@@ -459,12 +463,13 @@ timeline: deps
 		--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
 		--kernel $(B)/kernel.elf --loader $(B)/BOOTX64.EFI
 
-# What tracing costs while off: the benchmarks of page refs and fast GUP,
-# booted alternately with and without trace points (TRACE=n), ROUNDS each.
+# What tracing costs while off: the benchmarks of page refs and fast GUP
+# with and without trace points (TRACE=n), ROUNDS runs each, alternately:
+# on the host's CPU (zdk-host-bench), then in QEMU boots.
 ROUNDS ?= 3
 trace-cost: deps
-	$(Q)$(MAKE) --no-print-directory KTEST=y B=build all
-	$(Q)$(MAKE) --no-print-directory KTEST=y TRACE=n B=build/trace-n all
+	$(Q)$(MAKE) --no-print-directory KTEST=y B=build all host-bench
+	$(Q)$(MAKE) --no-print-directory KTEST=y TRACE=n B=build/trace-n all host-bench
 	$(Q)$(PYTHON) tests/trace-cost --rounds $(ROUNDS) --traced build --untraced build/trace-n \
 		--smp $(SMP) --qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS)
 

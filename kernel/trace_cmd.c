@@ -39,6 +39,25 @@ static int trace_status(void)
 	return 0;
 }
 
+/* Can `trace on` record? Says which CPUs have no ring (their allocation
+ * failed at boot: the boot log says why). */
+static bool rings_ready(void)
+{
+	unsigned int cpu, missing = 0, first = 0;
+
+	for_each_online_cpu(cpu)
+		if (!trace_rings[cpu].buf && !missing++)
+			first = cpu;
+	if (missing == num_online_cpus()) {
+		kprintf("trace: no CPU has a ring to record into (see the boot log)\n");
+		return false;
+	}
+	if (missing)
+		kprintf("trace: %u CPU(s) have no ring and record nothing (the first: CPU %u)\n",
+			missing, first);
+	return true;
+}
+
 static int trace_list(void)
 {
 	uint64_t mask = __atomic_load_n(&trace_mask, __ATOMIC_RELAXED);
@@ -88,10 +107,8 @@ static int cmd_trace(int argc, char **argv)
 			(unsigned long long)st.skipped);
 		return 0;
 	}
-	if (!trace_rings[0].buf) {
-		kprintf("trace: no ring to record into (see the boot log)\n");
+	if (argv[1][1] == 'n' && !rings_ready())
 		return 1;
-	}
 	trace_set(globs, argv[1][1] == 'n');
 	if (argv[1][1] == 'n')
 		memremap_trace_counts();

@@ -24,6 +24,7 @@
 
 uint64_t trace_mask;
 struct trace_ring trace_rings[NR_CPUS];
+void (*trace_read_window)(void);
 
 static const char *const event_names[] = {
 #define TRACE_NAME(name, fmt) #name,
@@ -75,7 +76,8 @@ void trace_attach(unsigned int cpu, struct trace_entry *buf, uint32_t size)
 	__atomic_store_n(&r->buf, buf, __ATOMIC_RELEASE);
 }
 
-void __trace_event(enum trace_id id, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
+void __trace_event(enum trace_id id, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+		   uint64_t e5)
 {
 	unsigned int cpu = smp_processor_id();
 	struct trace_ring *r = &trace_rings[cpu];
@@ -96,6 +98,7 @@ void __trace_event(enum trace_id id, uint64_t a, uint64_t b, uint64_t c, uint64_
 	__atomic_store_n(&e->arg[1], b, __ATOMIC_RELEASE);
 	__atomic_store_n(&e->arg[2], c, __ATOMIC_RELEASE);
 	__atomic_store_n(&e->arg[3], d, __ATOMIC_RELEASE);
+	__atomic_store_n(&e->arg[4], e5, __ATOMIC_RELEASE);
 	__atomic_store_n(&e->seq, index + 1, __ATOMIC_RELEASE);
 }
 
@@ -116,10 +119,12 @@ int trace_read(unsigned int cpu, uint64_t index, struct trace_entry *out)
 	out->ts = __atomic_load_n(&e->ts, __ATOMIC_ACQUIRE);
 	out->id = __atomic_load_n(&e->id, __ATOMIC_ACQUIRE);
 	out->cpu = __atomic_load_n(&e->cpu, __ATOMIC_ACQUIRE);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		out->arg[i] = __atomic_load_n(&e->arg[i], __ATOMIC_ACQUIRE);
+	if (unlikely(trace_read_window))
+		trace_read_window();
 	if (__atomic_load_n(&e->seq, __ATOMIC_RELAXED) != seq)
-		return -ENOENT;		/* overwritten while copied */
+		return -EBUSY;		/* overwritten while copied */
 	out->seq = seq;
 	return 0;
 }

@@ -2,8 +2,8 @@
  * Lifetime tracing: what happened to the objects zdk teaches, on which
  * CPU, when, with the values that matter (docs/tracing.md).
  *
- * A trace point is trace_event(ID, a, b, c) (trace_event4() for a fourth
- * argument), with ID one of the events of
+ * A trace point is trace_event(ID, a, b, c) (trace_event5() for up to
+ * five arguments), with ID one of the events of
  * lib/trace_events.h. While the event is off (the default) it costs one
  * load of trace_mask and one predictable branch; while it is on, the
  * record goes into the ring of the CPU that wrote it.
@@ -58,8 +58,7 @@ struct trace_entry {
 	uint16_t id;		/* enum trace_id */
 	uint16_t cpu;		/* the CPU that wrote it */
 	uint32_t pad;
-	uint64_t arg[4];	/* as lib/trace_events.h names them */
-	uint64_t unused;
+	uint64_t arg[5];	/* as lib/trace_events.h names them */
 } __attribute__((aligned(64)));
 
 _Static_assert(sizeof(struct trace_entry) == 64, "a trace entry is one cache line");
@@ -78,7 +77,8 @@ extern uint64_t trace_mask;
 /* NR_CPUS rings (lib/trace.c), for the dump and for gdb. */
 extern struct trace_ring trace_rings[];
 
-void __trace_event(enum trace_id id, uint64_t a, uint64_t b, uint64_t c, uint64_t d);
+void __trace_event(enum trace_id id, uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+		   uint64_t e);
 
 #define TRACE_BIT(name)	(1ULL << TRACE_##name)
 
@@ -101,12 +101,12 @@ static inline __attribute__((always_inline)) bool trace_on(enum trace_id id)
 	return trace_on_any(1ULL << id);
 }
 
-#define trace_event4(id, a, b, c, d) do {				\
+#define trace_event5(id, a, b, c, d, e) do {				\
 	if (trace_on(TRACE_##id))					\
 		__trace_event(TRACE_##id, (uint64_t)(a), (uint64_t)(b),	\
-			      (uint64_t)(c), (uint64_t)(d));		\
+			      (uint64_t)(c), (uint64_t)(d), (uint64_t)(e));	\
 } while (0)
-#define trace_event(id, a, b, c)	trace_event4(id, a, b, c, 0)
+#define trace_event(id, a, b, c)	trace_event5(id, a, b, c, 0, 0)
 
 /* Up to 8 characters of s as one argument (kind 's'). */
 uint64_t trace_pack_name(const char *s);
@@ -131,8 +131,12 @@ const char *trace_phase_name(unsigned int phase);
 
 /*
  * Copy entry index of cpu's ring into *e if it is still there and whole:
- * 0, or -ENOENT (overwritten or never written) or -EAGAIN (being written).
+ * 0; -ENOENT: not written yet, or overwritten before the copy; -EAGAIN:
+ * its slot is being written (this entry still, or a newer one: compare
+ * index with the head to tell); -EBUSY: overwritten while it was copied.
  */
 int trace_read(unsigned int cpu, uint64_t index, struct trace_entry *e);
+/* Tests only: called between trace_read()'s copy and its re-check. */
+extern void (*trace_read_window)(void);
 
 #endif /* LIB_TRACE_H */

@@ -2,7 +2,7 @@
  * `trace dump`: every CPU's ring, merged by time, one line per event on
  * the console, in the format docs/tracing.md specifies:
  *
- *   @trace d=3 begin cpus=2 size=16384 recording=24 ~1b7a6904
+ *   @trace d=3 begin cpus=2 rings=2 size=16384 recording=24 ~...
  *   @trace d=3 n=0 cpu=1 t=1234567890 page_put pfn=0x140000 ref=1 ~5d1c0a3e
  *   @trace d=3 end events=812 overwritten=0 skipped=0 ~0b9a77c2
  *
@@ -60,7 +60,7 @@ static size_t format_args(char *line, size_t len, const struct trace_entry *e)
 {
 	const char *f = trace_event_format(e->id);
 
-	for (int i = 0; i < 4 && *f; i++) {
+	for (int i = 0; i < 5 && *f; i++) {
 		const char *colon = strchr(f, ':');
 		int name_len = (int)(colon - f);
 		uint64_t v = e->arg[i];
@@ -100,18 +100,26 @@ static size_t format_args(char *line, size_t len, const struct trace_entry *e)
 	return len;
 }
 
-/* Fill c->e with the next readable entry of cpu; counts what it skips. */
+/*
+ * Fill c->e with the next readable entry of cpu; counts what it skips: an
+ * entry whose slot a newer lap has taken is overwritten (gone for good),
+ * one still being written for the first time is skipped.
+ */
 static void advance(unsigned int cpu, struct cursor *c, struct trace_dump_stats *st)
 {
+	struct trace_ring *r = &trace_rings[cpu];
+
 	c->have = false;
 	while (c->next < c->end) {
-		int err = trace_read(cpu, c->next++, &c->e);
+		uint64_t index = c->next++;
+		int err = trace_read(cpu, index, &c->e);
 
 		if (!err) {
 			c->have = true;
 			return;
 		}
-		if (err == -EAGAIN)
+		if (err == -EAGAIN &&
+		    __atomic_load_n(&r->head, __ATOMIC_RELAXED) - index <= r->size)
 			st->skipped++;
 		else
 			st->overwritten++;
@@ -132,7 +140,7 @@ size_t trace_format_event(char line[TRACE_LINE_MAX], unsigned int d, uint64_t n,
 int trace_dump(uint64_t mask, struct trace_dump_stats *st)
 {
 	char line[LINE_MAX];
-	unsigned int d, cpus = nr_cpu_ids < NR_CPUS ? nr_cpu_ids : NR_CPUS;
+	unsigned int d, rings = 0, cpus = nr_cpu_ids < NR_CPUS ? nr_cpu_ids : NR_CPUS;
 	uint32_t size = 0;
 	size_t len;
 
@@ -142,10 +150,13 @@ int trace_dump(uint64_t mask, struct trace_dump_stats *st)
 	d = ++dumps;
 	for (unsigned int cpu = 0; cpu < cpus; cpu++) {
 		struct trace_ring *r = &trace_rings[cpu];
-		uint64_t head = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
+		/* start first: a clear between the loads cannot then put
+		 * start past the head read next */
 		uint64_t start = __atomic_load_n(&r->start, __ATOMIC_RELAXED);
+		uint64_t head = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
 
 		size = r->size > size ? r->size : size;
+		rings += r->buf != NULL;
 		cursors[cpu].next = start;
 		cursors[cpu].end = head;
 		if (r->size && head - start > r->size) {
@@ -154,8 +165,8 @@ int trace_dump(uint64_t mask, struct trace_dump_stats *st)
 		}
 		advance(cpu, &cursors[cpu], st);
 	}
-	len = scnprintf(line, LINE_MAX - ROOM, "@trace d=%u begin cpus=%u size=%u recording=%d",
-			d, cpus, size,
+	len = scnprintf(line, LINE_MAX - ROOM, "@trace d=%u begin cpus=%u rings=%u size=%u "
+			"recording=%d", d, cpus, rings, size,
 			trace_mask_weight(__atomic_load_n(&trace_mask, __ATOMIC_RELAXED)));
 	emit(line, len);
 	for (;;) {

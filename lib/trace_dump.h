@@ -21,7 +21,7 @@ size_t trace_format_event(char line[TRACE_LINE_MAX], unsigned int d, uint64_t n,
 struct trace_dump_stats {
 	uint64_t events;	/* lines printed */
 	uint64_t overwritten;	/* entries lost to a full ring before they were read */
-	uint64_t skipped;	/* entries being written as the dump passed */
+	uint64_t skipped;	/* entries still being written as the dump passed */
 };
 
 /*

@@ -3,7 +3,7 @@
  *
  * TRACE_EVENTS(E) expands E(name, "arg:kind ...") for every event, in
  * the order of their ids (enum trace_id, lib/trace.h). An event has up to
- * four arguments; each is named, with a kind that says how `trace dump`
+ * five arguments; each is named, with a kind that says how `trace dump`
  * prints it (docs/tracing.md):
  *   x  hexadecimal (pfns, addresses)     d  signed decimal (counts)
  *   u  unsigned decimal                  s  up to 8 characters packed
@@ -22,10 +22,11 @@
 	E(page_put,	"pfn:x ref:d")					\
 	E(page_free,	"pfn:x pgmap:x")				\
 	/* a pgmap's reference count: setup (ref: its percpu_ref, count:	\
-	 * its value after setup, name: the device), get and put of nr	\
-	 * references, an exact reading (at the kill, in the wait, at	\
-	 * `trace on`) */						\
-	E(pgmap_setup,	"pgmap:x ref:x count:d name:s")			\
+	 * its value after setup, pages: its device pages, each at	\
+	 * refcount 1, name: the device), get and put of nr references,	\
+	 * a reading (exact at the wait's start and when the wait gives	\
+	 * up; a snapshot at `trace on`) */				\
+	E(pgmap_setup,	"pgmap:x ref:x count:d pages:d name:s")		\
 	E(pgmap_get,	"pgmap:x nr:d")					\
 	E(pgmap_put,	"pgmap:x nr:d")					\
 	E(pgmap_count,	"pgmap:x count:d name:s")			\
@@ -39,7 +40,7 @@
 	 * a page a walk took and gave back, an unpin */		\
 	E(gup_fast,	"addr:x nr:d got:d")				\
 	E(gup_slow,	"addr:x nr:d got:d")				\
-	E(gup_undo,	"pfn:x addr:x")					\
+	E(gup_undo,	"pfn:x addr:x nr:d")				\
 	E(unpin,	"pfn:x nr:d")					\
 	/* DAX: a fault answered (ret: the leaf's order, 0 or 9, with	\
 	 * its pfn; or -errno), a mapping's leaves zapped at unbind */	\

@@ -137,7 +137,7 @@ static bool gup_pte_range(pte_t pmd, unsigned long addr, unsigned long end, stru
 		if (!page)
 			return false;
 		if (ptep_get(slot) != e) {
-			trace_event(gup_undo, page_to_pfn(page), addr, 0);
+			trace_event(gup_undo, page_to_pfn(page), addr, 1);
 			put_page(page);
 			return false;
 		}
@@ -161,7 +161,7 @@ static bool gup_huge_pmd(pte_t *slot, pte_t pmd, unsigned long addr, unsigned lo
 	if (unlikely(gup_fast_pmd_window))
 		gup_fast_pmd_window(slot, pmd);
 	if (ptep_get(slot) != pmd) {
-		trace_event(gup_undo, page_to_pfn(page), addr, 0);
+		trace_event(gup_undo, page_to_pfn(page), addr, n);
 		gup_put_pages(page, n);
 		percpu_stat_inc(pmd_undone);
 		return false;

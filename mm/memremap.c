@@ -290,8 +290,9 @@ void *memremap_pages(struct dev_pagemap *pgmap)
 		}
 	}
 	set_state(pgmap, PGMAP_LIVE);
-	trace_event4(pgmap_setup, pgmap, &pgmap->ref,
-		     1 + (pgmap_refs_hooked(pgmap) ? 0 : pgmap->nr_pages), trace_pack_name(name));
+	trace_event5(pgmap_setup, pgmap, &pgmap->ref,
+		     1 + (pgmap_refs_hooked(pgmap) ? 0 : pgmap->nr_pages), pgmap->nr_pages,
+		     trace_pack_name(name));
 	pgmap_publish(pgmap);	/* lookups find it from here on */
 	pr_info("memremap: %s: %#llx-%#llx, %lu pages, memmap %llu KiB in %s", name,
 		(unsigned long long)pgmap->start, (unsigned long long)pgmap->end,

@@ -120,8 +120,8 @@ void memremap_modes_init(void)
 void zone_device_get_hook(struct page *page)
 {
 	if (is_zone_device_page(page) && page->pgmap) {
-		trace_event(pgmap_get, page->pgmap, 1, 0);
 		percpu_ref_get(&page->pgmap->ref);
+		trace_event(pgmap_get, page->pgmap, 1, 0);
 	}
 }
 

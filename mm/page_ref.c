@@ -74,5 +74,5 @@ void __put_page(struct page *page)
 void trace_page_ref(enum trace_id id, struct page *page, int ref)
 {
 	if (is_zone_device_page(page))
-		__trace_event(id, page_to_pfn(page), (uint64_t)(int64_t)ref, 0, 0);
+		__trace_event(id, page_to_pfn(page), (uint64_t)(int64_t)ref, 0, 0, 0);
 }

@@ -339,13 +339,20 @@ long percpu_ref_sum(struct percpu_ref *ref)
 	unsigned long sum;
 
 	rcu_read_lock();
-	if (!__ref_is_percpu(ref, &counters)) {
-		rcu_read_unlock();
-		return percpu_ref_atomic_count(ref);
+	sum = __atomic_load_n(&ref->count, __ATOMIC_RELAXED);
+	counters = counters_of(ref);
+	/*
+	 * The bias is in the count in per-CPU mode, and in atomic mode too
+	 * until the switch's callback has added the counters' sum (which
+	 * takes it out): then count less bias plus the counters is the value.
+	 * Without the bias (its top bit clear, for any count the kernel can
+	 * reach) the count alone is.
+	 */
+	if ((long)sum < -(1L << 62) && counters) {
+		sum -= PERCPU_COUNT_BIAS;
+		for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
+			sum += __atomic_load_n(per_cpu_ptr(counters, cpu), __ATOMIC_RELAXED);
 	}
-	sum = __atomic_load_n(&ref->count, __ATOMIC_RELAXED) - PERCPU_COUNT_BIAS;
-	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
-		sum += __atomic_load_n(per_cpu_ptr(counters, cpu), __ATOMIC_RELAXED);
 	rcu_read_unlock();
 	return (long)sum;
 }

@@ -168,9 +168,11 @@ bool percpu_ref_is_zero(struct percpu_ref *ref);
 long percpu_ref_atomic_count(struct percpu_ref *ref);
 
 /*
- * The count as it stands, in either mode, without a switch: in per-CPU
- * mode the atomic count less its bias plus every CPU's counter, read one
- * after another. Exact only while no one gets or puts; for snapshots
+ * The count as it stands, in either mode and in the middle of a switch,
+ * without a switch of its own: while the bias is in the atomic count (per-
+ * CPU mode, and a switch to atomic mode until its callback), that count
+ * less the bias plus every CPU's counter, read one after another; else the
+ * atomic count. Exact only while no one gets or puts; for snapshots
  * (`trace on`) and diagnostics, never for decisions.
  */
 long percpu_ref_sum(struct percpu_ref *ref);

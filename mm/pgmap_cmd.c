@@ -25,6 +25,7 @@
 #include <mm/percpu_ref.h>
 #include <lib/printk.h>
 #include <lib/string.h>
+#include <lib/trace.h>
 #include <mm/memmap.h>
 #include <mm/memremap.h>
 #include <mm/memremap_graveyard.h>
@@ -43,8 +44,9 @@ static long live_pages_held(struct dev_pagemap *p)
 
 	if (!percpu_ref_tryget_live(&p->ref))
 		return -1;
+	trace_event(pgmap_get, p, 1, 0);
 	n = (long)pgmap_live_pages(p);
-	percpu_ref_put(&p->ref);
+	put_dev_pagemap(p);		/* records the put */
 	return n;
 }
 

@@ -3,13 +3,16 @@
 
 Design. Every log is written in the test itself, in the kernel's exact line
 format (lib/trace_dump.c, docs/tracing.md), by a small builder that
-computes each line's CRC, so a test reads like the story it tells: the
-default mode's unbind waiting for a pinned page, the regression mode's
-count going below zero. The tests check the parser (CRCs, prompts,
-incomplete dumps), the model's facts, the Chrome trace JSON (through
-check_trace, which is itself tested on broken traces), the SVG and the
-command line. Run: `python3 -m unittest tests/test_timeline.py` (tests/
-test-all runs it in its parser step).
+computes each line's CRC. The stories are the four scenarios of
+tests/timeline as the kernel records them (the event sequences of real
+dumps: the same events, arguments and order, pmem0 cut down to a handful
+of pages): the default mode's unbind waiting for a pinned page, legacy's
+hooks, the regression mode's count going below zero, v4.12's memmap
+removed under the pin. The tests check the parser (CRCs, prompts,
+incomplete dumps), the model's counts and facts, the Chrome trace JSON
+(through check_trace, which is itself tested on broken traces), the SVG
+and the command line. Run: `python3 -m unittest tests/test_timeline.py`
+(tests/test-all runs it in its parser step).
 """
 
 import contextlib
@@ -34,11 +37,23 @@ from zdktrace.facts import facts  # noqa: E402
 from zdktrace.model import build_model  # noqa: E402
 from zdktrace.svg import to_svg  # noqa: E402
 
-PG = 0xffff800000a00000          # the pgmap's address
-REF = PG + 0x58                  # its embedded percpu_ref
-PFN = 0x140000                   # its first page
+# the addresses and values of a real dump (build/timeline/*.log)
+PG = 0xffff80001ded6190          # pmem0's struct dev_pagemap
+REF = 0xffff80001ded6208         # its embedded percpu_ref
+QUEUE = 0xffff80001ded60d0       # pmem0's request queue
+QREF = 0xffff80001ded60d8        # the queue's percpu_ref (killed by the unbind's freeze)
+MAP = 0xffff80001ded70c0         # the DAX mapping the unbind zaps
+ADDR = 0x40000000                # the user address `pin pmem0 0 1 1` pins
+PFN = 0x100000                   # pmem0's first page: the pinned one
+BURIED = -1073741824             # a removed memmap's page after its late put: the bias
+WARN_SWITCH = 0xffffffff80068c30  # percpu_ref's WARN: more puts than gets (line 139)
+WARN_BURY = 0xffffffff800649e2    # the memmap removed under a pin (line 257)
+WARN_LATE = 0xffffffff80064cf2    # a late put of a removed page (line 319)
+PAGES = 4                        # pmem0's pages in the stories
+HOOKED = ("legacy", "regression")
 MS = 1_000_000
 T0 = 5_000_000_000
+STEP = 1000                      # ns between one story event and the next
 
 
 def signed(line_body):
@@ -53,99 +68,198 @@ def value_text(event, name, v):
 
 
 class Log:
-    """Builds one dump's lines: ev() adds an event, lines() prints them all."""
+    """Builds one dump: ev() adds an event (STEP after the last unless t= or
+    after() says when), lines() prints the dump, events holds the Events."""
 
     def __init__(self, d=1, cpus=2):
-        self.d, self.cpus, self.bodies = d, cpus, []
+        self.d, self.cpus, self.bodies, self.events, self.t = d, cpus, [], [], T0 - STEP
 
-    def ev(self, cpu, t, event, **args):
-        fields = " ".join(f"{k}={value_text(event, k, v)}" for k, v in args.items())
-        n = len(self.bodies)
-        self.bodies.append(f"@trace d={self.d} n={n} cpu={cpu} t={t} {event} {fields}".rstrip())
+    def after(self, dt):
+        """The next event happens dt after the last."""
+        self.t += dt - STEP
         return self
 
-    def begin(self):
-        return signed(f"@trace d={self.d} begin cpus={self.cpus} size=16384 recording=24")
+    def ev(self, cpu, event, t=None, **args):
+        self.t = self.t + STEP if t is None else t
+        fields = " ".join(f"{k}={value_text(event, k, v)}" for k, v in args.items())
+        n = len(self.bodies)
+        self.bodies.append(f"@trace d={self.d} n={n} cpu={cpu} t={self.t} {event} {fields}"
+                           .rstrip())
+        self.events.append(Event(n, cpu, self.t, event, dict(args)))
+        return self
 
-    def end(self, events=None, overwritten=0):
+    def index(self, event, **args):
+        """n= of the first event of that name with those arguments."""
+        return next(e.n for e in self.events if e.name == event
+                    and all(e.args.get(k) == v for k, v in args.items()))
+
+    def begin(self):
+        return signed(f"@trace d={self.d} begin cpus={self.cpus} size=65536 recording=24")
+
+    def end(self, events=None, overwritten=0, skipped=0):
         events = len(self.bodies) if events is None else events
-        return signed(f"@trace d={self.d} end events={events} overwritten={overwritten} skipped=0")
+        return signed(f"@trace d={self.d} end events={events} overwritten={overwritten} "
+                      f"skipped={skipped}")
 
     def lines(self, **end):
         return [self.begin()] + [signed(b) for b in self.bodies] + [self.end(**end)]
 
 
-def default_story(pages=5):
-    """zone_device.refs=single: a pin on CPU 1 outlives the unbind's kill on
-    CPU 0; the wait ends when the unpin's final put releases the ref."""
-    log = Log()
-    pinned = PFN + 2
-    log.ev(0, T0, "pgmap_setup", pgmap=PG, count=pages + 1, name="pmem0")
-    log.ev(1, T0 + 1 * MS, "page_get", pfn=pinned, ref=2)
-    log.ev(1, T0 + 1 * MS + 500, "gup_fast", addr=0x7f0000002000, nr=1, got=1)
-    t = T0 + 2 * MS
+# the kernel's sequences, one piece of a scenario each
+
+
+def setup(log, mode, pages=PAGES):
+    """memremap_pages(): every page at refcount 1; count 1 + pages, or 1 when hooked."""
+    count = 1 if mode in HOOKED else 1 + pages
+    log.ev(0, "pgmap_setup", pgmap=PG, ref=REF, count=count, pages=pages, name="pmem0")
+
+
+def pin(log, mode, pfn=PFN, addr=ADDR):
+    """`pin pmem0 PGOFF 1 1` on CPU 1: the DAX fault, then fast GUP: the lookup's
+    pgmap reference (legacy's get hook too), the grab, the lookup's put, the pin."""
+    log.ev(1, "queue_enter", queue=QUEUE, ret=0)
+    log.ev(1, "queue_exit", queue=QUEUE)
+    log.ev(1, "dax_fault", addr=addr, pfn=pfn, ret=0)
+    log.ev(1, "pgmap_get", pgmap=PG, nr=1)
+    if mode == "legacy":
+        log.ev(1, "pgmap_get", pgmap=PG, nr=1)
+    log.ev(1, "page_get", pfn=pfn, ref=2)
+    log.ev(1, "pgmap_put", pgmap=PG, nr=1)
+    log.ev(1, "gup_fast", addr=addr, nr=1, got=1)
+
+
+def unpin_idle(log, pfn=PFN):
+    """`unpin` on CPU 1 of a page the device still holds: 2 -> 1, nothing freed
+    (the hooked modes' put hook drops the page's pgmap reference at 1)."""
+    log.ev(1, "unpin", pfn=pfn, nr=1)
+    log.ev(1, "page_put", pfn=pfn, ref=1)
+
+
+def unbind_until_puts(log, puts):
+    """The unbind on CPU 0: the queue frozen (its ref killed and released),
+    then memunmap_pages() up to its `puts` phase (value: the pages let go of)."""
+    log.ev(0, "queue_freeze", queue=QUEUE, frozen=1)
+    log.ev(0, "ref_kill", ref=QREF)
+    log.ev(0, "ref_atomic", ref=QREF)
+    log.ev(0, "ref_confirm", ref=QREF, count=0)
+    log.ev(0, "ref_release", ref=QREF)
     for phase in ("begin", "unmap"):
-        log.ev(0, t, "teardown", phase=phase, pgmap=PG, value=0)
-        t += 1000
-    log.ev(0, t, "dax_zap", map=0xffff800001000000, bytes=0x5000)
-    log.ev(0, t + 1000, "teardown", phase="kill", pgmap=PG, value=0)
-    log.ev(0, t + 2000, "ref_kill", ref=REF)
-    log.ev(0, t + 3000, "ref_atomic", ref=REF)
-    log.ev(0, t + 4000, "teardown", phase="puts", pgmap=PG, value=pages)
-    t += 5000
+        log.ev(0, "teardown", phase=phase, pgmap=PG, value=0)
+    log.ev(0, "dax_zap", map=MAP, bytes=0x1000)
+    log.ev(0, "teardown", phase="kill", pgmap=PG, value=0)
+    log.ev(0, "ref_kill", ref=REF)
+    log.ev(0, "ref_atomic", ref=REF)
+    log.ev(0, "teardown", phase="puts", pgmap=PG, value=puts)
+
+
+def put_loop(log, pages, pinned=PFN):
+    """The device's holds dropped: each idle page's final put, page_free and
+    pgmap_put (the pinned page goes 2 -> 1, unrecorded)."""
     for pfn in range(PFN, PFN + pages):
-        if pfn == pinned:
-            log.ev(0, t, "page_put", pfn=pfn, ref=1)
-        else:
-            log.ev(0, t, "page_put", pfn=pfn, ref=0)
-            log.ev(0, t + 10, "page_free", pfn=pfn, pgmap=PG)
-            log.ev(0, t + 20, "pgmap_put", pgmap=PG, nr=1)
-        t += 100
-    log.ev(0, t, "ref_confirm", ref=REF, count=1)
-    log.ev(0, t + 1000, "pgmap_count", pgmap=PG, count=1, name="-")
-    log.ev(0, t + 2000, "teardown", phase="wait_begin", pgmap=PG, value=1)
-    log.ev(1, T0 + 10 * MS, "unpin", pfn=pinned, nr=1)
-    log.ev(1, T0 + 10 * MS + 100, "page_put", pfn=pinned, ref=0)
-    log.ev(1, T0 + 10 * MS + 200, "page_free", pfn=pinned, pgmap=PG)
-    log.ev(1, T0 + 10 * MS + 300, "pgmap_put", pgmap=PG, nr=1)
-    log.ev(1, T0 + 10 * MS + 400, "ref_release", ref=REF)
-    t = T0 + 10 * MS + 500_000
-    for phase, value in (("wait_end", 0), ("remove", 0), ("rcu", 0), ("end", 0)):
-        log.ev(0, t, "teardown", phase=phase, pgmap=PG, value=value)
-        t += 1000
-    return log
+        if pfn != pinned:
+            log.ev(0, "page_free", pfn=pfn, pgmap=PG)
+            log.ev(0, "pgmap_put", pgmap=PG, nr=1)
 
 
-def regression_story():
-    """zone_device.refs=regression: a pin cycle puts a pgmap reference it
-    never got, the kill's switch finds -1 and WARNs, a late put follows."""
+def wait_begins(log, count):
+    """The kill's switch lands, the count is read, the wait starts from it."""
+    log.ev(0, "ref_confirm", ref=REF, count=count)
+    log.ev(0, "pgmap_count", pgmap=PG, count=count, name="pmem0")
+    log.ev(0, "teardown", phase="wait_begin", pgmap=PG, value=count)
+
+
+def phases(log, *names, value=0):
+    for phase in names:
+        log.ev(0, "teardown", phase=phase, pgmap=PG, value=value)
+
+
+def late_unpin(log):
+    """The unpin of a page whose memmap was removed: a late put, caught."""
+    log.ev(1, "unpin", pfn=PFN, nr=1)
+    log.ev(1, "page_put", pfn=PFN, ref=BURIED)
+    log.ev(1, "late_access", pfn=PFN, put=1)
+    log.ev(1, "warn", at=WARN_LATE, line=319)
+
+
+# the four scenarios of tests/timeline
+
+
+def default_story(pages=PAGES):
+    """zone_device.refs=single: the pin on CPU 1 outlives the put loop; the wait
+    ends when the unpin's final put (page_free, pgmap_put) releases the ref."""
     log = Log()
-    log.ev(0, T0, "pgmap_setup", pgmap=PG, count=1, name="pmem0")
-    log.ev(1, T0 + 1 * MS, "page_get", pfn=PFN, ref=1)
-    log.ev(1, T0 + 1 * MS + 100, "gup_slow", addr=0x7f0000000000, nr=1, got=1)
-    log.ev(1, T0 + 2 * MS, "unpin", pfn=PFN, nr=1)
-    log.ev(1, T0 + 2 * MS + 100, "page_put", pfn=PFN, ref=0)
-    log.ev(1, T0 + 2 * MS + 200, "page_free", pfn=PFN, pgmap=PG)
-    log.ev(1, T0 + 2 * MS + 300, "pgmap_put", pgmap=PG, nr=1)
-    t = T0 + 3 * MS
-    for phase in ("begin", "unmap", "kill"):
-        log.ev(0, t, "teardown", phase=phase, pgmap=PG, value=0)
-        t += 1000
-    log.ev(0, t, "ref_kill", ref=REF)
-    log.ev(0, t + 1000, "ref_atomic", ref=REF)
-    log.ev(0, t + 2000, "ref_confirm", ref=REF, count=-1)
-    log.ev(0, t + 3000, "warn", at=0xffffffff80104321, line=137)
-    log.ev(0, t + 4000, "teardown", phase="puts", pgmap=PG, value=0)
-    log.ev(0, t + 5000, "pgmap_count", pgmap=PG, count=-1, name="-")
-    log.ev(0, t + 6000, "teardown", phase="wait_begin", pgmap=PG, value=-1)
-    log.ev(0, t + 7 * MS, "pgmap_count", pgmap=PG, count=-1, name="-")
-    log.ev(0, t + 7 * MS + 100, "teardown", phase="wait_end", pgmap=PG, value=-1)
-    log.ev(0, t + 7 * MS + 200, "teardown", phase="remove", pgmap=PG, value=0)
-    log.ev(1, t + 8 * MS, "page_put", pfn=PFN, ref=-1073741825)
-    log.ev(1, t + 8 * MS + 100, "late_access", pfn=PFN, put=1)
-    log.ev(0, t + 9 * MS, "teardown", phase="rcu", pgmap=PG, value=0)
-    log.ev(0, t + 9 * MS + 100, "teardown", phase="end", pgmap=PG, value=0)
+    setup(log, "default", pages)
+    pin(log, "default")
+    unbind_until_puts(log.after(2 * MS), puts=pages)
+    put_loop(log, pages)
+    wait_begins(log, 1)
+    log.after(8 * MS).ev(1, "unpin", pfn=PFN, nr=1)
+    log.ev(1, "page_put", pfn=PFN, ref=0)
+    log.ev(1, "page_free", pfn=PFN, pgmap=PG)
+    log.ev(1, "pgmap_put", pgmap=PG, nr=1)
+    log.ev(1, "ref_release", ref=REF)
+    phases(log.after(500_000), "wait_end", "remove", "rcu", "end")
     return log
+
+
+def legacy_story(pages=PAGES):
+    """zone_device.refs=legacy: a pgmap reference per pinned page (the get hook),
+    no put loop; the unpin's put hook drops it and releases the ref."""
+    log = Log()
+    setup(log, "legacy", pages)
+    pin(log, "legacy")
+    unbind_until_puts(log.after(2 * MS), puts=0)
+    wait_begins(log, 1)
+    unpin_idle(log.after(8 * MS))
+    log.ev(1, "pgmap_put", pgmap=PG, nr=1)
+    log.ev(1, "ref_release", ref=REF)
+    phases(log.after(500_000), "wait_end", "remove", "rcu", "end")
+    return log
+
+
+def regression_story(pages=PAGES):
+    """zone_device.refs=regression: two pin cycles each put a pgmap reference
+    fast GUP never got; the kill's switch finds -2 and WARNs, the wait gives
+    up, the memmap goes under the third pin, whose unpin is a late put."""
+    log = Log()
+    setup(log, "regression", pages)
+    for _ in range(2):
+        pin(log, "regression")
+        unpin_idle(log)
+        log.ev(1, "pgmap_put", pgmap=PG, nr=1)
+    pin(log, "regression")
+    unbind_until_puts(log.after(3 * MS), puts=0)
+    log.ev(0, "warn", at=WARN_SWITCH, line=139)
+    wait_begins(log, -2)
+    log.after(8 * MS).ev(0, "pgmap_count", pgmap=PG, count=-2, name="pmem0")
+    phases(log, "wait_end", value=-2)
+    phases(log, "remove")
+    log.ev(0, "warn", at=WARN_BURY, line=257)
+    phases(log, "rcu", "end")
+    late_unpin(log.after(10 * MS))
+    return log
+
+
+def v412_story(pages=PAGES):
+    """memremap.teardown=v4.12: the memmap is removed before the wait, under the
+    pin; the unpin is a late put whose pgmap reference ends the wait."""
+    log = Log()
+    setup(log, "v4.12", pages)
+    pin(log, "v4.12")
+    unbind_until_puts(log.after(2 * MS), puts=pages)
+    put_loop(log, pages)
+    phases(log, "remove")
+    log.ev(0, "warn", at=WARN_BURY, line=257)
+    wait_begins(log, 1)
+    late_unpin(log.after(8 * MS))
+    log.ev(1, "pgmap_put", pgmap=PG, nr=1)
+    log.ev(1, "ref_release", ref=REF)
+    phases(log.after(500_000), "wait_end", "rcu", "end")
+    return log
+
+
+STORIES = {"default": default_story, "legacy": legacy_story,
+           "regression": regression_story, "v4.12": v412_story}
 
 
 def load(lines, **kw):
@@ -165,37 +279,54 @@ def story_trace(log):
     return to_chrome_trace(model, dump)
 
 
+def counts(log):
+    """The pgmap's modelled count at each change."""
+    return [v for _, v in load(log.lines())[1].pgmaps[PG].counts]
+
+
+def lives(log):
+    """Its live pages at each change."""
+    return [v for _, v in load(log.lines())[1].pgmaps[PG].lives]
+
+
 class Parsing(unittest.TestCase):
     def test_values(self):
-        """Hex, negative decimal and names parse to int, int and str."""
-        log = Log().ev(0, 7, "page_put", pfn=0x140000, ref=-3).ev(1, 8, "pgmap_setup",
-                                                                   pgmap=PG, count=2, name="pmem0")
+        """Hex, negative decimal and names parse to int, int and str; setup's five arguments."""
+        log = Log()
+        setup(log, "default")
+        log.ev(1, "page_put", pfn=PFN, ref=BURIED)
         dump, _, problems = load(log.lines())
         self.assertEqual(problems, [])
-        self.assertEqual(dump.events[0], Event(0, 0, 7, "page_put",
-                                                        {"pfn": 0x140000, "ref": -3}))
-        self.assertEqual(dump.events[1].args["name"], "pmem0")
+        self.assertEqual(dump.events[0].args, {"pgmap": PG, "ref": REF, "count": PAGES + 1,
+                                               "pages": PAGES, "name": "pmem0"})
+        self.assertEqual(dump.events[1], Event(1, 1, T0 + STEP, "page_put",
+                                               {"pfn": PFN, "ref": BURIED}))
 
     def test_phase_names_are_strings(self):
         """phase=wait_begin stays the phase's name."""
-        log = Log().ev(0, 1, "teardown", phase="wait_begin", pgmap=PG, value=1)
+        log = Log()
+        wait_begins(log, 1)
         dump, _, _ = load(log.lines())
-        self.assertEqual(dump.events[0].args, {"phase": "wait_begin", "pgmap": PG, "value": 1})
+        self.assertEqual(dump.events[2].args, {"phase": "wait_begin", "pgmap": PG, "value": 1})
 
     def test_crc_mismatch_dropped_and_reported(self):
         """A line whose text no longer matches its CRC is dropped, its line number named."""
-        lines = Log().ev(0, 1, "page_get", pfn=PFN, ref=1).ev(0, 2, "page_put", pfn=PFN,
-                                                               ref=0).lines()
-        lines[2] = lines[2].replace("ref=0", "ref=5")
+        log = Log()
+        pin(log, "default")
+        n = log.index("page_get")
+        lines = log.lines()
+        lines[n + 1] = lines[n + 1].replace("ref=2", "ref=5")
         dumps, problems = parse_log(lines)
         self.assertEqual(len(problems), 1)
-        self.assertIn("line 3", problems[0])
+        self.assertIn(f"line {n + 2}", problems[0])
         self.assertIn("CRC mismatch", problems[0])
-        self.assertEqual([e.n for e in dumps[0].events], [0])
+        self.assertNotIn(n, [e.n for e in dumps[0].events])
 
     def test_truncated_line_reported(self):
         """A line cut before its CRC is reported, not parsed."""
-        lines = Log().ev(0, 1, "page_get", pfn=PFN, ref=1).lines()
+        log = Log()
+        pin(log, "default")
+        lines = log.lines()
         lines[1] = lines[1][:20]
         _, problems = parse_log(lines)
         self.assertIn("line 2", problems[0])
@@ -203,20 +334,23 @@ class Parsing(unittest.TestCase):
 
     def test_line_after_prompt(self):
         """'@trace' after a prompt on the same serial line is found."""
-        lines = Log().ev(0, 1, "page_get", pfn=PFN, ref=1).lines()
-        lines[0] = "zdk> trace dump" + "\r"
-        lines.insert(1, "zdk> " + Log().begin() + "\r")
-        dump, _, problems = load(lines)
+        log = Log()
+        pin(log, "default")
+        lines = log.lines()
+        lines[0] = "zdk> " + lines[0] + "\r"
+        dump, _, problems = load(["zdk> trace dump\r"] + lines)
         self.assertEqual(problems, [])
         self.assertEqual(dump.begin["cpus"], 2)
 
     def test_other_kernel_lines_ignored(self):
         """printk lines and WARNINGs between the dump's lines are noise."""
-        lines = Log().ev(0, 1, "page_get", pfn=PFN, ref=1).lines()
-        lines.insert(1, "[    0.272645] pmem0: zapped 4 KiB of DAX mappings")
-        lines.insert(2, "WARNING: at mm/percpu_ref.c:137")
+        lines = regression_story().lines()
+        lines.insert(1, "[    0.270173] pmem0: zapped 4 KiB of DAX mappings")
+        lines.insert(2, "[    0.279151] WARNING: percpu_ref 0xffff80001ded6208 (release "
+                        "pgmap_ref_release): count -1 after the switch to atomic mode (per-CPU "
+                        "sum -2): more puts than gets at mm/percpu_ref.c:139")
         dump, _, problems = load(lines)
-        self.assertEqual((problems, len(dump.events)), ([], 1))
+        self.assertEqual((problems, len(dump.events)), ([], len(regression_story().bodies)))
 
 
 class Completeness(unittest.TestCase):
@@ -235,7 +369,7 @@ class Completeness(unittest.TestCase):
     def test_crc_damage_leaves_a_gap(self):
         """A dropped damaged event line shows as its n= missing."""
         lines = default_story().lines()
-        lines[4] = lines[4].replace("cpu=0", "cpu=1")
+        lines[4] = lines[4].replace("cpu=1", "cpu=0")
         self.assertIn("n=3", self.refusal(lines))
 
     def test_missing_end_refused(self):
@@ -249,6 +383,10 @@ class Completeness(unittest.TestCase):
     def test_overwritten_refused(self):
         """Events lost to a full ring: refused, naming overwritten=."""
         self.assertIn("overwritten=7", self.refusal(default_story().lines(overwritten=7)))
+
+    def test_skipped_refused(self):
+        """Entries still being written as the dump passed: refused, naming skipped=."""
+        self.assertIn("skipped=2", self.refusal(default_story().lines(skipped=2)))
 
     def test_events_count_beyond_lines(self):
         """An end line counting more events than printed names the missing n=."""
@@ -268,23 +406,32 @@ class Completeness(unittest.TestCase):
         self.assertIn("no end line", notes[0])
 
     def test_last_complete_dump_by_default(self):
-        """The last complete dump wins; a later incomplete one is passed over with a note."""
-        lines = Log(d=1).ev(0, 1, "page_get", pfn=PFN, ref=1).lines()
-        lines += Log(d=2).ev(0, 5, "page_get", pfn=PFN, ref=1).ev(0, 6, "page_put", pfn=PFN,
-                                                                  ref=0).lines()
-        lines += Log(d=3).ev(0, 9, "page_get", pfn=PFN, ref=1).lines()[:-1]
+        """The last complete dump wins; later incomplete ones are passed over with a note."""
+        lines = Log(d=1).ev(0, "page_free", pfn=PFN, pgmap=PG).lines()
+        lines += Log(d=2).ev(0, "page_free", pfn=PFN, pgmap=PG).lines()
+        lines += Log(d=3).ev(0, "page_free", pfn=PFN, pgmap=PG).lines(skipped=1)
+        lines += Log(d=4).ev(0, "page_free", pfn=PFN, pgmap=PG).lines()[:-1]
         dumps, _ = parse_log(lines)
         notes = []
         self.assertEqual(select_dump(dumps, notes=notes).d, 2)
-        self.assertIn("d=3 is incomplete", notes[0])
+        self.assertIn("d=4 is incomplete", notes[0])
 
     def test_dump_option(self):
         """--dump N picks d=N, and refuses a number that is not there."""
-        lines = Log(d=1).ev(0, 1, "page_get", pfn=PFN, ref=1).lines()
-        lines += Log(d=2).ev(0, 5, "page_get", pfn=PFN, ref=1).lines()
+        lines = Log(d=1).ev(0, "page_free", pfn=PFN, pgmap=PG).lines()
+        lines += Log(d=2).ev(0, "page_free", pfn=PFN, pgmap=PG).lines()
         dumps, _ = parse_log(lines)
         self.assertEqual(select_dump(dumps, number=1).d, 1)
         self.assertIn("no dump d=7", self.refusal(lines, number=7))
+
+
+def trace_on_later():
+    """`trace on` after pmem0's setup: the snapshot pgmap_count, no setup, then
+    the unbind (the queue's ref_kill first, the pgmap's after its kill phase)."""
+    log = Log()
+    log.ev(0, "pgmap_count", pgmap=PG, count=PAGES + 1, name="pmem0")
+    unbind_until_puts(log, puts=PAGES)
+    return log
 
 
 class Model(unittest.TestCase):
@@ -294,7 +441,7 @@ class Model(unittest.TestCase):
         self.assertGreater(f["wait_end_ns"], f["last_unpin_ns"])
         self.assertLess(f["wait_begin_ns"], f["first_unpin_ns"])
         self.assertEqual(f["min_pgmap_count"], {"pmem0": 0})
-        self.assertEqual((f["warnings"], f["late_accesses"]), (0, 0))
+        self.assertEqual((f["warnings"], f["warn_lines"], f["late_accesses"]), (0, [], 0))
 
     def test_default_story_cpus(self):
         """The pin ran on CPU 1, the teardown on CPU 0."""
@@ -307,95 +454,125 @@ class Model(unittest.TestCase):
         self.assertTrue(f["last_unpin_ns"] < f["release_ns"] < f["wait_end_ns"])
 
     def test_times_relative_to_first_event(self):
-        """Facts count from the first event: the unpin is 10 ms in."""
-        f = story_facts(default_story())
-        self.assertEqual(f["first_unpin_ns"], 10 * MS)
-        self.assertEqual((f["dump"], f["events"]), (1, len(default_story().bodies)))
+        """Facts count from the first event (the setup at T0)."""
+        log = default_story()
+        f = story_facts(log)
+        self.assertEqual(f["first_unpin_ns"], log.events[log.index("unpin")].t_ns - T0)
+        self.assertEqual((f["dump"], f["events"]), (1, len(log.bodies)))
 
     def test_count_steps(self):
-        """Setup, kill (initial ref), the puts, the confirm and the unpin, step by step."""
-        _, m, _ = load(default_story(pages=5).lines())
-        values = [v for _, v in m.pgmaps[PG].counts]
-        self.assertEqual(values, [6, 5, 4, 3, 2, 1, 0])
+        """Each mode's count step by step: setup, GUP's lookup (and hook), unpins, kill, puts."""
+        expected = {"default": [5, 6, 5, 4, 3, 2, 1, 0],        # ... put loop, the unpin's free
+                    "legacy": [1, 2, 3, 2, 1, 0],               # lookup + hook, kill, put hook
+                    "regression": [1, 2, 1, 0, 1, 0, -1, 0, -1, -2],
+                    "v4.12": [5, 6, 5, 4, 3, 2, 1, 0]}          # the late put drops the last
+        for mode, story in STORIES.items():
+            with self.subTest(mode=mode):
+                self.assertEqual(counts(story()), expected[mode])
 
-    def test_ref_follows_kill_phase(self):
-        """The ref_kill after the kill phase on the same CPU is the pgmap's ref."""
+    def test_ref_from_setup(self):
+        """The setup's ref= is the pgmap's ref; the queue's, killed by the freeze, is not."""
         _, m, _ = load(default_story().lines())
         self.assertEqual(m.ref_owner, {REF: PG})
         self.assertEqual(m.pgmaps[PG].ref, REF)
 
+    def test_ref_follows_kill_phase(self):
+        """Without a setup, the ref_kill after the kill phase on its CPU is the pgmap's."""
+        _, m, _ = load(trace_on_later().lines())
+        self.assertEqual(m.ref_owner, {REF: PG})
+        self.assertEqual(counts(trace_on_later()), [PAGES + 1, PAGES])
+
     def test_ref_kill_elsewhere_not_taken(self):
-        """A queue's ref killed on another CPU is not the pgmap's."""
-        log = Log().ev(0, 1, "pgmap_setup", pgmap=PG, count=1, name="pmem0")
-        log.ev(0, 2, "teardown", phase="kill", pgmap=PG, value=0)
-        log.ev(1, 3, "ref_kill", ref=0xdead0000)
+        """A queue's ref killed on another CPU after the kill phase is not the pgmap's."""
+        log = Log().ev(0, "pgmap_count", pgmap=PG, count=PAGES + 1, name="pmem0")
+        log.ev(0, "teardown", phase="kill", pgmap=PG, value=0)
+        log.ev(1, "ref_kill", ref=QREF)
         _, m, _ = load(log.lines())
         self.assertEqual(m.ref_owner, {})
 
-    def test_explicit_ref_in_setup(self):
-        """A pgmap_setup carrying ref= names the ref; its confirm sets the count."""
-        log = Log().ev(0, 1, "pgmap_setup", pgmap=PG, count=3, name="pmem0", ref=REF)
-        log.ev(1, 2, "ref_confirm", ref=REF, count=7)
-        _, m, _ = load(log.lines())
-        self.assertEqual(m.ref_owner, {REF: PG})
-        self.assertEqual(m.pgmaps[PG].count, 7)
+    def test_confirm_sets_count(self):
+        """With pgmap_get/put not traced, the ref_confirm of the setup's ref gives the count."""
+        log = Log()                                    # trace=pgmap_setup,ref_*,teardown
+        setup(log, "default")
+        log.ev(0, "teardown", phase="kill", pgmap=PG, value=0)
+        log.ev(0, "ref_kill", ref=REF).ev(0, "ref_atomic", ref=REF)
+        log.ev(0, "ref_confirm", ref=REF, count=1)
+        self.assertEqual(counts(log), [PAGES + 1, PAGES, 1])
 
     def test_late_start_is_relative(self):
-        """A pgmap first seen in a put starts at 0, its track marked relative."""
-        log = Log().ev(0, 1, "pgmap_put", pgmap=PG, nr=1)
+        """A pgmap first seen in a put (trace on without pgmap_count) starts at 0, relative."""
+        log = Log().ev(0, "pgmap_put", pgmap=PG, nr=1)
         _, m, _ = load(log.lines())
         pg = m.pgmaps[PG]
         self.assertEqual([v for _, v in pg.counts], [0, -1])
         self.assertEqual(pg.count_track, f"pgmap {PG:#x} refs (relative)")
+        self.assertEqual(pg.live_track, f"{PG:#x} live pages (relative)")
 
-    def test_trace_on_count_is_exact(self):
-        """A pgmap_count at `trace on` gives an exact count and the name."""
-        log = Log().ev(0, 1, "pgmap_count", pgmap=PG, count=4, name="pmem1")
-        _, m, _ = load(log.lines())
-        self.assertEqual(m.pgmaps[PG].count_track, "pgmap pmem1 refs")
+    def test_trace_on_snapshot_named(self):
+        """The pgmap_count of `trace on` gives the count and the name."""
+        _, m, _ = load(trace_on_later().lines())
+        self.assertEqual(m.pgmaps[PG].count_track, "pgmap pmem0 refs")
 
     def test_live_pages(self):
-        """Setup leaves count-1 pages live; the put loop frees all but the pinned one."""
-        _, m, _ = load(default_story(pages=5).lines())
-        lives = [v for _, v in m.pgmaps[PG].lives]
-        self.assertEqual((lives[0], lives[-2], lives[-1]), (5, 1, 0))
+        """Setup's pages= are live in every mode; only page_free (a final put) removes one."""
+        expected = {"default": [4, 3, 2, 1, 0],         # the put loop's 3, then the unpin's
+                    "legacy": [4], "regression": [4],    # idle pages stay at 1: never freed
+                    "v4.12": [4, 3, 2, 1]}               # the pinned page is buried, not freed
+        for mode, story in STORIES.items():
+            with self.subTest(mode=mode):
+                self.assertEqual(lives(story()), expected[mode])
+        _, m, _ = load(default_story().lines())
         self.assertEqual(m.pgmaps[PG].live_track, "pmem0 live pages")
 
-    def test_live_pages_hooked_mode(self):
-        """Hooked modes (count 1): a page_get to ref=1 makes a page live, its free ends it."""
-        _, m, _ = load(regression_story().lines())
-        self.assertEqual([v for _, v in m.pgmaps[PG].lives], [0, 1, 0])
+    def test_live_pages_old_setup(self):
+        """A dump from before pages= (a 4-argument setup): count - 1 pages live."""
+        for count, live in ((PAGES + 1, PAGES), (1, 0)):
+            with self.subTest(count=count):
+                log = Log().ev(0, "pgmap_setup", pgmap=PG, ref=REF, count=count, name="pmem0")
+                self.assertEqual(lives(log), [live])
 
     def test_regression_story(self):
-        """The count goes below zero: min -1, one WARN, one late access."""
+        """The count goes below zero: min -2, three WARNs by line, one late access, no release."""
         f = story_facts(regression_story())
-        self.assertEqual(f["min_pgmap_count"], {"pmem0": -1})
-        self.assertEqual((f["warnings"], f["late_accesses"]), (1, 1))
+        self.assertEqual(f["min_pgmap_count"], {"pmem0": -2})
+        self.assertEqual((f["warnings"], f["warn_lines"], f["late_accesses"]),
+                         (3, [139, 257, 319], 1))
         self.assertIsNone(f["release_ns"])
+        self.assertEqual(f["wait_begin_count"], -2)
+
+    def test_wait_and_remove_facts(self):
+        """The wait's starting count and the removal: after the wait by default, before in v4.12."""
+        f = story_facts(default_story())
+        self.assertEqual(f["wait_begin_count"], 1)
+        self.assertGreater(f["remove_ns"], f["wait_end_ns"])
+        f = story_facts(v412_story())
+        self.assertEqual(f["wait_begin_count"], 1)
+        self.assertLess(f["remove_ns"], f["wait_begin_ns"])
+        self.assertEqual((f["warn_lines"], f["late_accesses"]), ([257, 319], 1))
 
     def test_no_teardown_facts_null(self):
-        """Without a teardown the wait's facts are null."""
-        f = story_facts(Log().ev(0, 1, "page_get", pfn=PFN, ref=1))
-        self.assertEqual((f["wait_begin_ns"], f["wait_end_ns"], f["teardown_cpu"]),
-                         (None, None, None))
+        """Without a teardown the wait's and the removal's facts are null."""
+        log = Log()
+        pin(log, "default")
+        f = story_facts(log)
+        self.assertEqual((f["wait_begin_ns"], f["wait_begin_count"], f["wait_end_ns"],
+                          f["remove_ns"], f["teardown_cpu"]), (None,) * 5)
 
     def test_out_of_order_lines_sorted(self):
         """Events are replayed by t=, not by their order in the dump."""
-        log = Log().ev(0, 20, "pgmap_put", pgmap=PG, nr=1)
-        log.ev(1, 10, "pgmap_setup", pgmap=PG, count=3, name="pmem0")
-        _, m, _ = load(log.lines())
-        self.assertEqual([v for _, v in m.pgmaps[PG].counts], [3, 2])
+        log = Log().ev(0, "pgmap_get", t=T0 + 20, pgmap=PG, nr=1)
+        setup(log.after(-2 * STEP), "default")
+        self.assertEqual(counts(log), [PAGES + 1, PAGES + 2])
 
 
 def pin_log(order):
-    """Two pins on CPU 1 (pfns A then B), unpinned in the given order on CPU 0."""
+    """Pages A and B pinned on CPU 1 (A first), then unpinned in the given order."""
     log = Log()
-    log.ev(0, 0, "pgmap_setup", pgmap=PG, count=3, name="pmem0")
-    log.ev(1, 100, "page_get", pfn=PFN, ref=2).ev(1, 110, "gup_fast", addr=0x1000, nr=1, got=1)
-    log.ev(1, 200, "page_get", pfn=PFN + 1, ref=2).ev(1, 210, "gup_fast", addr=0x2000, nr=1,
-                                                       got=1)
-    for k, pfn in enumerate(order):
-        log.ev(0, 300 + 100 * k, "unpin", pfn=pfn, nr=1)
+    setup(log, "default")
+    pin(log, "default", PFN, ADDR)
+    pin(log, "default", PFN + 1, ADDR + 0x1000)
+    for pfn in order:
+        unpin_idle(log, pfn)
     return log
 
 
@@ -407,12 +584,14 @@ class Flows(unittest.TestCase):
         return starts, ends
 
     def test_pin_to_unpin(self):
-        """The default story's pin on CPU 1 flows to its unpin 10 ms later."""
-        starts, ends = self.flows(default_story())
+        """The default story's pin on CPU 1 flows to its unpin 8 ms later."""
+        log = default_story()
+        starts, ends = self.flows(log)
         self.assertEqual(list(starts), list(ends))
         (fid,) = starts
         self.assertEqual((starts[fid]["tid"], ends[fid]["tid"]), (1, 1))
-        self.assertEqual(ends[fid]["ts"] - starts[fid]["ts"], 9000 - 0.5)
+        gap = log.events[log.index("unpin")].t_ns - log.events[log.index("gup_fast")].t_ns
+        self.assertEqual(ends[fid]["ts"] - starts[fid]["ts"], gap / 1000)
         self.assertEqual(ends[fid]["bp"], "e")
 
     def test_matched_by_pfn(self):
@@ -422,39 +601,49 @@ class Flows(unittest.TestCase):
         self.assertEqual(pairs, [(PFN, PFN), (PFN + 1, PFN + 1)])
 
     def test_matched_by_order_without_pfn(self):
-        """A pin with no page_get on its CPU takes the first unpin after it."""
-        log = Log().ev(1, 10, "gup_slow", addr=0x1000, nr=1, got=1).ev(0, 20, "unpin", pfn=PFN,
-                                                                      nr=1)
+        """With page events off (trace=gup_*), a pin takes the first unpin after it."""
+        log = Log().ev(1, "gup_slow", addr=ADDR, nr=1, got=1).ev(1, "unpin", pfn=PFN, nr=1)
         _, m, _ = load(log.lines())
-        self.assertEqual(m.pins[0].unpin, 1)
+        self.assertEqual((m.pins[0].pfn, m.pins[0].unpin), (None, 1))
 
-    def test_undone_page_skipped(self):
-        """A page the fast walk gave back (gup_undo) is not the pin's."""
-        log = Log().ev(1, 10, "page_get", pfn=PFN, ref=2).ev(1, 11, "gup_undo", pfn=PFN,
-                                                              addr=0x1000)
-        log.ev(1, 12, "page_get", pfn=PFN + 1, ref=2).ev(1, 13, "gup_fast", addr=0x1000, nr=1,
-                                                          got=1)
+    def test_undone_pages_not_pinned(self):
+        """A walk keeps A, gives B's 2 MiB leaf back (gup_undo nr=3): pins A; the slow path, B."""
+        a, b, leaf = PFN + 0x1ff, PFN + 0x200, ADDR + 0x200000
+        log = Log()
+        setup(log, "default", pages=1024)
+        log.ev(1, "pgmap_get", pgmap=PG, nr=1)
+        for pfn in (a, b, b + 1, b + 2):
+            log.ev(1, "page_get", pfn=pfn, ref=2)
+        log.ev(1, "gup_undo", pfn=b, addr=leaf, nr=3)
+        log.ev(1, "pgmap_put", pgmap=PG, nr=1)
+        log.ev(1, "gup_fast", addr=leaf - 0x1000, nr=4, got=1)
+        log.ev(1, "queue_enter", queue=QUEUE, ret=0).ev(1, "queue_exit", queue=QUEUE)
+        log.ev(1, "dax_fault", addr=leaf, pfn=b, ret=9)
+        log.ev(1, "pgmap_get", pgmap=PG, nr=1)
+        for pfn in (b, b + 1, b + 2):
+            log.ev(1, "page_get", pfn=pfn, ref=2)
+        log.ev(1, "pgmap_put", pgmap=PG, nr=1)
+        log.ev(1, "gup_slow", addr=leaf, nr=3, got=3)
         _, m, _ = load(log.lines())
-        self.assertEqual(m.pins[0].pfn, PFN + 1)
+        self.assertEqual([p.pfn for p in m.pins], [a, b])
 
     def test_failed_pin_has_no_flow(self):
-        """A pin that got nothing (-EFAULT) is no pin."""
-        log = Log().ev(1, 10, "gup_slow", addr=0x1000, nr=1, got=-14).ev(0, 20, "unpin",
-                                                                        pfn=PFN, nr=1)
+        """A pin that got nothing (the fault failed: -EFAULT) is no pin."""
+        log = Log().ev(1, "dax_fault", addr=ADDR, pfn=0, ret=-14)
+        log.ev(1, "gup_slow", addr=ADDR, nr=1, got=-14)
         self.assertEqual(self.flows(log), ({}, {}))
+        self.assertEqual(load(log.lines())[1].pins, [])
 
 
 class ChromeTrace(unittest.TestCase):
     def names(self, trace, ph):
         return [e["name"] for e in trace["traceEvents"] if e["ph"] == ph]
 
-    def test_default_story_passes_check(self):
-        """The default story's JSON has no format problem."""
-        self.assertEqual(check_trace(story_trace(default_story())), [])
-
-    def test_regression_story_passes_check(self):
-        """So does the regression story's."""
-        self.assertEqual(check_trace(story_trace(regression_story())), [])
+    def test_stories_pass_check(self):
+        """Each mode's story gives JSON with no format problem."""
+        for mode, story in STORIES.items():
+            with self.subTest(mode=mode):
+                self.assertEqual(check_trace(story_trace(story())), [])
 
     def test_unfinished_teardown_closed(self):
         """A dump taken mid-wait still closes every B (at the last event)."""
@@ -484,17 +673,19 @@ class ChromeTrace(unittest.TestCase):
 
     def test_raw_args(self):
         """Args carry the raw values, pfns as hex strings."""
-        trace = story_trace(default_story())
+        log = default_story()
+        trace = story_trace(log)
         put = next(e for e in trace["traceEvents"] if e["name"] == "page_put")
-        self.assertEqual(put["args"], {"n": 10, "pfn": "0x140000", "ref": 0})
+        self.assertEqual(put["args"], {"n": log.index("page_put"), "pfn": "0x100000", "ref": 0})
 
     def test_warn_and_late_access_global(self):
-        """WARN and the late access are global instants with their pfn/at."""
+        """WARNs and the late access are global instants with their at/pfn."""
         trace = story_trace(regression_story())
         glob = [e for e in trace["traceEvents"] if e.get("s") == "g"]
-        self.assertEqual([e["name"] for e in glob], ["WARN", "late put of a removed page"])
-        self.assertEqual(glob[0]["args"]["at"], "0xffffffff80104321")
-        self.assertEqual(glob[1]["args"]["pfn"], "0x140000")
+        self.assertEqual([e["name"] for e in glob],
+                         ["WARN", "WARN", "late put of a removed page", "WARN"])
+        self.assertEqual(glob[0]["args"]["at"], f"{WARN_SWITCH:#x}")
+        self.assertEqual(glob[2]["args"]["pfn"], "0x100000")
 
 
 def trace_of(*events):
@@ -557,31 +748,14 @@ class CheckTrace(unittest.TestCase):
         self.assertEqual(check_trace({"events": []}), ["no traceEvents list"])
 
 
-def puts_model(n):
-    """A pgmap whose put loop drops n pages on CPU 0, built from Events directly."""
-    events = [Event(0, 0, 0, "pgmap_setup", {"pgmap": PG, "count": n + 1,
-                                                       "name": "pmem0"}),
-              Event(1, 1, 10, "gup_fast", {"addr": 0x1000, "nr": 1, "got": 1})]
-    for k in range(n):
-        events.append(Event(k + 2, 0, 1000 + k * 50, "page_put",
-                                     {"pfn": PFN + k, "ref": 0}))
-    events.append(Event(n + 2, 0, 1000 + n * 50, "teardown",
-                                 {"phase": "wait_begin", "pgmap": PG, "value": 1}))
-    events.append(Event(n + 3, 1, 2000 + n * 50, "unpin", {"pfn": PFN, "nr": 1}))
-    events.append(Event(n + 4, 0, 2500 + n * 50, "teardown",
-                                 {"phase": "wait_end", "pgmap": PG, "value": 0}))
-    return build_model(events)
-
-
-def interleaved_model(n):
-    """n page_puts on CPU 0, each followed by a ref event: no dense run to fold."""
-    events = [Event(0, 0, 0, "pgmap_setup", {"pgmap": PG, "count": n + 1,
-                                                       "name": "pmem0"})]
-    for k in range(n):
-        events.append(Event(2 * k + 1, 0, 100 + k * 30, "page_put",
-                                     {"pfn": PFN + k, "ref": 0}))
-        events.append(Event(2 * k + 2, 0, 110 + k * 30, "ref_atomic", {"ref": REF}))
-    return build_model(events)
+def pin_cycles(n):
+    """n pin/unpin cycles on CPU 1: page events never more than 3 in a row."""
+    log = Log()
+    setup(log, "default")
+    for _ in range(n):
+        pin(log, "default")
+        unpin_idle(log)
+    return log
 
 
 class Svg(unittest.TestCase):
@@ -609,21 +783,21 @@ class Svg(unittest.TestCase):
         self.assertNotIn("http://", svg.replace("http://www.w3.org/2000/svg", ""))
 
     def test_negative_min_labelled(self):
-        """The regression's -1 is labelled, the WARN too."""
+        """The regression's -2 is labelled, the WARN too."""
         svg = self.svg(regression_story())
-        self.assertIn("min -1", svg)
+        self.assertIn("min -2", svg)
         self.assertIn(">WARN<", svg)
 
     def test_small_with_many_puts(self):
-        """60000 page_puts fold into one bar; the SVG stays under 300 KB."""
-        svg = to_svg(puts_model(60000), "many puts")
+        """A 30000-page put loop (60000 events) folds into one bar; the SVG stays under 300 KB."""
+        svg = to_svg(build_model(default_story(pages=30001).events), "many puts")
         ET.fromstring(svg)
         self.assertLess(len(svg.encode()), 300_000)
-        self.assertIn("60000 page puts", svg)
+        self.assertIn("30000 pages freed", svg)
 
     def test_small_without_runs(self):
-        """30000 page_puts broken up by other events: ticks merge per pixel, still small."""
-        svg = to_svg(interleaved_model(30000), "interleaved")
+        """3500 pin cycles (no dense run to fold): ticks merge per pixel, still small."""
+        svg = to_svg(build_model(pin_cycles(3500).events), "pin cycles")
         ET.fromstring(svg)
         self.assertLess(len(svg.encode()), 300_000)
 
@@ -650,9 +824,12 @@ class CommandLine(unittest.TestCase):
 
     def test_facts(self):
         """--facts prints the facts as JSON, exit 0."""
-        status, out, _, _ = self.run_main(default_story().lines(), "--facts")
+        status, out, _, _ = self.run_main(v412_story().lines(), "--facts")
         self.assertEqual(status, 0)
-        self.assertEqual(json.loads(out)["min_pgmap_count"], {"pmem0": 0})
+        f = json.loads(out)
+        self.assertEqual(f["min_pgmap_count"], {"pmem0": 0})
+        self.assertEqual((f["wait_begin_count"], f["warn_lines"]), (1, [257, 319]))
+        self.assertLess(f["remove_ns"], f["wait_begin_ns"])
 
     def test_json_svg_check(self):
         """--json, --svg and --check write both files and pass."""
@@ -670,12 +847,14 @@ class CommandLine(unittest.TestCase):
 
     def test_bad_line_reported_on_stderr(self):
         """A damaged line is named on stderr; --allow-incomplete goes on."""
-        lines = default_story().lines()
-        lines[2] = lines[2].replace("ref=2", "ref=3")
+        log = default_story()
+        n = log.index("page_get")
+        lines = log.lines()
+        lines[n + 1] = lines[n + 1].replace("ref=2", "ref=3")
         status, out, err, _ = self.run_main(lines, "--allow-incomplete", "--facts")
         self.assertEqual(status, 0)
-        self.assertIn("line 3: CRC mismatch", err)
-        self.assertEqual(json.loads(out)["events"], len(default_story().bodies) - 1)
+        self.assertIn(f"line {n + 2}: CRC mismatch", err)
+        self.assertEqual(json.loads(out)["events"], len(log.bodies) - 1)
 
     def test_failed_check_exit_1(self):
         """--check exits 1 and names the problem when the JSON breaks a rule."""

@@ -15,8 +15,10 @@
 #include <drivers/base/devres.h>
 #include <kernel/kthread.h>
 #include <kernel/shell.h>
+#include <kernel/timer.h>
 #include <lib/err.h>
 #include <lib/errno.h>
+#include <lib/ktime.h>
 #include <lib/printk.h>
 #include <lib/string.h>
 #include <lib/vsprintf.h>
@@ -174,11 +176,15 @@ static int unbind_in_background(char **argv, struct device *dev)
 	return 0;
 }
 
-/* `unbind wait`: until the background unbind has finished. */
-static int wait_bg_unbind(void)
+/* `unbind wait [S]`: until the background unbind has finished, at most S s. */
+static int wait_bg_unbind(int argc, char **argv)
 {
+	unsigned long secs = 60;
+	uint64_t start = ktime_get_ns();
 	char what[96];
 
+	if (argc == 3 && !shell_number(argv, "SECONDS", argv[2], 1, 3600, &secs))
+		return 2;
 	if (!bg_unbinder) {
 		kprintf("unbind: no background unbind to wait for\n");
 		return 0;
@@ -188,8 +194,17 @@ static int wait_bg_unbind(void)
 			bg_unbind_name, what);
 		return 1;
 	}
-	kthread_join(bg_unbinder);
-	bg_unbinder = NULL;
+	/* acquire: pairs with the thread's release of bg_unbind_done */
+	while (!__atomic_load_n(&bg_unbind_done, __ATOMIC_ACQUIRE)) {
+		if (ktime_get_ns() - start >= secs * NSEC_PER_SEC) {
+			kprintf("unbind wait: %s is still unbinding after %lu s ('pgmap', "
+				"'devices %s' show what it waits for)\n", bg_unbind_name, secs,
+				bg_unbind_name);
+			return 1;
+		}
+		msleep(10);
+	}
+	reap_bg_unbind();
 	kprintf("unbind: %s: the background unbind has finished\n", bg_unbind_name);
 	return 0;
 }
@@ -200,8 +215,8 @@ static int cmd_unbind(int argc, char **argv)
 	char what[96];
 	int err;
 
-	if (argc == 2 && !strcmp(argv[1], "wait"))
-		return wait_bg_unbind();
+	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "wait"))
+		return wait_bg_unbind(argc, argv);
 	reap_bg_unbind();
 	if (argc != 2 && !(argc == 3 && !strcmp(argv[2], "&")))
 		return shell_usage_error(argv, "expected one device name, then & to run it "
@@ -222,5 +237,6 @@ static int cmd_unbind(int argc, char **argv)
 	put_device(dev);
 	return err ? 1 : 0;
 }
-SHELL_COMMAND(unbind, "DEV [&] | wait", "remove device DEV's driver, releasing its devres "
-	      "last-in-first-out; with &, from a kernel thread; wait: for that thread", cmd_unbind);
+SHELL_COMMAND(unbind, "DEV [&] | wait [S]", "remove device DEV's driver, releasing its devres "
+	      "last-in-first-out; with &, from a kernel thread; wait: for that thread (at most S "
+	      "seconds, default 60)", cmd_unbind);

@@ -92,6 +92,18 @@ static bool run_on_pin_cpu(int (*fn)(void *), struct pin_work *w, const char *cm
 	return true;
 }
 
+/* Unpin the first n pages of pin_pages on pin_cpu, or here if no thread
+ * can run there: pins are never left behind. */
+static void unpin_pages(unsigned long n, const char *cmd)
+{
+	struct pin_work w = { .n = n };
+
+	if (!run_on_pin_cpu(unpin_on_cpu, &w, cmd)) {
+		kprintf("%s: unpinning on CPU %u instead\n", cmd, smp_processor_id());
+		unpin_on_cpu(&w);
+	}
+}
+
 static void drop_mapping(void)
 {
 	mm_destroy(pin_mm);
@@ -103,7 +115,6 @@ static void drop_mapping(void)
 static int cmd_unpin(int argc, char **argv)
 {
 	bool keep = argc == 2 && !strcmp(argv[1], "keep");
-	struct pin_work w = { .n = (unsigned long)pin_nr };
 
 	if (argc > 2 || (argc == 2 && !keep))
 		return shell_usage_error(argv, "takes no arguments, or keep");
@@ -111,13 +122,13 @@ static int cmd_unpin(int argc, char **argv)
 		kprintf("nothing pinned\n");
 		return 0;
 	}
-	if (pin_nr && !run_on_pin_cpu(unpin_on_cpu, &w, "unpin"))
-		return 1;
-	if (!pin_nr)
+	if (!pin_nr) {
 		kprintf("nothing pinned; %s\n", keep ? "the mapping stays" : "the mapping is dropped");
-	else
+	} else {
+		unpin_pages((unsigned long)pin_nr, "unpin");
 		kprintf("unpinned %ld page(s)%s\n", pin_nr,
 			keep ? "; the mapping stays ('touch' reads it, 'unpin' drops it)" : "");
+	}
 	pin_nr = 0;
 	if (!keep)
 		drop_mapping();
@@ -183,7 +194,7 @@ static int cmd_pin(int argc, char **argv)
 {
 	unsigned long pgoff, n, cpu;
 	struct pmem_device *p = NULL;
-	struct pin_work w = { .ret = -EAGAIN };
+	struct pin_work w;
 	const char *step;
 	long ret;
 	int err = pin_args(argc, argv, &p, &pgoff, &n, &cpu);
@@ -204,14 +215,11 @@ static int cmd_pin(int argc, char **argv)
 	} else {
 		step = "the touch and fast GUP";
 		w = (struct pin_work){ .addr = PIN_ADDR + pgoff * PAGE_SIZE, .n = n, .ret = -EAGAIN };
-		if (run_on_pin_cpu(pin_on_cpu, &w, "pin"))
-			ret = w.ret;
+		ret = run_on_pin_cpu(pin_on_cpu, &w, "pin") ? w.ret : -ENOMEM;
 	}
 	if (ret != (long)n) {
-		if (ret > 0 && w.n) {		/* fast GUP pinned some */
-			w.n = (unsigned long)ret;
-			run_on_pin_cpu(unpin_on_cpu, &w, "pin");
-		}
+		if (ret > 0 && ret < (long)n)	/* fast GUP pinned some */
+			unpin_pages((unsigned long)ret, "pin");
 		mm_destroy(pin_mm);
 		pin_mm = NULL;
 		kprintf("pin: %s pages %lu to %lu: %s: %s\n", argv[1], pgoff, pgoff + n - 1, step,

@@ -108,6 +108,29 @@ static void half_written_entry_is_skipped(struct ktest *t)
 	tracing_return(cpu, cpu);
 }
 
+/* The window hook: the ring's writer laps the entry being copied. */
+static void lap_in_window(void)
+{
+	trace_read_window = NULL;		/* once */
+	for (int i = 0; i < TEST_ENTRIES; i++)
+		trace_event(unpin, 100 + i, 1, 0);
+}
+
+static void overwritten_while_copied_is_refused(struct ktest *t)
+{
+	unsigned int cpu = smp_processor_id();
+	struct trace_entry e;
+
+	tracing_borrow(t, cpu, cpu);
+	trace_set("unpin", true);
+	trace_event(unpin, 1, 1, 0);
+	trace_read_window = lap_in_window;
+	EXPECT_EQ(t, trace_read(cpu, 0, &e), -EBUSY);	/* passed the first check */
+	EXPECT_TRUE(t, trace_read_window == NULL);	/* the lap did happen */
+	trace_read_window = NULL;
+	tracing_return(cpu, cpu);
+}
+
 static void globs_pick_events(struct ktest *t)
 {
 	uint64_t mask;
@@ -160,10 +183,10 @@ static void line_format_is_exact(struct ktest *t)
 	EXPECT_STREQ(t, line, "@trace d=7 n=43 cpu=0 t=0 teardown phase=wait_begin "
 		     "pgmap=0xffff8000deadbeef value=3 ~a8c663df\n");
 	e = (struct trace_entry){ .id = TRACE_pgmap_setup,
-				  .arg = { 0x1000, 0x1078, 16385, trace_pack_name("pmem0") } };
+				  .arg = { 0x1000, 0x1078, 16385, 16384, trace_pack_name("pmem0") } };
 	trace_format_event(line, 7, 44, &e);
 	EXPECT_STREQ(t, line, "@trace d=7 n=44 cpu=0 t=0 pgmap_setup pgmap=0x1000 ref=0x1078 "
-		     "count=16385 name=pmem0 ~f9618e98\n");
+		     "count=16385 pages=16384 name=pmem0 ~18ecdeb3\n");
 }
 
 static void long_name_is_cut_at_eight(struct ktest *t)
@@ -210,7 +233,7 @@ static void reader_never_sees_a_torn_entry(struct ktest *t)
 
 		for (uint64_t i = head > TEST_ENTRIES ? head - TEST_ENTRIES : 0; i < head; i++) {
 			if (trace_read(other, i, &e)) {
-				missed++;
+				missed++;	/* overwritten, being written, or both */
 				continue;
 			}
 			got++;
@@ -231,6 +254,8 @@ static const struct ktest_case trace_cases[] = {
 	KTEST_CASE(on_records_fields_in_order, "an event that is on records its fields, in order"),
 	KTEST_CASE(full_ring_overwrites_oldest, "a full ring keeps the newest entries"),
 	KTEST_CASE(half_written_entry_is_skipped, "an entry being written is not handed out"),
+	KTEST_CASE(overwritten_while_copied_is_refused,
+		   "an entry rewritten between the two checks is refused, not handed out mixed"),
 	KTEST_CASE(globs_pick_events, "comma-separated globs name events; one matching none is refused"),
 	KTEST_CASE(refused_glob_changes_nothing, "a refused `trace on` turns nothing on"),
 	KTEST_CASE(clear_forgets_what_was_held, "clear moves the start to the head"),

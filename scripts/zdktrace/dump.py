@@ -6,9 +6,11 @@ precede it). Each line's CRC-32 (zlib's) over the text from '@' up to the
 dropped. Lines group into dumps by d= (a new begin line starts a new dump,
 so a reboot's d=1 does not merge with the last). A dump is complete when
 its begin and end lines are there, its n= run 0..events-1 without a gap
-and overwritten is 0. Events become Event(n, cpu, t_ns, name, args):
-values are ints (0x.. hexadecimal or signed decimal) or strings
-(name=pmem0, phase=wait_begin; "-" is the kernel's empty name).
+and its end line's overwritten and skipped are both 0 (an entry lost to a
+full ring, or still being written as the dump passed, is missing). Events
+become Event(n, cpu, t_ns, name, args): values are ints (0x.. hexadecimal
+or signed decimal) or strings (name=pmem0, phase=wait_begin; "-" is the
+kernel's empty name).
 
 Relies on the line format alone (docs/tracing.md, lib/trace_dump.c); the
 other modules read its Event and Dump, chrome its is_hex_arg.
@@ -198,9 +200,14 @@ def incomplete_reasons(dump):
     if dump.end is None:
         out.append("no end line")
     out.extend(missing_events(dump))
-    lost = dump.end.get("overwritten", 0) if dump.end else 0
+    end = dump.end or {}
+    lost = end.get("overwritten", 0)
     if lost:
         out.append(f"overwritten={lost}: events lost to a full ring (a bigger trace.size=)")
+    skipped = end.get("skipped", 0)
+    if skipped:
+        out.append(f"skipped={skipped}: events still being written as the dump passed "
+                   "(dump again once the activity has stopped)")
     return out
 
 

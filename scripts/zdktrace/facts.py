@@ -8,12 +8,13 @@ def rel(m, t):
     return None if t is None else t - m.t0
 
 
-def first_wait(m):
-    """(wait_begin, wait_end, cpu) of the first teardown, None where missing."""
-    if not m.teardowns:
-        return None, None, None
-    td = m.teardowns[0]
-    return td.time_of("wait_begin"), td.time_of("wait_end"), td.cpu
+def first_teardown(m):
+    """The first teardown of the dump, or None."""
+    return m.teardowns[0] if m.teardowns else None
+
+
+def phase_time(td, phase):
+    return None if td is None else td.time_of(phase)
 
 
 def min_counts(m):
@@ -27,23 +28,29 @@ def min_counts(m):
 
 
 def facts(m, dump):
-    """What tests check, from the model: times relative to the first event."""
-    begin, end, td_cpu = first_wait(m)
+    """What tests check, from the model: times relative to the first event; the
+    wait and remove facts are the first teardown's (wait_begin_count: its
+    wait_begin's value=, the count the wait started from); warn_lines: the
+    line= of each warn, in time order (the text is in the serial log)."""
+    td = first_teardown(m)
     unpin_times = [m.events[i].t_ns for i in m.unpins]
     return {
         "dump": dump.d,
         "events": len(m.events),
         "min_pgmap_count": min_counts(m),
-        "wait_begin_ns": rel(m, begin),
-        "wait_end_ns": rel(m, end),
+        "wait_begin_ns": rel(m, phase_time(td, "wait_begin")),
+        "wait_begin_count": None if td is None else td.value_of("wait_begin"),
+        "wait_end_ns": rel(m, phase_time(td, "wait_end")),
+        "remove_ns": rel(m, phase_time(td, "remove")),
         "last_unpin_ns": rel(m, max(unpin_times)) if unpin_times else None,
         "first_unpin_ns": rel(m, min(unpin_times)) if unpin_times else None,
         "release_ns": rel(m, m.releases[0][0]) if m.releases else None,
         "warnings": len(m.warns),
+        "warn_lines": [m.events[i].args.get("line") for i in m.warns],
         "late_accesses": len(m.lates),
         "cpus": sorted({e.cpu for e in m.events}),
         "pin_cpus": sorted({p.cpu for p in m.pins}),
-        "teardown_cpu": td_cpu,
+        "teardown_cpu": None if td is None else td.cpu,
     }
 
 

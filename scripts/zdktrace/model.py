@@ -3,11 +3,12 @@
 build_model() replays the events in time order (sorted by t=, then n=) and
 keeps, per pgmap (keyed by its pgmap= address):
 - its reference count: pgmap_setup and pgmap_count set it (and give the
-  name), pgmap_get/pgmap_put add/subtract nr, and for the pgmap's own
-  percpu_ref: ref_kill subtracts the initial reference the kill drops,
-  ref_confirm sets the exact count. A pgmap whose first event is neither
-  setup nor count (the trace started late) starts from 0 and its track
-  says "(relative)".
+  name; a pgmap_count is exact at the wait's start and when the wait
+  gives up, a snapshot at `trace on`), pgmap_get/pgmap_put add/subtract
+  nr, and for the pgmap's own percpu_ref: ref_kill subtracts the initial
+  reference the kill drops, ref_confirm sets the exact count. A pgmap
+  whose first event is neither setup nor count (the trace started late)
+  starts from 0 and its track says "(relative)".
 - which percpu_ref is its own. Rule: a pgmap_setup carrying ref= says so
   explicitly. Otherwise the kernel embeds the ref in struct dev_pagemap
   and memunmap_pages() records its `kill` phase right before
@@ -16,20 +17,26 @@ keeps, per pgmap (keyed by its pgmap= address):
   pgmap (if it has no ref yet). A pgmap the owner killed earlier gets no
   ref this way; its count is then corrected by the exact pgmap_count
   readings.
-- its live device pages. Rule: a pgmap_setup of count C leaves C - 1
-  pages live (each usable page holds one reference in the default mode;
-  the hooked modes set up with C = 1, so 0 live); a page_get with ref=1
-  (a page taken from 0 to 1) adds one, a page_free (the final put)
-  removes one. A page event is charged to the pgmap of a page_free of the
-  same pfn anywhere in the dump, else to the only pgmap there is. Without
-  a setup the count starts at 0 and is marked "(relative)".
+- its live device pages: those at a refcount above 0. Rule: a
+  pgmap_setup's pages= are all live (every mode sets each device page to
+  refcount 1 at setup; an old dump without pages= gives count - 1, which
+  is 0 in the hooked modes); each page_free (a final put: the teardown's
+  put loop, an unpin that drops a page to 0) removes one. Nothing adds
+  one: a device page never comes back from 0 while its pgmap lives.
+  page_get and page_put are not counted: a put to 0 is followed by its
+  page_free, and a late put of a removed memmap's page (its count past
+  the bias) by none. A page_free without a pgmap= is charged to the
+  pgmap of another page_free of the same pfn, else to the only pgmap
+  there is. Without a setup the live pages start at 0 and their track is
+  marked "(relative)".
 - its teardowns: the phases, the CPU that ran them, the wait.
 - the pins: a gup_fast/gup_slow that got pages pinned the pfn of the first
   page_get on its CPU since that CPU's previous gup, unpin, dax_fault or
   teardown event (the kernel records the gets before the pin event), less
-  pages given back (gup_undo); failing that, the next page_get on that
-  CPU. A pin is matched to the first later unpin of that pfn, or, if its
-  pfn is not known, to the first later unmatched unpin.
+  the pages a gup_undo gave back (nr= of them from pfn=: all of a 2 MiB
+  leaf's); failing that, the next page_get on that CPU. A pin is matched
+  to the first later unpin of that pfn, or, if its pfn is not known, to
+  the first later unmatched unpin.
 
 Relies only on the events' fields (dump.Event: n, cpu, t_ns, name, args);
 facts, chrome and svg read the Model it builds.
@@ -202,7 +209,10 @@ class ModelBuilder:
         self.set_count(pg, e.t_ns, count)
         if not pg.lives:
             pg.live_relative = False
-        self.set_live(pg, e.t_ns, max(count - 1, 0))
+        pages = e.args.get("pages")
+        if not isinstance(pages, int):          # an old dump: 1 + pages, or 1 when hooked
+            pages = count - 1 if isinstance(count, int) else 0
+        self.set_live(pg, e.t_ns, max(pages, 0))
         if isinstance(e.args.get("ref"), int):
             pg.ref = e.args["ref"]
             self.m.ref_owner[pg.ref] = pg.addr
@@ -256,12 +266,6 @@ class ModelBuilder:
             addr = next(iter(self.m.pgmaps))
         return None if addr is None else self.pgmap(addr, t)
 
-    def on_page_get(self, i, e):
-        if e.args.get("ref") == 1:
-            pg = self.page_pgmap(e.args.get("pfn"), e.t_ns)
-            if pg is not None:
-                self.set_live(pg, e.t_ns, pg.live + 1)
-
     def on_page_free(self, i, e):
         addr = e.args.get("pgmap")
         pg = self.pgmap(addr, e.t_ns) if addr else self.page_pgmap(e.args.get("pfn"), e.t_ns)
@@ -294,7 +298,10 @@ class ModelBuilder:
             else:
                 self.window.setdefault(e.cpu, []).append(e.args.get("pfn"))
         elif e.name == "gup_undo":
-            self.undone.setdefault(e.cpu, set()).add(e.args.get("pfn"))
+            pfn, nr = e.args.get("pfn"), e.args.get("nr", 1)
+            pfns = range(pfn, pfn + max(nr, 1)) if isinstance(pfn, int) and isinstance(nr, int) \
+                else [pfn]
+            self.undone.setdefault(e.cpu, set()).update(pfns)
         elif e.name in PIN_WINDOW_ENDS and e.name not in PIN_EVENTS:
             self.reset_window(e.cpu)
 
@@ -328,16 +335,31 @@ class ModelBuilder:
         self.m.lates.append(i)
 
 
+class NextUnpin:
+    """The first unpin of a list after a given event not yet taken. Pins ask in
+    the order of their events, so the position only moves forward."""
+
+    def __init__(self, unpins):
+        self.unpins, self.at = unpins, 0
+
+    def after(self, index, taken):
+        while self.at < len(self.unpins) and (self.unpins[self.at] <= index
+                                              or self.unpins[self.at] in taken):
+            self.at += 1
+        return self.unpins[self.at] if self.at < len(self.unpins) else None
+
+
 def match_pins(m):
     """Pair each pin with its unpin: same pfn first, else the next free one."""
-    taken = set()
+    taken, anyone, by_pfn = set(), NextUnpin(m.unpins), {}
+    for u in m.unpins:
+        by_pfn.setdefault(m.events[u].args.get("pfn"), []).append(u)
+    same = {pfn: NextUnpin(us) for pfn, us in by_pfn.items()}
     for pin in m.pins:
-        later = [u for u in m.unpins if u > pin.index and u not in taken]
         if pin.pfn is not None:
-            same = [u for u in later if m.events[u].args.get("pfn") == pin.pfn]
-            choice = same[0] if same else None
+            choice = same[pin.pfn].after(pin.index, taken) if pin.pfn in same else None
         else:
-            choice = later[0] if later else None
+            choice = anyone.after(pin.index, taken)
         if choice is not None:
             pin.unpin = choice
             taken.add(choice)

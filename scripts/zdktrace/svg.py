@@ -99,8 +99,13 @@ def dense_runs(events):
 
 
 def run_label(run):
+    """What a folded run mostly is: final puts (the teardown's put loop records
+    page_free + pgmap_put per page), unpins' puts or GUP's gets."""
+    frees = sum(e.name == "page_free" for e in run)
     puts = sum(e.name == "page_put" for e in run)
     gets = sum(e.name == "page_get" for e in run)
+    if frees and frees >= max(puts, gets):
+        return f"{frees} pages freed"
     if puts >= gets and puts:
         return f"{puts} page puts"
     if gets:

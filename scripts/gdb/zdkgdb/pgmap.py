@@ -76,18 +76,29 @@ def ref_lines(ref):
 
 
 def ref_reading(ref):
-    """(mode text, count, atomic part, [per-CPU counters]) of a percpu_ref."""
+    """(mode text, count, atomic part, [per-CPU counters]) of a percpu_ref.
+
+    The bias (2^63) is in the atomic count in per-CPU mode, and in atomic
+    mode too while a switch waits for its grace period (its callback adds
+    the counters' sum and takes the bias out): then the value is the count
+    less the bias plus the counters, as percpu_ref_sum() reads it."""
     ptr = as_int(ref["percpu_count_ptr"])
     count = as_int(ref["count"])
-    if ptr & PERCPU_REF_DEAD:
-        return "atomic mode, killed", signed64(count), signed64(count), []
-    if ptr & PERCPU_REF_ATOMIC:
-        return "atomic mode", signed64(count), signed64(count), []
     template = ptr & ~(PERCPU_REF_ATOMIC | PERCPU_REF_DEAD)
+    if ptr & PERCPU_REF_DEAD:
+        mode = "atomic mode, killed"
+    elif ptr & PERCPU_REF_ATOMIC:
+        mode = "atomic mode"
+    else:
+        mode = "per-CPU mode"
+    if signed64(count) >= -(1 << 62) or not template:
+        return mode, signed64(count), signed64(count), []
+    if ptr & (PERCPU_REF_ATOMIC | PERCPU_REF_DEAD):
+        mode += ", switch in flight (the per-CPU counters not yet summed)"
     counters = [signed64(read_u64(per_cpu_address(template, cpu)))
                 for cpu in range(nr_cpu_ids())]
     atomic = signed64(count - PERCPU_COUNT_BIAS)
-    return "per-CPU mode", signed64(atomic + sum(counters)), atomic, counters
+    return mode, signed64(atomic + sum(counters)), atomic, counters
 
 
 def usage_lines(pgmap, state, refs_mode):

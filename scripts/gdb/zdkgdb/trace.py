@@ -104,10 +104,13 @@ def ring_entries(ring, want):
 
 
 def trace_layout():
-    """Offsets of struct trace_entry's fields and its size."""
+    """Offsets of struct trace_entry's fields (and "nargs", the length of
+    its arg[] array), and its size."""
     names = ("seq", "ts", "id", "cpu", "arg")
-    return {n: field_offset("struct trace_entry", n) for n in names}, \
-        gdb.lookup_type("struct trace_entry").sizeof
+    entry = gdb.lookup_type("struct trace_entry")
+    layout = {n: field_offset("struct trace_entry", n) for n in names}
+    layout["nargs"] = entry["arg"].type.sizeof // 8
+    return layout, entry.sizeof
 
 
 def decode_entry(raw, at, layout, index):
@@ -118,14 +121,15 @@ def decode_entry(raw, at, layout, index):
     if seq != index + 1:
         return None
     event, cpu = struct.unpack_from("<HH", raw, at + layout["id"])
-    args = struct.unpack_from("<QQQ", raw, at + layout["arg"])
+    args = struct.unpack_from("<" + "Q" * layout["nargs"], raw, at + layout["arg"])
     return ts, cpu, event, args
 
 
 def event_line(ts, cpu, event, args, names, formats, phases, to_ns):
     name = names[event] if event < len(names) else f"?{event}"
     spec = formats[event] if event < len(formats) else []
-    text = " ".join(format_arg(n, k, args[i], phases) for i, (n, k) in enumerate(spec[:3]))
+    text = " ".join(format_arg(n, k, args[i], phases)
+                    for i, (n, k) in enumerate(spec[:len(args)]))
     t = to_ns(ts) if to_ns else ts
     return f"cpu={cpu} t={t} {name} {text}".rstrip()
 
