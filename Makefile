@@ -53,7 +53,7 @@ endif
 
 # KTEST=n builds into its own folder unless told otherwise, so that a
 # build with tests and one without never share objects (the kernel's link
-# also depends on $(B)/ktest.config, which records KTEST).
+# also depends on $(B)/ktest.config, which records KTEST and TRACE).
 # TRACE=n likewise (build/trace-n; with KTEST=n: build/ktest-n-trace-n).
 KTEST ?= y
 TRACE ?= y
@@ -89,6 +89,11 @@ $(error KTEST=$(KTEST): expected y or n)
 endif
 ifneq ($(and $(filter n,$(KTEST)),$(filter test bench,$(MAKECMDGOALS))),)
 $(error make $(filter test bench,$(MAKECMDGOALS)) needs the self-tests: drop KTEST=n (make test builds and boots the kernel without them too))
+endif
+# These build and judge build/ itself, with its trace points.
+TRACED_GOALS := test bench timeline soak powercut trace-cost
+ifneq ($(and $(filter n,$(TRACE)),$(filter $(TRACED_GOALS),$(MAKECMDGOALS))),)
+$(error make $(filter $(TRACED_GOALS),$(MAKECMDGOALS)) judges build/, with its trace points: drop TRACE=n (make trace-cost builds the kernel without them too))
 endif
 KERNEL_OBJS := $(KERNEL_C:%.c=$(B)/kernel/%.o) $(KERNEL_ASM:%.asm=$(B)/kernel/%.asm.o)
 
@@ -158,7 +163,7 @@ $(B)/kallsyms%.o: $(B)/kallsyms%.c
 # Rewritten only when KTEST changes: a relink then drops or adds the tests.
 $(B)/ktest.config: FORCE
 	@mkdir -p $(B)
-	@echo 'KTEST=$(KTEST)' | cmp -s - $@ || echo 'KTEST=$(KTEST)' > $@
+	@echo 'KTEST=$(KTEST) TRACE=$(TRACE)' | cmp -s - $@ || echo 'KTEST=$(KTEST) TRACE=$(TRACE)' > $@
 
 .PHONY: FORCE
 FORCE:
@@ -405,8 +410,8 @@ run: deps
 # the rest, and where it cannot (not root), scripts/fuzz-probe names the
 # package missing.
 test: deps
-	$(Q)$(MAKE) --no-print-directory KTEST=y B=build all host-tests tsan-tests
-	$(Q)$(MAKE) --no-print-directory KTEST=n B=build/ktest-n kernel
+	$(Q)$(MAKE) --no-print-directory KTEST=y TRACE=y B=build all host-tests tsan-tests
+	$(Q)$(MAKE) --no-print-directory KTEST=n TRACE=y B=build/ktest-n kernel
 	$(Q)OBJCOPY=$(OBJCOPY) NM=$(NM) HOSTCC=$(HOSTCC) FUZZ_CC=$(FUZZ_CC) $(PYTHON) tests/test-all --qemu $(QEMU) --ovmf-code $(OVMF_CODE) \
 		--ovmf-vars $(OVMF_VARS)
 
@@ -414,7 +419,7 @@ test: deps
 # then the report: build/bench.json and build/bench.md. Fails only if a
 # benchmark cannot run, never because a figure is slow.
 bench: deps
-	$(Q)$(MAKE) --no-print-directory KTEST=y B=build all
+	$(Q)$(MAKE) --no-print-directory KTEST=y TRACE=y B=build all
 	$(Q)$(PYTHON) tests/qemu-run --quiet --smp $(SMP) --mem $(MEM) --nvdimms "$(NVDIMMS)" \
 		--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
 		--timeout $(or $(TIMEOUT),600) --cmdline "ktest=none bench=* shell=off $(CMDLINE)" \
@@ -433,7 +438,7 @@ SOAK_SMP     ?= 4
 SOAK_REPLAY  := $(if $(SOAK_SEED),soak.seed=$(SOAK_SEED)) $(if $(SOAK_FROM),soak.from=$(SOAK_FROM)) \
 	$(if $(SOAK_ROUNDS),soak.rounds=$(SOAK_ROUNDS))
 soak: deps
-	$(Q)$(MAKE) --no-print-directory KTEST=y B=build all
+	$(Q)$(MAKE) --no-print-directory KTEST=y TRACE=y B=build all
 	$(Q)$(PYTHON) tests/qemu-run --smp $(SOAK_SMP) --mem $(MEM) \
 		--nvdimms "256M,file=$(B)/soak-pmem0.img" \
 		--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
@@ -447,7 +452,7 @@ soak: deps
 # The records go to an NVDIMM file of their own, not the one make run keeps.
 RUNS ?= 50
 powercut: deps
-	$(Q)$(MAKE) --no-print-directory KTEST=y B=build all
+	$(Q)$(MAKE) --no-print-directory KTEST=y TRACE=y B=build all
 	$(Q)$(PYTHON) tests/powercut --runs $(RUNS) $(if $(POWERCUT_SEED),--seed $(POWERCUT_SEED)) \
 		--build $(B) --smp $(SMP) --mem $(MEM) --nvdimms "256M,file=$(B)/powercut-pmem0.img" --qemu $(QEMU) \
 		--ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) --kernel $(B)/kernel.elf \
@@ -458,17 +463,17 @@ powercut: deps
 # build/timeline/MODE.{log,json,svg}, checks each, and copies the SVGs
 # into docs/timeline/ (the pictures the docs show).
 timeline: deps
-	$(Q)$(MAKE) --no-print-directory KTEST=y B=build all
-	$(Q)$(PYTHON) tests/timeline --out $(B)/timeline --docs docs/timeline --smp $(SMP) \
+	$(Q)$(MAKE) --no-print-directory KTEST=y TRACE=y B=build all
+	$(Q)$(PYTHON) tests/timeline --out build/timeline --docs docs/timeline --smp $(SMP) \
 		--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
-		--kernel $(B)/kernel.elf --loader $(B)/BOOTX64.EFI
+		--kernel build/kernel.elf --loader build/BOOTX64.EFI
 
 # What tracing costs while off: the benchmarks of page refs and fast GUP
 # with and without trace points (TRACE=n), ROUNDS runs each, alternately:
 # on the host's CPU (zdk-host-bench), then in QEMU boots.
 ROUNDS ?= 3
 trace-cost: deps
-	$(Q)$(MAKE) --no-print-directory KTEST=y B=build all host-bench
+	$(Q)$(MAKE) --no-print-directory KTEST=y TRACE=y B=build all host-bench
 	$(Q)$(MAKE) --no-print-directory KTEST=y TRACE=n B=build/trace-n all host-bench
 	$(Q)$(PYTHON) tests/trace-cost --rounds $(ROUNDS) --traced build --untraced build/trace-n \
 		--smp $(SMP) --qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS)

@@ -26,6 +26,7 @@
 #include <lib/printk.h>
 #include <lib/string.h>
 #include <lib/trace.h>
+#include <lib/vsprintf.h>
 #include <mm/memmap.h>
 #include <mm/memremap.h>
 #include <mm/memremap_graveyard.h>
@@ -142,23 +143,31 @@ static int cmd_pgmap(int argc, char **argv)
 		int state = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
 		long live = state == PGMAP_LIVE ? live_pages_held(p) : -1;
 
-		kprintf("%-12s %#llx-%#llx %-7s %9llu %8lu  %-8s ",
-			pgmap_name(p),
-			(unsigned long long)p->start, (unsigned long long)p->end,
-			(p->flags & MEMREMAP_ALTMAP) ? "device" : "RAM",
-			(unsigned long long)(p->memmap_bytes >> 10), p->nr_pages,
-			pgmap_state_name(state));
+		/* one row, one console write: a message from another thread
+		 * cannot land inside it */
+		char row[160];
+		size_t len = scnprintf(row, sizeof(row), "%-12s %#llx-%#llx %-7s %9llu %8lu  %-8s ",
+				       pgmap_name(p),
+				       (unsigned long long)p->start, (unsigned long long)p->end,
+				       (p->flags & MEMREMAP_ALTMAP) ? "device" : "RAM",
+				       (unsigned long long)(p->memmap_bytes >> 10), p->nr_pages,
+				       pgmap_state_name(state));
+
 		if (live >= 0 && pgmap_refs_hooked(p))
-			kprintf("per-CPU; %ld pages in use (refs=%s: a ref per get, not per page)\n",
-				live, zone_device_refs_name(pgmap_refs_mode(p)));
+			scnprintf(row + len, sizeof(row) - len,
+				  "per-CPU; %ld pages in use (refs=%s: a ref per get, not per page)",
+				  live, zone_device_refs_name(pgmap_refs_mode(p)));
 		else if (live >= 0)
-			kprintf("per-CPU; %ld pages in use (refs = 1 + that)\n", live);
+			scnprintf(row + len, sizeof(row) - len,
+				  "per-CPU; %ld pages in use (refs = 1 + that)", live);
 		else if (state == PGMAP_LIVE)
-			kprintf("being killed: not read\n");
+			scnprintf(row + len, sizeof(row) - len, "being killed: not read");
 		else
-			kprintf("%ld: teardown waiting for %ld pinned page(s)\n",
-				percpu_ref_atomic_count(&p->ref),
-				percpu_ref_atomic_count(&p->ref));
+			scnprintf(row + len, sizeof(row) - len,
+				  "%ld: teardown waiting for %ld pinned page(s)",
+				  percpu_ref_atomic_count(&p->ref),
+				  percpu_ref_atomic_count(&p->ref));
+		kprintf("%s\n", row);
 	}
 	return 0;
 }

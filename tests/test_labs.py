@@ -16,6 +16,7 @@ import importlib.machinery
 import importlib.util
 import io
 import os
+import re
 import tempfile
 import textwrap
 import unittest
@@ -92,6 +93,14 @@ class ParseTest(unittest.TestCase):
         for p in lab.expects:
             self.assertIn(p.regex, lines[p.line - 1])
         self.assertEqual([p.regex for p in lab.forbids], ["WARNING"])
+
+    def test_block_line_keeps_its_trailing_space(self):
+        """A block's regex keeps the space that ends a value: value=1 is not value=16384."""
+        lab = parse(PAGE + "<!-- lab-expect:\nphase=wait_begin value=1 \n-->\n")
+        regex = lab.expects[-1].regex
+        self.assertEqual(regex, "phase=wait_begin value=1 ")
+        self.assertIsNone(re.search(regex, "phase=wait_begin value=16384 ~0"))
+        self.assertIsNotNone(re.search(regex, "phase=wait_begin value=1 ~0"))
 
     def test_directives_inside_code_blocks_are_text(self):
         lab = parse(PAGE + "```text\n<!-- lab-expect: never -->\n<!-- lab-oops: x -->\n```\n")

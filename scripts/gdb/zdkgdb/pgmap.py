@@ -10,7 +10,7 @@ import struct
 import gdb
 
 from .command import ZdkCommand, split_args
-from .layout import PERCPU_COUNT_BIAS, PERCPU_REF_ATOMIC, PERCPU_REF_DEAD
+from .layout import MEMREMAP_ALTMAP, PERCPU_COUNT_BIAS, PERCPU_REF_ATOMIC, PERCPU_REF_DEAD
 from .memmap import section_of
 from .memory import (as_int, field_offset, kernel_symbol, read_bytes, read_u64, signed64,
                      string_array, value_at)
@@ -46,7 +46,7 @@ def pgmap_lines(slot, addr, published):
     state = pgmap_state_name(int(pgmap["state"]))
     start, end = as_int(pgmap["start"]), as_int(pgmap["end"])
     pages = as_int(pgmap["nr_pages"])
-    memmap = "on the device (altmap)" if as_int(pgmap["flags"]) & 1 else "in RAM"
+    memmap = "on the device (altmap)" if as_int(pgmap["flags"]) & MEMREMAP_ALTMAP else "in RAM"
     refs, teardown = mode_names("refs_names"), mode_names("teardown_names")
     modes = pgmap["modes"]
     refs_mode = refs[int(modes["refs"])] if int(modes["refs"]) < len(refs) else "?"

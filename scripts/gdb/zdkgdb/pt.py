@@ -9,7 +9,7 @@ import gdb
 from .command import ZdkCommand, parse_number, split_args
 from .errors import ZdkError
 from .layout import (PAGE_SHIFT, PAT_TYPES, PTE_ADDR_MASK, PTE_BITS, PTE_HUGE, PTE_NX,
-                     PTE_PRESENT, PTE_USER, PTE_WRITE)
+                     PTE_PRESENT, PTE_PROTNONE, PTE_USER, PTE_WRITE)
 from .memmap import page_address, page_zone, zone_name
 from .memory import U64, as_int, phys_to_virt, read_u64, value_at
 from .pgmap_lookup import pgmap_name
@@ -114,7 +114,12 @@ def walk(addr, table, lines):
         entry = read_u64(table + index * 8)
         text = f"  {LEVEL_NAMES[level]}[{index:3d}] {entry:#018x}"
         if not entry & PTE_PRESENT:
-            lines.append(text + "  not present")
+            if entry & PTE_PROTNONE and (level == 1 or entry & PTE_HUGE):
+                lines.append(f"{text}  not present to the CPU: a PROT_NONE leaf of "
+                             f"{entry & PTE_ADDR_MASK:#x} ({entry_flags(entry, level)}); "
+                             "an access faults")
+            else:
+                lines.append(text + "  not present")
             return None
         write, user = write and bool(entry & PTE_WRITE), user and bool(entry & PTE_USER)
         nx = nx or bool(entry & PTE_NX)
