@@ -13,6 +13,8 @@
 #                  in build/ktest-n/ (make KTEST=n run boots it)
 #   TRACE=n        build the kernel with every trace point compiled away, in
 #                  build/trace-n/ (to measure what tracing costs when off)
+#   JOBS=N         compile jobs of the builds that run, test, bench... start
+#                  (default: the CPUs online; `make -jN` of its own wins)
 #
 # The flags the build needs are kept apart (KERNEL_CFLAGS, ...) and always
 # added, so a user's CFLAGS can tune but not break the build.
@@ -69,6 +71,12 @@ endif
 ifeq ($(filter y n,$(TRACE)),)
 $(error TRACE=$(TRACE): expected y or n)
 endif
+
+# The targets that build before they boot (run, test, bench, ...) build in
+# parallel by default, unless make was given its own -j (then the
+# sub-make shares its job server).
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+PARALLEL := $(if $(findstring -j,$(MAKEFLAGS))$(findstring j,$(firstword $(MAKEFLAGS))),,-j$(JOBS))
 
 # --- the kernel --------------------------------------------------------------
 
@@ -400,7 +408,7 @@ RUN_ARGS := --smp $(SMP) --mem $(MEM) --nvdimms "$(NVDIMMS)" \
 	--ovmf-vars $(OVMF_VARS) --kernel $(B)/kernel.elf --loader $(B)/BOOTX64.EFI
 
 run: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory $(PARALLEL) all
 	$(Q)$(PYTHON) tests/qemu-run $(RUN_ARGS) --cmdline "$(CMDLINE)" --log $(B)/run.log
 
 # test and bench judge build/ (tests/test-all, the benchmark boot) and
@@ -410,8 +418,8 @@ run: deps
 # the rest, and where it cannot (not root), scripts/fuzz-probe names the
 # package missing.
 test: deps
-	$(Q)$(MAKE) --no-print-directory KTEST=y TRACE=y B=build all host-tests tsan-tests
-	$(Q)$(MAKE) --no-print-directory KTEST=n TRACE=y B=build/ktest-n kernel
+	$(Q)$(MAKE) --no-print-directory $(PARALLEL) KTEST=y TRACE=y B=build all host-tests tsan-tests
+	$(Q)$(MAKE) --no-print-directory $(PARALLEL) KTEST=n TRACE=y B=build/ktest-n kernel
 	$(Q)OBJCOPY=$(OBJCOPY) NM=$(NM) HOSTCC=$(HOSTCC) FUZZ_CC=$(FUZZ_CC) $(PYTHON) tests/test-all --qemu $(QEMU) --ovmf-code $(OVMF_CODE) \
 		--ovmf-vars $(OVMF_VARS)
 
@@ -419,12 +427,12 @@ test: deps
 # then the report: build/bench.json and build/bench.md. Fails only if a
 # benchmark cannot run, never because a figure is slow.
 bench: deps
-	$(Q)$(MAKE) --no-print-directory KTEST=y TRACE=y B=build all
+	$(Q)$(MAKE) --no-print-directory $(PARALLEL) KTEST=y TRACE=y B=build all
 	$(Q)$(PYTHON) tests/qemu-run --quiet --smp $(SMP) --mem $(MEM) --nvdimms "$(NVDIMMS)" \
 		--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
 		--timeout $(or $(TIMEOUT),600) --cmdline "ktest=none bench=* shell=off $(CMDLINE)" \
 		--log $(B)/bench.log
-	$(Q)$(MAKE) --no-print-directory host-bench
+	$(Q)$(MAKE) --no-print-directory $(PARALLEL) host-bench
 	$(Q)$(B)/bench/zdk-host-bench > $(B)/host-bench.log
 	$(Q)$(PYTHON) tests/bench-report --json $(B)/bench.json --markdown $(B)/bench.md \
 		$(B)/bench.log $(B)/host-bench.log
@@ -438,7 +446,7 @@ SOAK_SMP     ?= 4
 SOAK_REPLAY  := $(if $(SOAK_SEED),soak.seed=$(SOAK_SEED)) $(if $(SOAK_FROM),soak.from=$(SOAK_FROM)) \
 	$(if $(SOAK_ROUNDS),soak.rounds=$(SOAK_ROUNDS))
 soak: deps
-	$(Q)$(MAKE) --no-print-directory KTEST=y TRACE=y B=build all
+	$(Q)$(MAKE) --no-print-directory $(PARALLEL) KTEST=y TRACE=y B=build all
 	$(Q)$(PYTHON) tests/qemu-run --smp $(SOAK_SMP) --mem $(MEM) \
 		--nvdimms "256M,file=$(B)/soak-pmem0.img" \
 		--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
@@ -452,7 +460,7 @@ soak: deps
 # The records go to an NVDIMM file of their own, not the one make run keeps.
 RUNS ?= 50
 powercut: deps
-	$(Q)$(MAKE) --no-print-directory KTEST=y TRACE=y B=build all
+	$(Q)$(MAKE) --no-print-directory $(PARALLEL) KTEST=y TRACE=y B=build all
 	$(Q)$(PYTHON) tests/powercut --runs $(RUNS) $(if $(POWERCUT_SEED),--seed $(POWERCUT_SEED)) \
 		--build $(B) --smp $(SMP) --mem $(MEM) --nvdimms "256M,file=$(B)/powercut-pmem0.img" --qemu $(QEMU) \
 		--ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) --kernel $(B)/kernel.elf \
@@ -463,7 +471,7 @@ powercut: deps
 # build/timeline/MODE.{log,json,svg}, checks each, and copies the SVGs
 # into docs/timeline/ (the pictures the docs show).
 timeline: deps
-	$(Q)$(MAKE) --no-print-directory KTEST=y TRACE=y B=build all
+	$(Q)$(MAKE) --no-print-directory $(PARALLEL) KTEST=y TRACE=y B=build all
 	$(Q)$(PYTHON) tests/timeline --out build/timeline --docs docs/timeline --smp $(SMP) \
 		--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
 		--kernel build/kernel.elf --loader build/BOOTX64.EFI
@@ -473,8 +481,8 @@ timeline: deps
 # on the host's CPU (zdk-host-bench), then in QEMU boots.
 ROUNDS ?= 3
 trace-cost: deps
-	$(Q)$(MAKE) --no-print-directory KTEST=y TRACE=y B=build all host-bench
-	$(Q)$(MAKE) --no-print-directory KTEST=y TRACE=n B=build/trace-n all host-bench
+	$(Q)$(MAKE) --no-print-directory $(PARALLEL) KTEST=y TRACE=y B=build all host-bench
+	$(Q)$(MAKE) --no-print-directory $(PARALLEL) KTEST=y TRACE=n B=build/trace-n all host-bench
 	$(Q)$(PYTHON) tests/trace-cost --rounds $(ROUNDS) --traced build --untraced build/trace-n \
 		--smp $(SMP) --qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS)
 
@@ -490,7 +498,7 @@ model: deps
 # scripts/gdb/zdk.py, the zdk-* commands (docs/debugging.md). Leaving gdb
 # stops QEMU.
 gdb: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory $(PARALLEL) all
 	$(Q)rm -f $(B)/gdbinit; \
 	$(PYTHON) tests/qemu-run $(RUN_ARGS) --cmdline "$(CMDLINE)" --log $(B)/gdb.log \
 		--gdb --quiet --timeout 0 </dev/null & qemu=$$!; \

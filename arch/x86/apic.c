@@ -17,7 +17,7 @@
  * with the spurious vector.
  *
  * Timer. The boot CPU measures the timer's clock against the TSC: divide
- * by 16, count down from 0xffffffff for 10 ms of TSC, median of 5 runs
+ * by 16, count down from 0xffffffff for 5 ms of TSC, median of 3 runs
  * (emulation can stall any one of them). Every CPU then runs it periodic
  * at HZ with the same initial count (all LAPIC timers share the bus
  * clock). The handler counts the tick, sends the EOI, then calls
@@ -82,8 +82,8 @@
 #define APIC_TIMER_DIV		0x3e0
 #define  TIMER_DIV_16		0x3
 
-#define CALIBRATE_RUNS		5
-#define CALIBRATE_MS		10
+#define CALIBRATE_RUNS		3
+#define CALIBRATE_MS		5
 /* Spins on the ICR's delivery status before we call the LAPIC stuck. */
 #define ICR_WAIT_SPINS		1000000
 

@@ -24,8 +24,8 @@
 #include "pit.h"
 #include "tsc.h"
 
-#define CALIBRATE_MS		10
-#define CALIBRATE_RUNS		5
+#define CALIBRATE_MS		5
+#define CALIBRATE_RUNS		3
 #define CALIBRATE_TICKS		(PIT_HZ * CALIBRATE_MS / 1000)
 /* Give up on a run after this many cycles: 1 s even at 10 GHz. */
 #define CALIBRATE_GIVE_UP	10000000000ULL
