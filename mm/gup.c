@@ -3,7 +3,8 @@
  * two paths share (mm/vm_internal.h): the speculative get of a leaf's
  * pages and the devmap step, try_grab_dev_pages().
  *
- * With the mmap_lock held for reading, page by page:
+ * With the mmap_lock held for reading, leaf by leaf (a huge leaf gives
+ * all its pages the range wants in one step, as fast GUP's does):
  *   1. the region containing the address (kept while the next addresses
  *      stay inside it): none -> stop with -EFAULT;
  *   2. the region's type and permissions: VM_IO and VM_PFNMAP regions
@@ -57,17 +58,36 @@ static int check_vma_flags(const struct vm_area_struct *vma, unsigned int gup_fl
 }
 
 /*
+ * How many of the *nr pages wanted from addr on the leaf at `level` maps,
+ * pfn being addr's: up to the leaf's end, and within one memmap section
+ * (a section's struct pages are contiguous; a 1 GiB leaf spans several).
+ */
+static unsigned long leaf_span(unsigned long addr, enum pt_level level, unsigned long pfn,
+			       unsigned long want)
+{
+	unsigned long in_leaf = (pt_level_size(level) - (addr & (pt_level_size(level) - 1)))
+				>> PAGE_SHIFT;
+	unsigned long in_section = PAGES_PER_SECTION - (pfn & (PAGES_PER_SECTION - 1));
+
+	return MIN(want, MIN(in_leaf, in_section));
+}
+
+/*
  * Step 3: the page at addr with a reference taken, NULL if a fault is
  * needed first, or an error (-EFAULT: frames without struct pages, a
- * dying device).
+ * dying device). On a huge leaf it takes the next pages of the leaf in
+ * the same step, as fast GUP does (the leaf is read once, the devmap
+ * step runs once): *nr says how many are wanted (at least 1) and comes
+ * back as how many were taken, page and the ones after it.
  */
 static struct page *follow_page(struct vm_area_struct *vma, unsigned long addr,
-				unsigned int gup_flags, int *err, struct dev_pagemap **pgmap)
+				unsigned int gup_flags, int *err, struct dev_pagemap **pgmap,
+				unsigned long *nr)
 {
 	bool get = gup_flags & (FOLL_GET | FOLL_PIN);	/* else: only fault in */
 	enum pt_level level;
 	pte_t *slot = pt_leaf_slot(vma->vm_mm, addr, &level);
-	unsigned long pfn;
+	unsigned long pfn, n;
 	struct page *page;
 	pte_t e;
 
@@ -80,12 +100,15 @@ static struct page *follow_page(struct vm_area_struct *vma, unsigned long addr,
 	if ((gup_flags & FOLL_WRITE) && !pte_write(e))
 		return NULL;
 	pfn = pte_pfn(e, level) + ((addr & (pt_level_size(level) - 1)) >> PAGE_SHIFT);
+	n = leaf_span(addr, level, pfn, *nr);
 	if (pte_devmap(e)) {	/* never special: a fault makes one or the other */
-		page = try_grab_dev_pages(pfn, get ? 1 : 0, pgmap, GUP_SLOW);
-		if (!IS_ERR(page))
-			return page;
-		*err = -EFAULT;	/* a dying device, or a page on its way out */
-		return NULL;
+		page = try_grab_dev_pages(pfn, get ? n : 0, pgmap, GUP_SLOW);
+		if (IS_ERR(page)) {
+			*err = -EFAULT;	/* a dying device, or a page on its way out */
+			return NULL;
+		}
+		*nr = n;
+		return page;
 	}
 	if (pte_special(e)) {
 		*err = -EFAULT;
@@ -96,8 +119,10 @@ static struct page *follow_page(struct vm_area_struct *vma, unsigned long addr,
 		*err = -EFAULT;
 		return NULL;
 	}
-	if (get)
-		get_page(page);		/* the mapping holds one: never 0 here */
+	if (get)		/* the mapping holds one of each: never 0 here */
+		for (unsigned long k = 0; k < n; k++)
+			get_page(page + k);
+	*nr = n;
 	return page;
 }
 
@@ -106,12 +131,14 @@ static int fault_flags(unsigned int gup_flags)
 	return FAULT_FLAG_REMOTE | ((gup_flags & FOLL_WRITE) ? FAULT_FLAG_WRITE : 0);
 }
 
-/* Steps 3 and 4 for one address of vma: the page, or NULL with *err. */
+/* Steps 3 and 4 for one address of vma: the page (and *nr, as
+ * follow_page() says), or NULL with *err. */
 static struct page *get_one_page(struct vm_area_struct *vma, unsigned long addr,
-				 unsigned int gup_flags, int *err, struct dev_pagemap **pgmap)
+				 unsigned int gup_flags, int *err, struct dev_pagemap **pgmap,
+				 unsigned long *nr)
 {
 	for (int tries = 0; tries <= GUP_FAULT_RETRIES; tries++) {
-		struct page *page = follow_page(vma, addr, gup_flags, err, pgmap);
+		struct page *page = follow_page(vma, addr, gup_flags, err, pgmap, nr);
 
 		if (page || *err)
 			return page;
@@ -153,8 +180,8 @@ long get_user_pages(struct mm_struct *mm, unsigned long start, unsigned long nr_
 		return err;
 
 	mmap_read_lock(mm);
-	for (i = 0; i < nr_pages; i++) {
-		unsigned long addr = start + (i << PAGE_SHIFT);
+	for (i = 0; i < nr_pages; ) {
+		unsigned long addr = start + (i << PAGE_SHIFT), nr;
 		struct page *page;
 
 		if (!vma || addr >= vma->vm_end) {
@@ -163,11 +190,14 @@ long get_user_pages(struct mm_struct *mm, unsigned long start, unsigned long nr_
 			if (err)
 				break;
 		}
-		page = get_one_page(vma, addr, gup_flags, &err, &pgmap);
+		/* the rest of the range, within this region */
+		nr = MIN(nr_pages - i, (vma->vm_end - addr) >> PAGE_SHIFT);
+		page = get_one_page(vma, addr, gup_flags, &err, &pgmap, &nr);
 		if (err)
 			break;
-		if (pages)
-			pages[i] = page;
+		for (unsigned long k = 0; pages && k < nr; k++)
+			pages[i + k] = page + k;
+		i += nr;
 	}
 	mmap_read_unlock(mm);
 	put_dev_pagemap(pgmap);

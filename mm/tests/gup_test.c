@@ -306,6 +306,33 @@ MM_TEST(huge_leaf_takes_a_reference_per_subpage)
 	test_obj_destroy(t, &obj);
 }
 
+MM_TEST(slow_path_spans_huge_leaves_exactly)
+{
+	struct mm_struct *mm = test_mm_create(t);
+	struct test_obj obj;
+
+	test_obj_create(t, &obj, 1024, PMD_ORDER, VMF_PAGE);
+	ASSERT_EQ(t, mmap_with_ops(mm, A, 2 * SZ_2M, PROT_READ | PROT_WRITE, &test_obj_ops, &obj),
+		  (long)A);
+	/* from inside the first leaf to inside the second: 212 + 288 pages */
+	EXPECT_EQ(t, get_user_pages(mm, A + 300 * P, 500, FOLL_GET, pages), 500);
+	EXPECT_EQ(t, obj.faults, 2);				/* one per leaf */
+	for (unsigned int i = 0; i < 500; i++)
+		if (pages[i] != obj.pages + 300 + i)
+			ktest_fail(t, "pages[%u] is subpage %ld, expected %u", i,
+				   (long)(pages[i] - obj.pages), 300 + i);
+	for (unsigned int i = 0; i < 1024; i++) {
+		int want = i >= 300 && i < 800 ? 3 : 2;		/* object, mapping, the pin */
+
+		if (page_ref_count(obj.pages + i) != want)
+			ktest_fail(t, "subpage %u at refcount %d, expected %d", i,
+				   page_ref_count(obj.pages + i), want);
+	}
+	unpin_user_pages(pages, 500);
+	gup_mm_done(mm);
+	test_obj_destroy(t, &obj);
+}
+
 MM_TEST(huge_leaf_write_on_read_only_stops)
 {
 	struct mm_struct *mm = test_mm_create(t);
@@ -398,6 +425,8 @@ static const struct ktest_case gup_cases[] = {
 		   "a devmap leaf that stops the walk undoes the pages its page table gave"),
 	KTEST_CASE(huge_leaf_takes_a_reference_per_subpage,
 		   "a 2 MiB leaf: +1 on each needed subpage only, fast and slow agree"),
+	KTEST_CASE(slow_path_spans_huge_leaves_exactly,
+		   "the slow path takes a 2 MiB leaf's pages in one step: the right pages, +1 each"),
 	KTEST_CASE(huge_leaf_write_on_read_only_stops, "a read-only 2 MiB leaf refuses FOLL_WRITE, no leak"),
 	KTEST_CASE(pins_outlive_munmap, "after munmap a pinned page keeps its data until unpinned"),
 	KTEST_CASE(pins_outlive_the_address_space, "pages pinned from a destroyed mm live until unpinned"),
