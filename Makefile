@@ -76,7 +76,10 @@ endif
 # parallel by default, unless make was given its own -j (then the
 # sub-make shares its job server).
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-PARALLEL := $(if $(findstring -j,$(MAKEFLAGS))$(findstring j,$(firstword $(MAKEFLAGS))),,-j$(JOBS))
+# tests/qemu-run strips the kernel it puts on the ESP with this objcopy
+export OBJCOPY
+# (=, not :=: make 4.3 puts -jN in MAKEFLAGS only once recipes run)
+PARALLEL = $(if $(filter -j%,$(MAKEFLAGS))$(findstring j,$(firstword $(MAKEFLAGS))),,-j$(JOBS))
 
 # --- the kernel --------------------------------------------------------------
 

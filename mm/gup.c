@@ -11,7 +11,8 @@
  *      are never pinned; FOLL_WRITE needs VM_WRITE, a read needs some
  *      access (PROT_NONE refuses) -> stop with -EFAULT;
  *   3. the leaf that maps the address (follow_page): present, writable if
- *      FOLL_WRITE, not special -> take the reference, next page;
+ *      FOLL_WRITE, not special -> take the reference (of every page of a
+ *      huge leaf the range wants), then the next address;
  *      a device page (devmap leaf) goes through the devmap step instead:
  *      its dev_pagemap (cached across the range; a dying device -> stop
  *      with -EFAULT), then the reference unless the count is 0 (-EFAULT);

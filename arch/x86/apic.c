@@ -241,7 +241,7 @@ static void timer_start(void)
 	apic_write(APIC_TIMER_INIT, timer_initial);
 }
 
-/* Timer clock (after /16) from one 10 ms TSC interval. */
+/* Timer clock (after /16) from one CALIBRATE_MS TSC interval. */
 static uint64_t measure_timer_once(uint64_t tsc)
 {
 	uint64_t t0, t1, wait = tsc * CALIBRATE_MS / 1000;

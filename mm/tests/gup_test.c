@@ -314,6 +314,7 @@ MM_TEST(slow_path_spans_huge_leaves_exactly)
 	test_obj_create(t, &obj, 1024, PMD_ORDER, VMF_PAGE);
 	ASSERT_EQ(t, mmap_with_ops(mm, A, 2 * SZ_2M, PROT_READ | PROT_WRITE, &test_obj_ops, &obj),
 		  (long)A);
+	use_mm(mm);
 	/* from inside the first leaf to inside the second: 212 + 288 pages */
 	EXPECT_EQ(t, get_user_pages(mm, A + 300 * P, 500, FOLL_GET, pages), 500);
 	EXPECT_EQ(t, obj.faults, 2);				/* one per leaf */
@@ -426,7 +427,7 @@ static const struct ktest_case gup_cases[] = {
 	KTEST_CASE(huge_leaf_takes_a_reference_per_subpage,
 		   "a 2 MiB leaf: +1 on each needed subpage only, fast and slow agree"),
 	KTEST_CASE(slow_path_spans_huge_leaves_exactly,
-		   "the slow path takes a 2 MiB leaf's pages in one step: the right pages, +1 each"),
+		   "the slow path across two 2 MiB leaves: exactly the pages the range covers, +1 each"),
 	KTEST_CASE(huge_leaf_write_on_read_only_stops, "a read-only 2 MiB leaf refuses FOLL_WRITE, no leak"),
 	KTEST_CASE(pins_outlive_munmap, "after munmap a pinned page keeps its data until unpinned"),
 	KTEST_CASE(pins_outlive_the_address_space, "pages pinned from a destroyed mm live until unpinned"),
