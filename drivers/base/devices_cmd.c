@@ -13,12 +13,11 @@
  * Kernel only (shell glue over drivers/base, which the host tests reach).
  */
 #include <drivers/base/devres.h>
+#include <kernel/completion.h>
 #include <kernel/kthread.h>
 #include <kernel/shell.h>
-#include <kernel/timer.h>
 #include <lib/err.h>
 #include <lib/errno.h>
-#include <lib/ktime.h>
 #include <lib/printk.h>
 #include <lib/string.h>
 #include <lib/vsprintf.h>
@@ -121,12 +120,12 @@ SHELL_COMMAND(bind, "DEV [DRV]", "probe device DEV with driver DRV (default: the
  */
 static struct task_struct *bg_unbinder;	/* shell thread only */
 static char bg_unbind_name[32];		/* its device: shell thread only */
-static int bg_unbind_done;		/* release by the thread, acquire here */
+/* completed by the thread as its last act (initialised before it starts) */
+static struct completion bg_unbind_finished;
 
 static void reap_bg_unbind(void)
 {
-	/* acquire: pairs with the thread's release of bg_unbind_done */
-	if (bg_unbinder && __atomic_load_n(&bg_unbind_done, __ATOMIC_ACQUIRE)) {
+	if (bg_unbinder && completion_done(&bg_unbind_finished)) {
 		kthread_join(bg_unbinder);
 		bg_unbinder = NULL;
 	}
@@ -148,7 +147,7 @@ static int bg_unbind_thread(void *arg)
 
 	report_unbind(dev->name, err, " (in the background)");
 	put_device(dev);
-	__atomic_store_n(&bg_unbind_done, 1, __ATOMIC_RELEASE);
+	complete_all(&bg_unbind_finished);
 	return err;
 }
 
@@ -160,7 +159,7 @@ static int unbind_in_background(char **argv, struct device *dev)
 		put_device(dev);
 		return shell_usage_error(argv, "a background unbind is still running");
 	}
-	bg_unbind_done = 0;
+	init_completion(&bg_unbind_finished);
 	/* on the shell's CPU, where a foreground unbind would run */
 	t = kthread_run_on(smp_processor_id(), bg_unbind_thread, dev);
 	if (IS_ERR(t)) {
@@ -180,7 +179,6 @@ static int unbind_in_background(char **argv, struct device *dev)
 static int wait_bg_unbind(int argc, char **argv)
 {
 	unsigned long secs = 60;
-	uint64_t start = ktime_get_ns();
 	char what[96];
 
 	if (argc == 3 && !shell_number(argv, "SECONDS", argv[2], 1, 3600, &secs))
@@ -194,15 +192,11 @@ static int wait_bg_unbind(int argc, char **argv)
 			bg_unbind_name, what);
 		return 1;
 	}
-	/* acquire: pairs with the thread's release of bg_unbind_done */
-	while (!__atomic_load_n(&bg_unbind_done, __ATOMIC_ACQUIRE)) {
-		if (ktime_get_ns() - start >= secs * NSEC_PER_SEC) {
-			kprintf("unbind wait: %s is still unbinding after %lu s ('pgmap', "
-				"'devices %s' show what it waits for)\n", bg_unbind_name, secs,
-				bg_unbind_name);
-			return 1;
-		}
-		msleep(10);
+	if (!wait_for_completion_timeout(&bg_unbind_finished, secs * 1000)) {
+		kprintf("unbind wait: %s is still unbinding after %lu s ('pgmap', "
+			"'devices %s' show what it waits for)\n", bg_unbind_name, secs,
+			bg_unbind_name);
+		return 1;
 	}
 	reap_bg_unbind();
 	kprintf("unbind: %s: the background unbind has finished\n", bg_unbind_name);
