@@ -3,19 +3,25 @@
  * two paths share (mm/vm_internal.h): the speculative get of a leaf's
  * pages and the devmap step, try_grab_dev_pages().
  *
- * With the mmap_lock held for reading, leaf by leaf (a huge leaf gives
- * all its pages the range wants in one step, as fast GUP's does):
+ * With the mmap_lock held for reading, one page table at a time: a
+ * descent from the top finds the leaf that maps the address, and the
+ * leaves after it in the same table are read in place, as fast GUP's
+ * walk reads them (a huge leaf gives all its pages the range wants in
+ * one step):
  *   1. the region containing the address (kept while the next addresses
  *      stay inside it): none -> stop with -EFAULT;
  *   2. the region's type and permissions: VM_IO and VM_PFNMAP regions
  *      are never pinned; FOLL_WRITE needs VM_WRITE, a read needs some
  *      access (PROT_NONE refuses) -> stop with -EFAULT;
- *   3. the leaf that maps the address (follow_page): present, writable if
- *      FOLL_WRITE, not special -> take the reference (of every page of a
- *      huge leaf the range wants), then the next address;
+ *   3. the leaves from the address on (follow_leaves): each present,
+ *      writable if FOLL_WRITE, not special -> take the reference (of
+ *      every page of a huge leaf the range wants), then the next leaf of
+ *      the table, until the table, the region or the range ends;
  *      a device page (devmap leaf) goes through the devmap step instead:
  *      its dev_pagemap (cached across the range; a dying device -> stop
  *      with -EFAULT), then the reference unless the count is 0 (-EFAULT);
+ *      a leaf after the first that fails any of this ends the step, and
+ *      the next one starts at it with a new descent;
  *   4. not there (or not writable): handle_mm_fault() as an access of that
  *      kind would, then back to 3; a fault that fails stops the walk with
  *      its error.
@@ -24,9 +30,11 @@
  * is cleared, and its page's mapping reference dropped, only with the
  * mmap_lock held for writing (munmap, mprotect, teardown), which we
  * exclude. So the page found in a leaf holds at least that reference
- * until we unlock, and get_page() is an ordinary second reference.
- * Concurrent faults (readers too) only fill empty slots or make a leaf
- * more permissive, which the retry copes with.
+ * until we unlock, and get_page() is an ordinary second reference. The
+ * table we read in place stays for the same reason: tables are unlinked
+ * and freed only under the lock held for writing. Concurrent faults
+ * (readers too) only fill empty slots or make a leaf more permissive;
+ * each entry is read once, and an old copy still names the same page.
  *
  * "Stop" means: return what was pinned so far, or the error if that is
  * nothing.
@@ -74,57 +82,76 @@ static unsigned long leaf_span(unsigned long addr, enum pt_level level, unsigned
 }
 
 /*
- * Step 3: the page at addr with a reference taken, NULL if a fault is
- * needed first, or an error (-EFAULT: frames without struct pages, a
- * dying device). On a huge leaf it takes the next pages of the leaf in
- * the same step, as fast GUP does (the leaf is read once, the devmap
- * step runs once): *nr says how many are wanted (at least 1) and comes
- * back as how many were taken, page and the ones after it.
+ * One leaf's part of step 3: of the `want` pages from addr on (at least
+ * 1), those the leaf e at `level` maps (leaf_span()), each with a
+ * reference unless we only fault in, stored in pages[] unless it is
+ * NULL. Returns how many; 0 if a fault (or a new descent) must decide
+ * first: no leaf, PROT_NONE, not writable enough, a table; or -EFAULT:
+ * frames without struct pages, a dying device, a device page on its way
+ * out. Nothing is taken unless it returns a count.
  */
-static struct page *follow_page(struct vm_area_struct *vma, unsigned long addr,
-				unsigned int gup_flags, int *err, struct dev_pagemap **pgmap,
-				unsigned long *nr)
+static long follow_leaf(pte_t e, enum pt_level level, unsigned long addr, unsigned long want,
+			unsigned int gup_flags, struct dev_pagemap **pgmap, struct page **pages)
 {
 	bool get = gup_flags & (FOLL_GET | FOLL_PIN);	/* else: only fault in */
-	enum pt_level level;
-	pte_t *slot = pt_leaf_slot(vma->vm_mm, addr, &level);
 	unsigned long pfn, n;
 	struct page *page;
-	pte_t e;
 
-	*err = 0;
-	if (!slot)
-		return NULL;
-	e = ptep_get(slot);
-	if (!pte_present(e))
-		return NULL;		/* PROT_NONE: the fault decides */
+	if (!pte_present(e) || !pte_leaf(e, level))
+		return 0;
 	if ((gup_flags & FOLL_WRITE) && !pte_write(e))
-		return NULL;
+		return 0;
 	pfn = pte_pfn(e, level) + ((addr & (pt_level_size(level) - 1)) >> PAGE_SHIFT);
-	n = leaf_span(addr, level, pfn, *nr);
+	n = leaf_span(addr, level, pfn, want);
 	if (pte_devmap(e)) {	/* never special: a fault makes one or the other */
 		page = try_grab_dev_pages(pfn, get ? n : 0, pgmap, GUP_SLOW);
-		if (IS_ERR(page)) {
-			*err = -EFAULT;	/* a dying device, or a page on its way out */
-			return NULL;
-		}
-		*nr = n;
-		return page;
+		if (IS_ERR(page))
+			return -EFAULT;
+	} else {
+		page = pte_special(e) ? NULL : pfn_to_page(pfn);
+		if (!page)
+			return -EFAULT;
+		if (get)	/* the mapping holds one of each: never 0 here */
+			for (unsigned long k = 0; k < n; k++)
+				get_page(page + k);
 	}
-	if (pte_special(e)) {
-		*err = -EFAULT;
-		return NULL;
-	}
-	page = pfn_to_page(pfn);
-	if (!page) {
-		*err = -EFAULT;
-		return NULL;
-	}
-	if (get)		/* the mapping holds one of each: never 0 here */
-		for (unsigned long k = 0; k < n; k++)
-			get_page(page + k);
-	*nr = n;
-	return page;
+	for (unsigned long k = 0; pages && k < n; k++)
+		pages[k] = page + k;
+	return (long)n;
+}
+
+/*
+ * Step 3 (Linux's follow_page_mask, batched as fast GUP's gup_pte_range()
+ * is): one descent to the leaf that maps addr, then that leaf and the
+ * ones after it in the same table, while each gives its pages, until the
+ * `want` pages from addr on (at least 1, all in one region) are taken.
+ * So a table of 4 KiB leaves is walked to once for up to 512 pages, and
+ * a table of 2 MiB leaves once for up to 1 GiB. Returns how many pages
+ * were taken (pages[] filled unless NULL), 0 if the first one needs a
+ * fault, or the first leaf's error. A later leaf that would need a fault
+ * or refuses ends the batch; the next call starts there and decides again.
+ */
+static long follow_leaves(struct vm_area_struct *vma, unsigned long addr, unsigned long want,
+			  unsigned int gup_flags, struct dev_pagemap **pgmap, struct page **pages)
+{
+	enum pt_level level;
+	pte_t *slot = pt_leaf_slot(vma->vm_mm, addr, &level);
+	pte_t *table;
+	unsigned long done = 0;
+
+	if (!slot)
+		return 0;
+	table = slot - pt_index(addr, level);
+	do {
+		long n = follow_leaf(ptep_get(&table[pt_index(addr, level)]), level, addr,
+				     want - done, gup_flags, pgmap, pages ? pages + done : NULL);
+
+		if (n <= 0)
+			return done ? (long)done : n;
+		done += (unsigned long)n;
+		addr += (unsigned long)n << PAGE_SHIFT;
+	} while (done < want && pt_index(addr, level) != 0);	/* 0: the next table's */
+	return (long)done;
 }
 
 static int fault_flags(unsigned int gup_flags)
@@ -132,25 +159,24 @@ static int fault_flags(unsigned int gup_flags)
 	return FAULT_FLAG_REMOTE | ((gup_flags & FOLL_WRITE) ? FAULT_FLAG_WRITE : 0);
 }
 
-/* Steps 3 and 4 for one address of vma: the page (and *nr, as
- * follow_page() says), or NULL with *err. */
-static struct page *get_one_page(struct vm_area_struct *vma, unsigned long addr,
-				 unsigned int gup_flags, int *err, struct dev_pagemap **pgmap,
-				 unsigned long *nr)
+/* Steps 3 and 4 at addr of vma: follow_leaves(), with addr faulted in
+ * first as often as it asks. Its count (at least 1), or an error. */
+static long get_pages_at(struct vm_area_struct *vma, unsigned long addr, unsigned long want,
+			 unsigned int gup_flags, struct dev_pagemap **pgmap, struct page **pages)
 {
 	for (int tries = 0; tries <= GUP_FAULT_RETRIES; tries++) {
-		struct page *page = follow_page(vma, addr, gup_flags, err, pgmap, nr);
+		long n = follow_leaves(vma, addr, want, gup_flags, pgmap, pages);
+		int err;
 
-		if (page || *err)
-			return page;
-		*err = handle_mm_fault(vma->vm_mm, addr, fault_flags(gup_flags));
-		if (*err)
-			return NULL;
+		if (n)
+			return n;
+		err = handle_mm_fault(vma->vm_mm, addr, fault_flags(gup_flags));
+		if (err)
+			return err;
 	}
 	WARN(1, "gup: 0x%lx still not mapped after %d successful faults", addr,
 	     GUP_FAULT_RETRIES + 1);
-	*err = -EFAULT;
-	return NULL;
+	return -EFAULT;
 }
 
 static int check_args(unsigned long start, unsigned long nr_pages, unsigned int gup_flags,
@@ -182,8 +208,8 @@ long get_user_pages(struct mm_struct *mm, unsigned long start, unsigned long nr_
 
 	mmap_read_lock(mm);
 	for (i = 0; i < nr_pages; ) {
-		unsigned long addr = start + (i << PAGE_SHIFT), nr;
-		struct page *page;
+		unsigned long addr = start + (i << PAGE_SHIFT), want;
+		long n;
 
 		if (!vma || addr >= vma->vm_end) {
 			vma = vma_lookup(mm, addr);
@@ -192,13 +218,13 @@ long get_user_pages(struct mm_struct *mm, unsigned long start, unsigned long nr_
 				break;
 		}
 		/* the rest of the range, within this region */
-		nr = MIN(nr_pages - i, (vma->vm_end - addr) >> PAGE_SHIFT);
-		page = get_one_page(vma, addr, gup_flags, &err, &pgmap, &nr);
-		if (err)
+		want = MIN(nr_pages - i, (vma->vm_end - addr) >> PAGE_SHIFT);
+		n = get_pages_at(vma, addr, want, gup_flags, &pgmap, pages ? pages + i : NULL);
+		if (n < 0) {
+			err = (int)n;
 			break;
-		for (unsigned long k = 0; pages && k < nr; k++)
-			pages[i + k] = page + k;
-		i += nr;
+		}
+		i += (unsigned long)n;
 	}
 	mmap_read_unlock(mm);
 	put_dev_pagemap(pgmap);

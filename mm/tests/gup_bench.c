@@ -12,7 +12,8 @@
  *
  * "fast" is get_user_pages_fast() on a populated range (the lockless walk
  * does everything), "slow" is get_user_pages() (mmap_lock, region lookup,
- * a table walk per page). "put" is unpin_user_pages() of what was pinned.
+ * one descent per page table, then its leaves read in place). "put" is
+ * unpin_user_pages() of what was pinned.
  * Each sample pins the range ROUNDS times (references pile up, which is
  * fine), then unpins all of it; the two halves are timed separately.
  *

@@ -334,6 +334,94 @@ MM_TEST(slow_path_spans_huge_leaves_exactly)
 	test_obj_destroy(t, &obj);
 }
 
+/* Pages 400-699 of slow_path_crosses_page_tables_exactly left empty. */
+static bool crossing_hole(unsigned long i)
+{
+	return i >= 400 && i < 700 && (i - 400) % 7 == 3;
+}
+
+MM_TEST(slow_path_crosses_page_tables_exactly)
+{
+	struct mm_struct *mm = gup_mm(t, 1536, PROT_READ | PROT_WRITE);
+	const unsigned long first = 400, n = 300;	/* pages 400-699: 512 starts a table */
+	unsigned long holes = 0;
+
+	/* 511 and 512 present, so one step reaches the table's end; 0 too, so
+	 * reading the old table's first entry again would take a wrong page */
+	for (unsigned long i = 0; i < first + n; i++) {
+		if (crossing_hole(i))
+			holes++;
+		else
+			test_fault_range(t, mm, A + i * P, 1, 0);
+	}
+	EXPECT_EQ(t, mm->nr_mapped, first + n - holes);
+	EXPECT_EQ(t, get_user_pages(mm, A + first * P, n, FOLL_WRITE | FOLL_GET, pages), (long)n);
+	EXPECT_EQ(t, mm->nr_mapped, first + n);		/* the holes were faulted in */
+	for (unsigned long i = 0; i < n; i++) {
+		struct page *mapped = test_page_at(t, mm, A + (first + i) * P);
+
+		if (pages[i] != mapped || page_ref_count(mapped) != 2)
+			ktest_fail(t, "page %lu: pfn 0x%lx at refcount %d, mapped pfn 0x%lx",
+				   first + i, page_to_pfn(pages[i]), page_ref_count(pages[i]),
+				   page_to_pfn(mapped));
+	}
+	unpin_user_pages(pages, n);
+	EXPECT_EQ(t, page_ref_count(test_page_at(t, mm, A + (first - 1) * P)), 1);
+	EXPECT_EQ(t, page_ref_count(test_page_at(t, mm, A + first * P)), 1);
+	/* only faulting in, across the next table's start at 1024 */
+	EXPECT_EQ(t, get_user_pages(mm, A + 700 * P, 400, 0, NULL), 400);
+	EXPECT_EQ(t, mm->nr_mapped, 1100);
+	EXPECT_EQ(t, page_ref_count(test_page_at(t, mm, A + 1024 * P)), 1);	/* nothing pinned */
+	gup_mm_done(mm);
+}
+
+MM_TEST(slow_path_batch_stops_at_the_region_end)
+{
+	struct mm_struct *mm = gup_mm(t, 4, PROT_READ | PROT_WRITE);
+	struct test_obj io;
+
+	test_obj_create(t, &io, 4, 0, VMF_PAGE);
+	ASSERT_EQ(t, mmap_with_ops(mm, A + 4 * P, 4 * P, PROT_READ | PROT_WRITE, &test_obj_io_ops,
+				   &io), (long)(A + 4 * P));
+	test_fault_range(t, mm, A, 8, FAULT_FLAG_WRITE);	/* 8 leaves of one table */
+	/* the table goes on with present, writable leaves; the VM_IO region refuses them */
+	EXPECT_EQ(t, get_user_pages(mm, A, 8, FOLL_WRITE | FOLL_GET, pages), 4);
+	for (unsigned int i = 0; i < 4; i++) {
+		EXPECT_TRUE(t, pages[i] == test_page_at(t, mm, A + i * P));
+		EXPECT_EQ(t, page_ref_count(io.pages + i), 2);	/* object + mapping, no pin */
+	}
+	unpin_user_pages(pages, 4);
+	gup_mm_done(mm);
+	test_obj_destroy(t, &io);
+}
+
+MM_TEST(slow_path_goes_from_a_huge_leaf_to_a_page_table)
+{
+	struct mm_struct *mm = test_mm_create(t);
+	struct test_obj obj;
+
+	/* one region: a 2 MiB leaf, then 8 pages too few for a second one */
+	test_obj_create(t, &obj, 1024, PMD_ORDER, VMF_PAGE);
+	ASSERT_EQ(t, mmap_with_ops(mm, A, SZ_2M + 8 * P, PROT_READ | PROT_WRITE, &test_obj_ops,
+				   &obj), (long)A);
+	use_mm(mm);
+	test_fault_range(t, mm, A, 1, 0);		/* the 2 MiB leaf */
+	test_fault_range(t, mm, A + SZ_2M, 8, 0);	/* the next PMD entry: a table of 4 KiB leaves */
+	/* 12 subpages of the leaf, then the 8 leaves of that table */
+	EXPECT_EQ(t, get_user_pages(mm, A + 500 * P, 20, FOLL_GET, pages), 20);
+	EXPECT_EQ(t, obj.faults, 9);			/* nothing faulted again */
+	for (unsigned int i = 0; i < 20; i++)
+		if (pages[i] != obj.pages + 500 + i)
+			ktest_fail(t, "pages[%u] is object page %ld, expected %u", i,
+				   (long)(pages[i] - obj.pages), 500 + i);
+	EXPECT_EQ(t, page_ref_count(obj.pages + 499), 2);	/* object + mapping */
+	EXPECT_EQ(t, page_ref_count(obj.pages + 500), 3);	/* and the pin */
+	EXPECT_EQ(t, page_ref_count(obj.pages + 519), 3);
+	unpin_user_pages(pages, 20);
+	gup_mm_done(mm);
+	test_obj_destroy(t, &obj);
+}
+
 MM_TEST(huge_leaf_write_on_read_only_stops)
 {
 	struct mm_struct *mm = test_mm_create(t);
@@ -428,6 +516,12 @@ static const struct ktest_case gup_cases[] = {
 		   "a 2 MiB leaf: +1 on each needed subpage only, fast and slow agree"),
 	KTEST_CASE(slow_path_spans_huge_leaves_exactly,
 		   "the slow path across two 2 MiB leaves: exactly the pages the range covers, +1 each"),
+	KTEST_CASE(slow_path_crosses_page_tables_exactly,
+		   "the slow path across two page tables with holes: each page once, in order, +1"),
+	KTEST_CASE(slow_path_batch_stops_at_the_region_end,
+		   "present leaves past the region's end in the same table are not taken"),
+	KTEST_CASE(slow_path_goes_from_a_huge_leaf_to_a_page_table,
+		   "a 2 MiB leaf's subpages, then the 4 KiB leaves of the next PMD entry's table"),
 	KTEST_CASE(huge_leaf_write_on_read_only_stops, "a read-only 2 MiB leaf refuses FOLL_WRITE, no leak"),
 	KTEST_CASE(pins_outlive_munmap, "after munmap a pinned page keeps its data until unpinned"),
 	KTEST_CASE(pins_outlive_the_address_space, "pages pinned from a destroyed mm live until unpinned"),
