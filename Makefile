@@ -239,9 +239,9 @@ HOST_EXCLUDE := lib/string.c drivers/pmem/tests/pmem_bench.c \
 # completions, rw-semaphores, kernel threads and the task's mm, over its
 # own scheduler (arch/host/sched.c); the shell's line editor; and the
 # RCU interface's cases (kernel/tests/rcu_test.c) run against both RCUs.
-HOST_KERNEL  := kernel/wait.c kernel/completion.c kernel/rwsem.c kernel/kthread.c \
+HOST_KERNEL  := kernel/wait.c kernel/completion.c kernel/rwsem.c kernel/kthread.c kernel/padata.c \
 	kernel/task_mm.c kernel/shell_line.c kernel/fault_inject.c kernel/tests/rcu_test.c \
-	kernel/tests/shell_line_test.c
+	kernel/tests/shell_line_test.c kernel/tests/padata_test.c
 HOST_GENERIC := $(filter-out $(HOST_EXCLUDE),$(sort $(shell find lib mm drivers -name '*.c' 2>/dev/null))) \
 	$(HOST_KERNEL)
 HOST_C       := $(HOST_GENERIC) $(sort $(wildcard arch/host/*.c arch/host/tests/*.c))

@@ -28,6 +28,7 @@
 #include <lib/string.h>
 #include <drivers/acpi/acpi.h>
 #include <drivers/pmem/pmem.h>
+#include <kernel/padata.h>
 #include <kernel/trace_setup.h>
 #include <mm/mem_init.h>
 #include <lib/boot_param.h>
@@ -75,6 +76,7 @@ void start_kernel(void)
 	sched_init();			/* this context becomes the thread "init" */
 	acpi_init(arch_rsdp_phys());
 	smp_boot_cpus();		/* every CPU up; interrupts on from here */
+	padata_init();			/* a worker per CPU for parallel jobs */
 	trace_setup(boot_cmdline());	/* a ring per CPU; trace= from here */
 	pmem_init();			/* a pmem device per NFIT region */
 

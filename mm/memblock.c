@@ -73,6 +73,40 @@ int memblock_add_range(struct memblock_type *type, phys_addr_t base,
 }
 
 /*
+ * Bottom-up: memory regions from the lowest, and inside each the gaps
+ * between reserved regions from the lowest. `lo` is the start of the gap
+ * being tried; each reserved region above it closes the gap, and its end
+ * is the next gap's start.
+ */
+static phys_addr_t find_bottom_up(const struct memblock *mb, phys_addr_t size,
+				  phys_addr_t align, phys_addr_t limit)
+{
+	const struct memblock_region *mem = mb->memory.regions;
+	const struct memblock_region *res = mb->reserved.regions;
+
+	for (unsigned int i = 0; i < mb->memory.cnt; i++) {
+		phys_addr_t lo = mem[i].base, end = region_end(&mem[i]);
+
+		if (limit && end > limit)
+			end = limit;
+		for (unsigned int j = 0; lo < end; j++) {
+			phys_addr_t hi, cand;
+
+			if (j < mb->reserved.cnt && region_end(&res[j]) <= lo)
+				continue;	/* entirely below the gap */
+			hi = j < mb->reserved.cnt ? MIN(res[j].base, end) : end;
+			cand = ALIGN_DOWN(lo + align - 1, align);
+			if (cand && cand >= lo && cand < hi && hi - cand >= size)
+				return cand;
+			if (j >= mb->reserved.cnt)
+				break;
+			lo = MAX(lo, region_end(&res[j]));
+		}
+	}
+	return 0;
+}
+
+/*
  * Top-down: memory regions from the highest, and inside each the gaps
  * between reserved regions from the highest. `top` is the end of the gap
  * being tried; each reserved region below it closes the gap and becomes
@@ -88,6 +122,8 @@ phys_addr_t memblock_find_in(const struct memblock *mb, phys_addr_t size,
 		align = PAGE_SIZE;
 	if (!size || (align & (align - 1)))
 		return 0;
+	if (mb->bottom_up)
+		return find_bottom_up(mb, size, align, limit);
 
 	for (int i = (int)mb->memory.cnt - 1; i >= 0; i--) {
 		phys_addr_t rbase = mem[i].base, top = region_end(&mem[i]);
@@ -201,6 +237,11 @@ phys_addr_t memblock_alloc(phys_addr_t size, phys_addr_t align)
 void memblock_set_current_limit(phys_addr_t limit)
 {
 	memblock.current_limit = limit;
+}
+
+void memblock_set_bottom_up(bool enable)
+{
+	memblock.bottom_up = enable;
 }
 
 void memblock_free_ranges(memblock_range_fn fn, void *arg)

@@ -45,6 +45,7 @@ struct memblock {
 	struct memblock_type reserved;
 	phys_addr_t current_limit;		/* allocations end below; 0 = none */
 	bool retired;				/* mem_init has taken over */
+	bool bottom_up;				/* allocate from the lowest gap */
 };
 
 extern struct memblock memblock;
@@ -59,12 +60,20 @@ int memblock_add(phys_addr_t base, phys_addr_t size);
 int memblock_reserve(phys_addr_t base, phys_addr_t size);
 /*
  * Physical address of `size` bytes aligned to `align` (a power of two;
- * 0 means PAGE_SIZE), below the current limit, taken top-down; 0 on
+ * 0 means PAGE_SIZE), below the current limit, taken top-down (or
+ * bottom-up, see below); 0 on
  * failure (with a pr_err). The memory is not zeroed.
  */
 phys_addr_t memblock_alloc(phys_addr_t size, phys_addr_t align);
 /* Allocations end below `limit` (the end of the direct map); 0 = none. */
 void memblock_set_current_limit(phys_addr_t limit);
+/*
+ * Take allocations from the lowest gap instead (Linux:
+ * memblock_set_bottom_up()). mem_init places the memmap so: UEFI firmware
+ * runs at the top of RAM, and the pages it ran code in are slow to
+ * overwrite under QEMU's emulation (docs/mm.md, "The boot memmap").
+ */
+void memblock_set_bottom_up(bool enable);
 /* Total bytes in `memory`, its lowest address and the end of the highest range. */
 phys_addr_t memblock_phys_mem_size(void);
 phys_addr_t memblock_start_of_ram(void);

@@ -131,8 +131,9 @@ static inline struct page *virt_to_page(const void *addr)
  * Give pfns [pfn, pfn + nr_pages) a memmap. The range must lie in one
  * section that has none yet. The array comes from `altmap` if given,
  * else from memblock (before mem_init) or the page allocator (after).
- * The new struct pages are memmap poison until memmap_init_range() (boot
- * sections are not filled: mem_init initialises them at once).
+ * The new struct pages are memmap poison until memmap_init_range()
+ * (mm/memmap_init.h; boot sections are not filled: mem_init initialises
+ * them at once).
  *   -EINVAL  empty range, or it crosses a section boundary
  *   -ERANGE  beyond MAX_PHYSMEM_BITS
  *   -EEXIST  the section already has a memmap (RAM, another device)
@@ -140,6 +141,28 @@ static inline struct page *virt_to_page(const void *addr)
  */
 int sparse_add_section(unsigned long pfn, unsigned long nr_pages,
 		       struct vmem_altmap *altmap);
+
+struct memmap_mem;
+/*
+ * sparse_add_section() in two halves, for a caller that writes the struct
+ * pages before anyone can look them up (a device range, whose sections
+ * are initialised on every CPU at once; mm/memmap_init.h):
+ *   sparse_alloc_section()   checks the range as sparse_add_section()
+ *                            does and allocates its array, unpublished
+ *                            and unwritten: *m is the caller's;
+ *   sparse_publish_section() publishes it (the caller has written every
+ *                            struct page), or -EEXIST if the section got
+ *                            a memmap meanwhile (the array stays the
+ *                            caller's);
+ *   sparse_free_unpublished() gives an array that was not published back
+ *                            (altmap arrays in the reverse order of
+ *                            their allocation).
+ */
+int sparse_alloc_section(unsigned long pfn, unsigned long nr_pages,
+			 struct vmem_altmap *altmap, struct memmap_mem *m);
+int sparse_publish_section(unsigned long pfn, unsigned long nr_pages,
+			   const struct memmap_mem *m);
+void sparse_free_unpublished(const struct memmap_mem *m, struct vmem_altmap *altmap);
 /*
  * Take the memmap of exactly the range added away: unpublish, poison,
  * free it to where it came from (altmap: give the pages back). Boot RAM
@@ -172,14 +195,6 @@ int sparse_take_section(unsigned long pfn, unsigned long nr_pages,
 /* The second half: poison every struct page and free the array to the
  * page allocator (an altmap's pages just stay the device's). */
 void memmap_release(const struct memmap_mem *m);
-
-/*
- * Initialise the struct pages of [pfn, pfn + nr_pages) (which must have a
- * memmap): zone `zone_id`, PG_reserved, refcount 1, no list, no pgmap.
- * The caller owns the pages until it publishes them.
- */
-void memmap_init_range(unsigned long pfn, unsigned long nr_pages,
-		       enum zone_id zone_id);
 
 /* The memmap in numbers, for meminfo and the boot figures. */
 struct memmap_stats {

@@ -22,7 +22,10 @@
 #include <mm/memremap_graveyard.h>
 #include <mm/memremap_internal.h>
 #include <mm/memremap_lookup.h>
+#include <mm/memmap_init.h>
 #include <mm/page_ref.h>
+#include <mm/slab.h>
+#include <kernel/padata.h>
 
 unsigned long zone_device_page_frees;
 
@@ -205,29 +208,99 @@ static int setup_altmap(struct dev_pagemap *pgmap, const char *name)
 	return 0;
 }
 
-/* A memmap for every section-sized piece, initialised ZONE_DEVICE. */
+/* The memmap being built: one array per piece, written on every CPU. */
+struct memmap_build {
+	struct dev_pagemap *pgmap;
+	struct memmap_mem *mem;		/* [piece]: allocated, not yet published */
+};
+
+/*
+ * Write the struct pages of pieces [first, end), each in its final state:
+ * the pages before pfn_first (the altmap's) reserved, the others live.
+ */
+static void build_pieces(unsigned long first, unsigned long end, void *arg)
+{
+	struct memmap_build *b = arg;
+	struct dev_pagemap *pgmap = b->pgmap;
+	const struct memmap_fill held = { .zone = ZONE_DEVICE, .reserved = true };
+	const struct memmap_fill live = { .zone = ZONE_DEVICE, .pgmap = pgmap };
+
+	for (unsigned long idx = first; idx < end; idx++) {
+		unsigned long pfn, nr, split;
+		struct page *pages = b->mem[idx].memmap;
+
+		piece_at(pgmap, idx, &pfn, &nr);
+		split = MIN(MAX(pgmap->pfn_first, pfn), pfn + nr);
+		memmap_init_pages(pages, pfn, split - pfn, &held);
+		memmap_init_pages(pages + (split - pfn), split, pfn + nr - split, &live);
+		if (pgmap->memmap_progress)
+			__atomic_fetch_add(pgmap->memmap_progress, nr, __ATOMIC_RELAXED);
+	}
+}
+
+/*
+ * A memmap for every section-sized piece: the arrays allocated one by one
+ * (an altmap hands out in order), written on every CPU at once
+ * (padata_do_multithreaded), then published. No one can look a page up
+ * before its section is published, so each page is written once.
+ */
 static int setup_memmap(struct dev_pagemap *pgmap, const char *name)
 {
 	struct vmem_altmap *altmap = (pgmap->flags & MEMREMAP_ALTMAP) ? &pgmap->altmap : NULL;
-	unsigned long pfn, nr;
-	unsigned int pieces = 0;
+	unsigned long pieces = count_pieces(pgmap), allocated, published, pfn, nr;
+	struct memmap_build b = { .pgmap = pgmap };
+	struct padata_mt_job job = {
+		.thread_fn = build_pieces, .fn_arg = &b, .size = pieces, .chunk = 1,
+	};
 	int err = setup_altmap(pgmap, name);
 
 	if (err)
 		return err;
-	for (pfn = first_pfn(pgmap); next_piece(pgmap, &pfn, &nr); pfn += nr) {
-		err = sparse_add_section(pfn, nr, altmap);
+	pgmap->pfn_first = first_pfn(pgmap);
+	if (altmap)
+		pgmap->pfn_first += pgmap->altmap.reserve + pgmap->altmap.free;
+	pgmap->nr_pages = end_pfn(pgmap) - pgmap->pfn_first;
+
+	b.mem = kmalloc(pieces * sizeof(*b.mem));
+	if (!b.mem) {
+		pr_err("memremap: %s: no memory to track %lu memmap pieces", name, pieces);
+		return -ENOMEM;
+	}
+	for (allocated = 0; allocated < pieces; allocated++) {
+		piece_at(pgmap, allocated, &pfn, &nr);
+		err = sparse_alloc_section(pfn, nr, altmap, &b.mem[allocated]);
 		if (err) {
 			pr_err("memremap: %s: memmap for pfns %#lx-%#lx: %d (%s)", name, pfn,
 			       pfn + nr - 1, err, errno_name(err));
-			remove_memmap(pgmap, pieces);	/* the pieces added so far */
-			return err;
+			goto unalloc;
 		}
-		pieces++;
-		memmap_init_range(pfn, nr, ZONE_DEVICE);
 	}
+	padata_do_multithreaded(&job);
+	for (published = 0; published < pieces; published++) {
+		piece_at(pgmap, published, &pfn, &nr);
+		err = sparse_publish_section(pfn, nr, &b.mem[published]);
+		if (err) {
+			pr_err("memremap: %s: memmap for pfns %#lx-%#lx: %d (%s)", name, pfn,
+			       pfn + nr - 1, err, errno_name(err));
+			goto unpublish;
+		}
+	}
+	kfree(b.mem);
 	pgmap->memmap_bytes = (uint64_t)(end_pfn(pgmap) - first_pfn(pgmap)) * sizeof(struct page);
+	pgmap->memmap_threads = job.threads;
 	return 0;
+
+unpublish:			/* newest first: the unpublished arrays, then the rest */
+	while (allocated-- > published)
+		sparse_free_unpublished(&b.mem[allocated], altmap);
+	remove_memmap(pgmap, (unsigned int)published);
+	kfree(b.mem);
+	return err;
+unalloc:
+	while (allocated--)
+		sparse_free_unpublished(&b.mem[allocated], altmap);
+	kfree(b.mem);
+	return err;
 }
 
 static void undo_memmap(struct dev_pagemap *pgmap)
@@ -236,24 +309,12 @@ static void undo_memmap(struct dev_pagemap *pgmap)
 }
 
 /*
- * Every usable page: device zone, not reserved, refcount 1 (the device's
- * hold), its pgmap; and the pages' pgmap references (the hooked modes
- * take them in get/put instead). Cannot fail, and is the last step.
+ * The pages' pgmap references (the hooked modes take them in get/put
+ * instead): the pages themselves were written live by setup_memmap.
+ * Cannot fail, and is the last step.
  */
 static int setup_pages(struct dev_pagemap *pgmap, const char *name)
 {
-	pgmap->pfn_first = first_pfn(pgmap);
-	if (pgmap->flags & MEMREMAP_ALTMAP)
-		pgmap->pfn_first += pgmap->altmap.reserve + pgmap->altmap.free;
-	pgmap->nr_pages = end_pfn(pgmap) - pgmap->pfn_first;
-	for (unsigned long pfn = pgmap->pfn_first; pfn < end_pfn(pgmap); pfn++) {
-		struct page *page = __pfn_to_page(pfn);
-
-		ClearPageReserved(page);
-		page->pgmap = pgmap;
-		page->zone_device_data = NULL;
-		set_page_count(page, 1);
-	}
 	if (!pgmap_refs_hooked(pgmap))
 		percpu_ref_get_many(&pgmap->ref, pgmap->nr_pages);
 	return 0;

@@ -82,6 +82,10 @@ struct dev_pagemap {
 	unsigned long pfn_first;	/* (i) first usable pfn (after altmap) */
 	unsigned long nr_pages;		/* (i) usable pages, each one ref */
 	uint64_t memmap_bytes;		/* (i) memmap size (RAM or device) */
+	unsigned int memmap_threads;	/* (i) threads that wrote the memmap */
+	/* (o) optional: setup adds the struct pages it has written here
+	 * (atomically, as it goes: a probe's progress) */
+	unsigned long *memmap_progress;
 	/* (o) optional: the teardown's first step, before the kill (pmem:
 	 * stop DAX faults, zap the DAX mappings) */
 	void (*kill_mappings)(struct dev_pagemap *pgmap);

@@ -38,13 +38,14 @@ static inline bool next_piece(const struct dev_pagemap *p, unsigned long *pfn, u
 }
 
 /* Piece number idx of the range (0: the first): *pfn, *nr. */
-static inline void piece_at(const struct dev_pagemap *p, unsigned int idx,
+static inline void piece_at(const struct dev_pagemap *p, unsigned long idx,
 			    unsigned long *pfn, unsigned long *nr)
 {
-	*pfn = first_pfn(p);
-	*nr = 0;
-	while (next_piece(p, pfn, nr) && idx--)
-		*pfn += *nr;
+	unsigned long first = first_pfn(p), end = end_pfn(p), sec_end;
+
+	*pfn = idx ? section_nr_to_pfn(pfn_to_section_nr(first) + idx) : first;
+	sec_end = (*pfn & PAGE_SECTION_MASK) + PAGES_PER_SECTION;
+	*nr = (sec_end < end ? sec_end : end) - *pfn;
 }
 
 /* How many pieces (section memmaps) the range has. */

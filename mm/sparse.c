@@ -134,13 +134,6 @@ static int memmap_alloc(unsigned long nr_pages, struct vmem_altmap *altmap,
 		m->src = MEMMAP_SRC_PAGES;
 	}
 	m->nr_pages = nr_pages;
-	/*
-	 * Unborn pages: flags of ~0 say "no page here yet" (mm/page.h). Boot
-	 * sections skip it: mem_init initialises them at once, before anything
-	 * else runs, and the fill would double the memmap's boot time.
-	 */
-	if (m->src != MEMMAP_SRC_EARLY)
-		memset(m->memmap, MEMMAP_POISON_BYTE, bytes);
 	return 0;
 }
 
@@ -217,44 +210,90 @@ static struct mem_section *section_get_or_alloc(unsigned long nr)
 	return &root[nr % SECTIONS_PER_ROOT];
 }
 
-int sparse_add_section(unsigned long pfn, unsigned long nr_pages,
-		       struct vmem_altmap *altmap)
+/* The section of [pfn, pfn + nr_pages), checked; NULL with *err set. */
+static struct mem_section *section_for(unsigned long pfn, unsigned long nr_pages, int *err)
 {
 	unsigned long nr = pfn_to_section_nr(pfn);
-	struct memmap_mem m;
+	struct mem_section *ms;
+
+	*err = -EINVAL;
+	if (!nr_pages || pfn_to_section_nr(pfn + nr_pages - 1) != nr)
+		return NULL;
+	*err = -ERANGE;
+	if (nr >= NR_MEM_SECTIONS)
+		return NULL;
+	*err = -ENOMEM;
+	ms = section_get_or_alloc(nr);
+	if (!ms)
+		return NULL;
+	*err = -EEXIST;
+	if (__atomic_load_n(&ms->memmap, __ATOMIC_ACQUIRE))
+		return NULL;
+	*err = 0;
+	return ms;
+}
+
+int sparse_alloc_section(unsigned long pfn, unsigned long nr_pages,
+			 struct vmem_altmap *altmap, struct memmap_mem *m)
+{
+	int err;
+
+	if (!section_for(pfn, nr_pages, &err))
+		return err;
+	return memmap_alloc(nr_pages, altmap, m);
+}
+
+int sparse_publish_section(unsigned long pfn, unsigned long nr_pages,
+			   const struct memmap_mem *m)
+{
 	struct mem_section *ms;
 	unsigned long flags;
 	int err;
 
-	if (!nr_pages || pfn_to_section_nr(pfn + nr_pages - 1) != nr)
-		return -EINVAL;
-	if (nr >= NR_MEM_SECTIONS)
-		return -ERANGE;
-	ms = section_get_or_alloc(nr);
+	ms = section_for(pfn, nr_pages, &err);
 	if (!ms)
-		return -ENOMEM;
-	if (__atomic_load_n(&ms->memmap, __ATOMIC_ACQUIRE))
-		return -EEXIST;
-	err = memmap_alloc(nr_pages, altmap, &m);
-	if (err)
 		return err;
-
 	flags = mm_lock_irqsave(&section_lock);
 	if (ms->memmap) {
 		mm_unlock_irqrestore(&section_lock, flags);
-		memmap_free(&m, altmap);
 		return -EEXIST;
 	}
 	ms->start = (uint16_t)(pfn & ~PAGE_SECTION_MASK);
 	ms->nr_pages = (uint16_t)nr_pages;
-	ms->flags = src_flags[m.src];
+	ms->flags = src_flags[m->src];
 	/* Publish: pairs with the acquire load in __pfn_to_page(). */
-	__atomic_store_n(&ms->memmap, m.memmap, __ATOMIC_RELEASE);
-	stats.sections[m.src]++;
-	stats.bytes[m.src] += m.bytes;
+	__atomic_store_n(&ms->memmap, m->memmap, __ATOMIC_RELEASE);
+	stats.sections[m->src]++;
+	stats.bytes[m->src] += m->bytes;
 	stats.pages_covered += nr_pages;
 	mm_unlock_irqrestore(&section_lock, flags);
 	return 0;
+}
+
+void sparse_free_unpublished(const struct memmap_mem *m, struct vmem_altmap *altmap)
+{
+	memmap_free(m, altmap);
+}
+
+int sparse_add_section(unsigned long pfn, unsigned long nr_pages,
+		       struct vmem_altmap *altmap)
+{
+	struct memmap_mem m;
+	int err = sparse_alloc_section(pfn, nr_pages, altmap, &m);
+
+	if (err)
+		return err;
+	/*
+	 * Unborn pages: flags of ~0 say "no page here yet" (mm/page.h). Boot
+	 * sections skip it: mem_init initialises them at once, before anything
+	 * else runs, and the fill would double the memmap's boot time.
+	 */
+	if (m.src != MEMMAP_SRC_EARLY)
+		memset(m.memmap, MEMMAP_POISON_BYTE, nr_pages * sizeof(struct page));
+	err = sparse_publish_section(pfn, nr_pages, &m);
+	if (err)
+		memmap_free(&m, altmap);
+	return err;
 }
 
 int sparse_take_section(unsigned long pfn, unsigned long nr_pages,
@@ -307,52 +346,6 @@ int sparse_remove_section(unsigned long pfn, unsigned long nr_pages,
 	if (!err)
 		memmap_release(&m);
 	return err;
-}
-
-/* --- initialising struct pages ------------------------------------------------ */
-
-/*
- * Field by field rather than by struct assignment: the compiler turns the
- * latter into `rep stos`, which QEMU's emulation runs one iteration at a
- * time; eight stores are as fast on hardware and much faster there.
- */
-static void init_single_page(struct page *page, unsigned long pfn,
-			     enum zone_id zone_id)
-{
-	page->flags = ((unsigned long)zone_id << ZONE_ID_SHIFT) | (1UL << PG_reserved);
-	page->lru.next = NULL;
-	page->lru.prev = NULL;
-	page->alloc_caller = 0;
-	page->private = 0;
-	page->slab_inuse = 0;
-	page->slab_objects = 0;
-	page->order = 0;
-	page->__pad[0] = page->__pad[1] = page->__pad[2] = 0;
-	page->_refcount = 1;
-	page->__pad2 = 0;
-	page->pfn = pfn;
-}
-
-void memmap_init_range(unsigned long pfn, unsigned long nr_pages,
-		       enum zone_id zone_id)
-{
-	unsigned long end = pfn + nr_pages;
-
-	while (pfn < end) {
-		unsigned long section_end = (pfn & PAGE_SECTION_MASK) + PAGES_PER_SECTION;
-		unsigned long run = MIN(end, section_end) - pfn;
-		struct page *first = pfn_to_page(pfn);
-		struct page *last = __pfn_to_page(pfn + run - 1);
-
-		/* One memmap per section: the run is contiguous in it. */
-		if (first && !WARN(last != first + (run - 1),
-				   "memmap_init_range: pfns %#lx-%#lx are not all in the memmap",
-				   pfn, pfn + run - 1)) {
-			for (unsigned long i = 0; i < run; i++)
-				init_single_page(first + i, pfn + i, zone_id);
-		}
-		pfn += run;
-	}
 }
 
 void memmap_get_stats(struct memmap_stats *st)

@@ -217,7 +217,8 @@ class MainTest(unittest.TestCase):
         self.assertIn("unknown directive 'lab-forbade'", out)
         self.assertIn("labs: 1 passed, 2 failed", out)
         with open(os.path.join(self.dir.name, "out", "01-good.input")) as f:
-            self.assertEqual(f.read(), "pin pmem0 0 1\nunpin\ntrace dump pgmap_count\npoweroff\n")
+            self.assertEqual(f.read(), "devices wait\npin pmem0 0 1\nunpin\ntrace dump pgmap_count\n"
+                                       "poweroff\n")
 
     def test_only_and_a_crash(self):
         self.write("01-good.md", PAGE)

@@ -132,7 +132,10 @@ void device_initialize(struct device *dev)
 	dev->state = DEVICE_UNBOUND;
 	dev->driver = NULL;
 	dev->last_probe_err = 0;
+	INIT_LIST_HEAD(&dev->probe_node);
+	memset(&dev->progress, 0, sizeof(dev->progress));
 	dev->nprobes = 0;
+	dev->probe_ns = 0;
 	dev->driver_data = NULL;
 	spin_lock_init(&dev->devres_lock);
 	INIT_LIST_HEAD(&dev->devres_head);
@@ -288,6 +291,10 @@ unsigned int device_list_snapshot(struct device_info *info, unsigned int max)
 			i->nprobes = dev->nprobes;
 			i->devres_count = dev->devres_count;
 			i->refcount = device_refcount(dev);
+			i->probe_ns = dev->probe_ns;
+			i->progress_what = __atomic_load_n(&dev->progress.what, __ATOMIC_RELAXED);
+			i->progress_done = __atomic_load_n(&dev->progress.done, __ATOMIC_RELAXED);
+			i->progress_total = __atomic_load_n(&dev->progress.total, __ATOMIC_RELAXED);
 		}
 		n++;
 	}
@@ -304,4 +311,32 @@ const char *device_state_name(enum device_state s)
 	case DEVICE_REMOVING:	return "removing";
 	}
 	return "?";
+}
+
+const char *device_state_text(struct device *dev, char *buf, size_t size)
+{
+	enum device_state state = __atomic_load_n(&dev->state, __ATOMIC_ACQUIRE);
+	const char *what = __atomic_load_n(&dev->progress.what, __ATOMIC_ACQUIRE);
+	unsigned long done = __atomic_load_n(&dev->progress.done, __ATOMIC_RELAXED);
+	unsigned long total = __atomic_load_n(&dev->progress.total, __ATOMIC_RELAXED);
+
+	switch (state) {
+	case DEVICE_BOUND:
+		scnprintf(buf, size, "bound");
+		break;
+	case DEVICE_UNBOUND:
+		scnprintf(buf, size, "not bound");
+		break;
+	case DEVICE_REMOVING:
+		scnprintf(buf, size, "being unbound");
+		break;
+	case DEVICE_PROBING:
+		if (what && total)
+			scnprintf(buf, size, "still probing (%s %lu%%, %lu of %lu)", what,
+				  MIN(done, total) * 100 / total, MIN(done, total), total);
+		else
+			scnprintf(buf, size, "still probing (%s)", what ? what : "queued");
+		break;
+	}
+	return buf;
 }

@@ -20,9 +20,17 @@
 #include <kernel/wait.h>
 #include <lib/bug.h>
 #include <lib/errno.h>
+#include <lib/ktime.h>
 #include <lib/printk.h>
 #include <lib/string.h>
 #include <mm/slab.h>
+
+/*
+ * The state is written under devices_lock, with a release store: a
+ * lockless reader (binding_settled(), device_state_text()) that loads it
+ * with acquire also sees what the owner did before moving it on.
+ */
+#define WRITE_STATE(dev, s)	__atomic_store_n(&(dev)->state, (s), __ATOMIC_RELEASE)
 
 static bool driver_matches(struct device *dev, struct device_driver *drv)
 {
@@ -81,7 +89,7 @@ static struct device_driver *claim_for_probe(struct device *dev, const char *drv
 			*err = -ENODEV;
 	}
 	if (drv && !*err) {
-		dev->state = DEVICE_PROBING;
+		WRITE_STATE(dev, DEVICE_PROBING);
 		dev->driver = drv;
 		drv->nbound++;
 	} else {
@@ -127,7 +135,7 @@ static void finish_unbound(struct device *dev, struct device_driver *drv, int er
 	unsigned long flags;
 
 	spin_lock_irqsave(&devices_lock, flags);
-	dev->state = DEVICE_UNBOUND;
+	WRITE_STATE(dev, DEVICE_UNBOUND);
 	dev->driver = NULL;
 	dev->driver_data = NULL;
 	dev->last_probe_err = err;
@@ -136,13 +144,15 @@ static void finish_unbound(struct device *dev, struct device_driver *drv, int er
 	wake_up_all(&binding_settled_wq);
 }
 
-static int bind_claimed(struct device *dev, struct device_driver *drv)
+int driver_probe_claimed(struct device *dev, struct device_driver *drv)
 {
 	unsigned long flags;
 	unsigned int released;
+	uint64_t t0 = ktime_get_ns();
 	int err;
 
 	err = drv->probe(dev);
+	__atomic_store_n(&dev->progress.what, NULL, __ATOMIC_RELAXED);	/* probe over */
 	if (err) {
 		released = devres_release_all(dev);
 		finish_unbound(dev, drv, err);
@@ -152,12 +162,15 @@ static int bind_claimed(struct device *dev, struct device_driver *drv)
 		return err;
 	}
 	spin_lock_irqsave(&devices_lock, flags);
-	dev->state = DEVICE_BOUND;
+	WRITE_STATE(dev, DEVICE_BOUND);
 	dev->last_probe_err = 0;
 	dev->nprobes++;
+	dev->probe_ns = ktime_get_ns() - t0;
 	spin_unlock_irqrestore(&devices_lock, flags);
 	wake_up_all(&binding_settled_wq);
-	pr_info("%s: bound to driver %s", dev->name, drv->name);
+	pr_info("%s: bound to driver %s (probe took %llu.%03llu ms)", dev->name, drv->name,
+		(unsigned long long)(dev->probe_ns / 1000000),
+		(unsigned long long)(dev->probe_ns / 1000 % 1000));
 	return 0;
 }
 
@@ -169,7 +182,16 @@ int device_bind(struct device *dev, const char *drv_name)
 	drv = claim_for_probe(dev, drv_name, &err, false);
 	if (!drv)
 		return err;
-	return bind_claimed(dev, drv);
+	return driver_probe_claimed(dev, drv);
+}
+
+/* Autoprobe: now, or from the probe thread if the driver prefers that. */
+static void autoprobe_claimed(struct device *dev, struct device_driver *drv)
+{
+	if (drv->probe_async)
+		driver_probe_async(dev);
+	else
+		driver_probe_claimed(dev, drv);
 }
 
 void device_attach(struct device *dev)
@@ -179,7 +201,7 @@ void device_attach(struct device *dev)
 
 	drv = claim_for_probe(dev, NULL, &err, true);
 	if (drv)
-		bind_claimed(dev, drv);
+		autoprobe_claimed(dev, drv);
 }
 
 /* BOUND -> REMOVING -> UNBOUND, by the caller that claimed it. */
@@ -203,7 +225,7 @@ static int claim_for_unbind(struct device *dev, struct device_driver **drv)
 
 	spin_lock_irqsave(&devices_lock, flags);
 	if (dev->state == DEVICE_BOUND) {
-		dev->state = DEVICE_REMOVING;
+		WRITE_STATE(dev, DEVICE_REMOVING);
 		*drv = dev->driver;
 	} else {
 		err = dev->state == DEVICE_UNBOUND ? -EINVAL : -EBUSY;
@@ -228,9 +250,9 @@ int device_unbind(struct device *dev)
 
 static bool binding_settled(struct device *dev)
 {
-	/* A hint only: the caller re-reads the state under devices_lock,
-	 * whose acquire pairs with the owner's unlock. */
-	int state = __atomic_load_n(&dev->state, __ATOMIC_RELAXED);
+	/* Pairs with WRITE_STATE(): a settled state comes with what the
+	 * binding did before (a caller that acts re-reads it under the lock). */
+	int state = __atomic_load_n(&dev->state, __ATOMIC_ACQUIRE);
 
 	return state != DEVICE_PROBING && state != DEVICE_REMOVING;
 }
@@ -242,9 +264,17 @@ static bool binding_settled(struct device *dev)
  */
 static void wait_binding_settled(struct device *dev)
 {
-	if (!wait_event_timeout(binding_settled_wq, binding_settled(dev), 30 * 1000))
+	if (device_wait_probe(dev, 0))
 		WARN(1, "%s: a bind/unbind has been running for 30 s; giving up the wait",
 		     dev->name);
+}
+
+int device_wait_probe(struct device *dev, unsigned int timeout_ms)
+{
+	if (!wait_event_timeout(binding_settled_wq, binding_settled(dev),
+				timeout_ms ? timeout_ms : 30 * 1000))
+		return -ETIMEDOUT;
+	return 0;
 }
 
 void device_release_driver(struct device *dev)
@@ -304,7 +334,7 @@ int driver_register(struct device_driver *drv)
 
 		if (driver_matches(devs[i], drv) &&
 		    claim_for_probe(devs[i], drv->name, &err, true))
-			bind_claimed(devs[i], drv);
+			autoprobe_claimed(devs[i], drv);
 		put_device(devs[i]);
 	}
 	kfree(devs);

@@ -76,6 +76,10 @@ struct device_driver {
 	struct bus_type *bus;			/* (i) */
 	/* 0 or a negative errno; on failure every devres is released */
 	int (*probe)(struct device *dev);
+	/* (i) autoprobe (device_add, driver_register) binds from the probe
+	 * thread instead of the caller's (Linux: PROBE_PREFER_ASYNCHRONOUS);
+	 * device_bind() is always synchronous */
+	bool probe_async;
 	/* optional; runs before the devres of the binding is released */
 	void (*remove)(struct device *dev);
 	/* (L) */
@@ -99,10 +103,19 @@ struct device {
 	/* (L) */
 	struct list_head node;			/* on the device list */
 	bool registered;			/* between add and del */
-	enum device_state state;
+	enum device_state state;		/* (L), stored atomically: lockless
+						 * readers take it as a hint */
 	struct device_driver *driver;		/* set in PROBING/BOUND/REMOVING */
 	int last_probe_err;			/* of the last failed probe, or 0 */
 	unsigned int nprobes;			/* successful probes so far */
+	uint64_t probe_ns;			/* how long the last successful probe took */
+	struct list_head probe_node;		/* on the async probe queue while queued */
+	/* (a) how far a probe has got: written by the probing driver
+	 * (device_set_progress(), then adds to done), read by anyone */
+	struct {
+		const char *what;		/* static text: "memmap" */
+		unsigned long done, total;
+	} progress;
 	/* (o) the bound driver's private data; NULL when unbound */
 	void *driver_data;
 	/* (L: devres_lock) */
@@ -172,6 +185,30 @@ int device_bind(struct device *dev, const char *drv_name);
  */
 int device_unbind(struct device *dev);
 
+/*
+ * Asynchronous probes (struct device_driver.probe_async): the device is
+ * PROBING from the moment it is queued; one kernel thread, started on
+ * first use, probes the queue in order. Whoever needs every device bound
+ * (the boot's self-tests and benchmarks) waits for the queue to empty:
+ * wait_for_device_probe() sleeps until no async probe is queued or
+ * running, printing what it waits for every 10 s. device_wait_probe()
+ * waits for one device's bind or unbind to end, at most timeout_ms
+ * (0: 30 s): 0, or -ETIMEDOUT.
+ */
+void wait_for_device_probe(void);
+/* The same, giving up after timeout_ms: 0, or -ETIMEDOUT. */
+int wait_for_device_probe_timeout(unsigned int timeout_ms);
+int device_wait_probe(struct device *dev, unsigned int timeout_ms);
+/* Async probes queued or running now. */
+unsigned int device_probes_pending(void);
+
+/*
+ * The probing driver says what it is doing and how much of it there is;
+ * it then adds to dev->progress.done (atomically) as it goes. `what` is
+ * static text. Cleared when the probe ends.
+ */
+void device_set_progress(struct device *dev, const char *what, unsigned long total);
+
 /* Snapshot of a device's binding, for display (states change at once). */
 struct device_info {
 	char name[DEVICE_NAME_MAX];
@@ -180,6 +217,9 @@ struct device_info {
 	int last_probe_err;
 	unsigned int nprobes, devres_count;
 	unsigned long refcount;
+	uint64_t probe_ns;
+	const char *progress_what;	/* NULL: no progress reported */
+	unsigned long progress_done, progress_total;
 };
 /*
  * Fill info[] with up to max registered devices in registration order;
@@ -187,6 +227,12 @@ struct device_info {
  */
 unsigned int device_list_snapshot(struct device_info *info, unsigned int max);
 const char *device_state_name(enum device_state s);
+/*
+ * The binding state in words, for messages: "bound", "not bound",
+ * "still probing (memmap 37%, 24576 of 65536)", "still probing (queued)",
+ * "being unbound". Returns buf.
+ */
+const char *device_state_text(struct device *dev, char *buf, size_t size);
 
 static inline void *dev_get_drvdata(const struct device *dev)
 {

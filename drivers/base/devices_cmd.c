@@ -5,6 +5,9 @@
  *                    references, devres records, probes, last probe error
  *   devices DEV      one device, with its devres records newest first
  *                    (the order unbind will release them in)
+ *   devices wait [S] until no probe runs in the background (at most S
+ *                    seconds, default 60), showing each probe's progress
+ *                    every second
  *   bind DEV [DRV]   probe DEV with driver DRV (default: the first that
  *                    matches on its bus)
  *   unbind DEV [&]   remove DEV's driver, releasing its devres LIFO; with
@@ -34,6 +37,12 @@ static void print_row(const struct device_info *i)
 	kprintf("%-12s %-10s %-10s %-9s %4lu %6u %6u  %s\n", i->name, i->bus,
 		i->driver ? i->driver : "-", device_state_name(i->state), i->refcount,
 		i->devres_count, i->nprobes, err);
+	if (i->state == DEVICE_PROBING && i->progress_what && i->progress_total)
+		kprintf("             probing: %s %lu of %lu (%lu%%)\n", i->progress_what,
+			MIN(i->progress_done, i->progress_total), i->progress_total,
+			MIN(i->progress_done, i->progress_total) * 100 / i->progress_total);
+	else if (i->state == DEVICE_PROBING)
+		kprintf("             probing: %s\n", i->progress_what ? i->progress_what : "queued");
 }
 
 static struct device *find_or_complain(char **argv, const char *name)
@@ -66,11 +75,41 @@ static int show_one(char **argv, const char *name)
 	return 0;
 }
 
+/* `devices wait [SECONDS]`: until no probe runs in the background. */
+static int wait_probes(int argc, char **argv)
+{
+	unsigned long limit = 60, waited;
+
+	if (argc == 3 && !shell_number(argv, "SECONDS", argv[2], 1, 3600, &limit))
+		return 1;
+	for (waited = 0; waited < limit; waited++) {
+		struct device_info info[MAX_LISTED];
+		unsigned int n;
+
+		if (!wait_for_device_probe_timeout(1000)) {
+			kprintf("devices: no probe in progress\n");
+			return 0;
+		}
+		n = MIN(device_list_snapshot(info, MAX_LISTED), MAX_LISTED);
+		for (unsigned int i = 0; i < n; i++)
+			if (info[i].state == DEVICE_PROBING)
+				print_row(&info[i]);
+	}
+	kprintf("devices wait: probes still running after %lu s (%u left)\n", limit,
+		device_probes_pending());
+	return 1;
+}
+
 static int cmd_devices(int argc, char **argv)
 {
 	struct device_info info[MAX_LISTED];
 	unsigned int n;
 
+	if (argc >= 2 && !strcmp(argv[1], "wait")) {
+		if (argc > 3)
+			return shell_usage_error(argv, "wait takes at most SECONDS");
+		return wait_probes(argc, argv);
+	}
 	if (argc > 2)
 		return shell_usage_error(argv, "expected at most one device name");
 	if (argc == 2)
@@ -86,7 +125,9 @@ static int cmd_devices(int argc, char **argv)
 		kprintf("no devices registered\n");
 	return 0;
 }
-SHELL_COMMAND(devices, "[DEV]", "list devices with their driver and state; DEV: its devres", cmd_devices);
+SHELL_COMMAND(devices, "[DEV | wait [SECONDS]]",
+	      "list devices with their driver and state; DEV: its devres; wait: for background probes",
+	      cmd_devices);
 
 static int cmd_bind(int argc, char **argv)
 {

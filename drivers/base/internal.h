@@ -18,6 +18,14 @@ unsigned int device_snapshot_bus(struct bus_type *bus, struct device **out, unsi
 /* A device drv is bound (or binding) to, with a reference; NULL if none. */
 struct device *device_find_bound_to(struct device_driver *drv);
 
+/*
+ * dd.c: run the probe of a device claimed for drv (PROBING, driver set):
+ * BOUND on success, UNBOUND with its devres released on failure.
+ */
+int driver_probe_claimed(struct device *dev, struct device_driver *drv);
+/* async_probe.c: the same from the probe thread; dev must be claimed. */
+void driver_probe_async(struct device *dev);
+
 /* dd.c: bind dev to the first matching driver (autoprobe); quiet if none. */
 void device_attach(struct device *dev);
 /* dd.c: unbind dev whatever its state, waiting out a bind in progress. */

@@ -165,8 +165,10 @@ static int pin_args(int argc, char **argv, struct pmem_device **pp, unsigned lon
 		return shell_usage_error(argv, "no pmem device '%s'", argv[1]);
 	npages = (unsigned long)((p->size - p->data_offset) >> PAGE_SHIFT);
 	if (p->dev.state != DEVICE_BOUND || !p->has_pages || !npages) {
+		char state[64];
+
 		kprintf("pin: %s is %s: DAX needs a bound device with struct pages\n", argv[1],
-			p->dev.state != DEVICE_BOUND ? "not bound" :
+			p->dev.state != DEVICE_BOUND ? device_state_text(&p->dev, state, sizeof(state)) :
 			!p->has_pages ? "without struct pages" : "without DAX pages");
 		put_device(&p->dev);
 		return 1;

@@ -197,6 +197,8 @@ static int pmem_probe(struct device *dev)
 	spin_lock(&pmem->dax_lock);
 	pmem->dax_gen++;		/* a new binding: older DAX mappings stay dead */
 	spin_unlock(&pmem->dax_lock);
+	pmem->pgmap.memmap_progress = &dev->progress.done;
+	device_set_progress(dev, "memmap", (unsigned long)(pmem->size >> PAGE_SHIFT));
 	pmem->virt = devm_memremap_pages(dev, &pmem->pgmap);
 	pmem->has_pages = !IS_ERR(pmem->virt);
 	if (!pmem->has_pages && PTR_ERR(pmem->virt) != -EEXIST)
@@ -244,6 +246,7 @@ static struct device_driver pmem_driver = {
 	.name = "pmem",
 	.bus = &nvdimm_bus,
 	.probe = pmem_probe,
+	.probe_async = true,	/* a large device's memmap takes seconds */
 };
 
 /* --- devices ----------------------------------------------------------------------- */
@@ -319,7 +322,7 @@ unsigned int pmem_device_count(void)
 
 int pmem_init(void)
 {
-	unsigned int n = nfit_region_count(), bound = 0;
+	unsigned int n = nfit_region_count(), bound = 0, probing = 0;
 	int err = pmem_bus_init();
 
 	if (err)
@@ -330,13 +333,14 @@ int pmem_init(void)
 		struct pmem_device *pmem;
 
 		snprintf(name, sizeof(name), "pmem%u", i);
-		pmem = pmem_device_create(nfit_region_at(i), name);	/* probed here */
+		pmem = pmem_device_create(nfit_region_at(i), name);	/* probe queued */
 		if (!pmem)
 			continue;
 		npmem = i + 1;
 		bound += pmem->dev.state == DEVICE_BOUND;
+		probing += pmem->dev.state == DEVICE_PROBING;
 	}
-	pr_info("pmem: %u NVDIMM region%s, %u device%s bound to driver pmem", n,
-		n == 1 ? "" : "s", bound, bound == 1 ? "" : "s");
+	pr_info("pmem: %u NVDIMM region%s: %u device%s bound to driver pmem, %u probing in "
+		"the background", n, n == 1 ? "" : "s", bound, bound == 1 ? "" : "s", probing);
 	return 0;
 }

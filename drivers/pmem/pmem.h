@@ -148,7 +148,11 @@ static inline struct pmem_device *to_pmem(struct device *dev)
 int pmem_init(void);
 /* pmem devices created by pmem_init() (pmem0 .. pmemN-1). */
 unsigned int pmem_device_count(void);
-/* Also used by tests with a region of their own; registered, maybe bound. */
+/*
+ * Also used by tests with a region of their own. Registered; its probe
+ * runs in the background (the driver probes asynchronously):
+ * device_wait_probe(&pmem->dev, 0) waits for it to end.
+ */
 struct pmem_device *pmem_device_create(const struct nfit_region *r, const char *name);
 /* The pmem device called name, with a reference (put_device); NULL if none. */
 struct pmem_device *pmem_find(const char *name);

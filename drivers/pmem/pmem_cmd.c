@@ -114,8 +114,13 @@ static bool sector_range(struct pmem_device *p, char **argv, const char *sec,
 	unsigned long n = p->nr_sectors;
 
 	if (p->dev.state != DEVICE_BOUND) {
-		kprintf("%s %s: %s is not bound (try 'bind %s')\n", argv[0], argv[1],
-			p->dev.name, p->dev.name);
+		char state[64];
+
+		kprintf("%s %s: %s is %s%s%s%s\n", argv[0], argv[1], p->dev.name,
+			device_state_text(&p->dev, state, sizeof(state)),
+			p->dev.state == DEVICE_UNBOUND ? " (try 'bind " : "",
+			p->dev.state == DEVICE_UNBOUND ? p->dev.name : "",
+			p->dev.state == DEVICE_UNBOUND ? "')" : ": try again when 'devices' shows it bound");
 		return false;
 	}
 	if (!n) {

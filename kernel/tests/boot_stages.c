@@ -63,6 +63,7 @@ static enum verdict run_boot_tests(const struct cmdline *cl, char *detail, size_
 		scnprintf(detail, size, "ktest=%s selects no test", globs);
 		return VERDICT_FAIL;
 	}
+	wait_for_device_probe();	/* the tests see every device bound */
 	pr_info("ktest: running '%s' (repeat %lu)", globs, repeat);
 	ktest_say_machine();
 	ktest_run(globs, (unsigned int)repeat, &tot);
@@ -95,6 +96,7 @@ static enum verdict run_boot_benchmarks(const struct cmdline *cl, char *detail, 
 		scnprintf(detail, size, "bench=%s selects no benchmark", globs);
 		return VERDICT_FAIL;
 	}
+	wait_for_device_probe();
 	failed = bench_run_all(globs, &ran);
 	pr_info("bench: %u benchmarks ran, %d could not run", ran, failed);
 	if (failed)
@@ -156,6 +158,7 @@ static int cmd_ktest(int argc, char **argv)
 	}
 	if (!shell_is_free(argv))
 		return 1;
+	wait_for_device_probe();	/* the tests see every device bound */
 	ktest_say_machine();
 	ktest_run(globs, (unsigned int)repeat, &tot);
 	kprintf("ktest: %u passed, %u failed, %u skipped\n",
@@ -180,6 +183,7 @@ static int cmd_bench(int argc, char **argv)
 		return shell_usage_error(argv, "'%s' selects no benchmark (bench -l lists them)", globs);
 	if (!shell_is_free(argv))
 		return 1;
+	wait_for_device_probe();
 	failed = bench_run_all(globs, &ran);
 	kprintf("bench: %u ran, %d could not run\n", ran, failed);
 	return failed ? 1 : 0;

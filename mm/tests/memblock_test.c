@@ -1,6 +1,6 @@
 /*
- * mm.memblock: the early allocator's range lists, its top-down
- * allocation and its free-range walk, on private instances (the boot
+ * mm.memblock: the early allocator's range lists, its top-down and
+ * bottom-up allocation and its free-range walk, on private instances (the boot
  * instance has retired by the time tests run); plus what boot left in the
  * boot instance.
  */
@@ -182,6 +182,45 @@ static void alloc_never_returns_zero_address(struct ktest *t)
 	EXPECT_EQ(t, memblock_alloc_in(&m.mb, 0x1000, 0x1000), 0);
 }
 
+static void bottom_up_takes_the_lowest_gap(struct ktest *t)
+{
+	struct mb m;
+
+	mb_init(&m);
+	memblock_add_range(&m.mb.memory, 0x100000, 0x100000);
+	memblock_add_range(&m.mb.memory, 0x400000, 0x100000);
+	m.mb.bottom_up = true;
+	EXPECT_EQ(t, memblock_alloc_in(&m.mb, 0x1000, 0x1000), 0x100000);
+	EXPECT_EQ(t, memblock_alloc_in(&m.mb, 0x1000, 0x1000), 0x101000);
+	EXPECT_EQ(t, m.mb.reserved.cnt, 1);	/* the two merged */
+}
+
+static void bottom_up_skips_reserved_and_small_gaps(struct ktest *t)
+{
+	struct mb m;
+
+	mb_init(&m);
+	memblock_add_range(&m.mb.memory, 0x100000, 0x10000);
+	memblock_add_range(&m.mb.reserved, 0x0ff000, 0x2000);	/* straddles the start */
+	memblock_add_range(&m.mb.reserved, 0x102000, 0x1000);	/* leaves 0x1000 below */
+	m.mb.bottom_up = true;
+	EXPECT_EQ(t, memblock_alloc_in(&m.mb, 0x2000, 0x1000), 0x103000);
+	EXPECT_EQ(t, memblock_alloc_in(&m.mb, 0x1000, 0x1000), 0x101000);
+}
+
+static void bottom_up_honours_alignment_and_limit(struct ktest *t)
+{
+	struct mb m;
+
+	mb_init(&m);
+	memblock_add_range(&m.mb.memory, 0x101000, 0x4ff000);	/* 0x101000-0x600000 */
+	m.mb.bottom_up = true;
+	EXPECT_EQ(t, memblock_alloc_in(&m.mb, 0x1000, 0x200000), 0x200000);
+	m.mb.current_limit = 0x202000;
+	EXPECT_EQ(t, memblock_alloc_in(&m.mb, 0x2000, 0x1000), 0x101000);
+	EXPECT_EQ(t, memblock_alloc_in(&m.mb, 0x200000, 0x1000), 0);	/* no room below */
+}
+
 /* --- the boot instance ---------------------------------------------------------- */
 
 static void low_mib_stays_reserved(struct ktest *t)
@@ -226,6 +265,11 @@ static const struct ktest_case memblock_cases[] = {
 	KTEST_CASE(alloc_respects_limit, "nothing is allocated above the current limit"),
 	KTEST_CASE(alloc_fails_when_full, "exhaustion and a bad alignment give 0"),
 	KTEST_CASE(alloc_never_returns_zero_address, "address 0 is never handed out"),
+	KTEST_CASE(bottom_up_takes_the_lowest_gap, "bottom-up allocations come from the bottom"),
+	KTEST_CASE(bottom_up_skips_reserved_and_small_gaps,
+		   "bottom-up skips reserved ranges and gaps too small"),
+	KTEST_CASE(bottom_up_honours_alignment_and_limit,
+		   "bottom-up aligns as asked and stays below the limit"),
 	KTEST_CASE(low_mib_stays_reserved, "boot kept the first MiB out of the free ranges"),
 	KTEST_CASE(boot_lists_are_sorted_and_disjoint, "boot's lists keep the invariant"),
 	KTEST_CASE(retired_after_mem_init, "after mem_init memblock warns and refuses"),

@@ -11,6 +11,7 @@
 #include <mm/tests/mm_test.h>
 #include <mm/memblock.h>
 #include <mm/memmap.h>
+#include <mm/memmap_init.h>
 #include <mm/page_ref.h>
 #include <lib/errno.h>
 

@@ -9,6 +9,7 @@
  * stdout, unbuffered. Exit status: 0 all passed, 1 a case failed or the
  * globs select nothing, 2 a crash (panic or a sanitizer report).
  */
+#include <kernel/padata.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,7 @@ int main(int argc, char **argv)
 		.no_nvdimm = "the host build has only stand-in ranges",
 		.no_pmem = NULL,
 	});
+	padata_init();			/* as start_kernel does once the CPUs are up */
 	failed = ktest_run(globs, 1, &totals);
 	free(globs);
 	return failed ? 1 : 0;

@@ -11,6 +11,8 @@
  * cases are expected in the log.
  */
 #include <drivers/base/devres.h>
+#include <kernel/completion.h>
+#include <kernel/sched.h>
 #include <lib/errno.h>
 #include <lib/ktest.h>
 #include <mm/slab.h>
@@ -105,8 +107,31 @@ static struct device *tdev_new(struct ktest *t, unsigned int id, bool add)
 	return &td->dev;
 }
 
+/* The async driver: tprobe behind a gate the case opens. */
+static struct completion gate;
+static bool gate_ready;			/* gate initialised once */
+static struct task_struct *async_prober;	/* (a) the task its probe ran in, once
+						 * it has reached the gate */
+
+static int async_tprobe(struct device *dev)
+{
+	device_set_progress(dev, "steps", 4);
+	__atomic_fetch_add(&dev->progress.done, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&async_prober, current, __ATOMIC_RELEASE);	/* at the gate */
+	wait_for_completion(&gate);
+	return tprobe(dev);
+}
+
+static struct device_driver adrv = { .name = "adrv", .bus = &tbus, .probe = async_tprobe,
+				     .remove = tremove, .probe_async = true };
+
 static void teardown(void)
 {
+	if (gate_ready)
+		complete_all(&gate);	/* a case that stopped with its gate shut */
+	wait_for_device_probe();
+	if (adrv.registered)
+		driver_unregister(&adrv);
 	if (tdrv.registered)
 		driver_unregister(&tdrv);
 	if (nomatch.registered)
@@ -132,6 +157,9 @@ static void setup(struct ktest *t, bool autoprobe)
 	removes = 0;
 	probe_result = 0;
 	probe_actions = 3;
+	init_completion(&gate);
+	gate_ready = true;
+	__atomic_store_n(&async_prober, NULL, __ATOMIC_RELAXED);
 	tbus.autoprobe = autoprobe;
 	ASSERT_EQ(t, bus_register(&tbus), 0);
 }
@@ -372,6 +400,73 @@ static void autoprobe_binds_both_ways(struct ktest *t)
 	teardown();
 }
 
+static void async_probe_runs_in_the_background(struct ktest *t)
+{
+	struct device *dev;
+	char text[64];
+
+	setup(t, true);
+	ASSERT_EQ(t, driver_register(&adrv), 0);
+	dev = tdev_new(t, 0, true);
+	/* device_add returned with the probe parked at the gate: PROBING */
+	EXPECT_EQ(t, dev->state, DEVICE_PROBING);
+	EXPECT_EQ(t, device_probes_pending(), 1);
+	EXPECT_EQ(t, device_bind(dev, "adrv"), -EBUSY);
+	EXPECT_EQ(t, device_unbind(dev), -EBUSY);
+	EXPECT_EQ(t, wait_for_device_probe_timeout(10), -ETIMEDOUT);	/* the gate is shut */
+	complete_all(&gate);
+	wait_for_device_probe();
+	EXPECT_EQ(t, dev->state, DEVICE_BOUND);
+	EXPECT_EQ(t, device_probes_pending(), 0);
+	/* not the caller's task */
+	EXPECT_TRUE(t, async_prober && async_prober != current);
+	EXPECT_STREQ(t, device_state_text(dev, text, sizeof(text)), "bound");
+	teardown();
+}
+
+static void async_probe_shows_progress(struct ktest *t)
+{
+	struct device *dev;
+	char text[64];
+
+	setup(t, true);
+	ASSERT_EQ(t, driver_register(&adrv), 0);
+	dev = tdev_new(t, 0, true);
+	/* the probe has said "1 of 4 steps" once it reaches the gate */
+	while (!__atomic_load_n(&async_prober, __ATOMIC_ACQUIRE))
+		ASSERT_EQ(t, device_wait_probe(dev, 1), -ETIMEDOUT);
+	EXPECT_STREQ(t, device_state_text(dev, text, sizeof(text)),
+		     "still probing (steps 25%, 1 of 4)");
+	complete_all(&gate);
+	ASSERT_EQ(t, device_wait_probe(dev, 0), 0);
+	/* cleared when the probe ends, before the state settles */
+	EXPECT_NULL(t, __atomic_load_n(&dev->progress.what, __ATOMIC_RELAXED));
+	teardown();
+}
+
+static void async_probe_failure_leaves_nothing(struct ktest *t)
+{
+	unsigned long before;
+	struct device *dev;
+
+	setup(t, true);
+	ASSERT_EQ(t, driver_register(&adrv), 0);
+	complete_all(&gate);
+	tdev_new(t, 0, true);		/* the probe thread exists from here on */
+	wait_for_device_probe();
+	nlog = 0;
+	probe_result = -EIO;
+	before = kmalloc_inuse();
+	dev = tdev_new(t, 1, true);	/* one object: the tdev */
+	wait_for_device_probe();
+	EXPECT_EQ(t, dev->state, DEVICE_UNBOUND);
+	EXPECT_EQ(t, dev->last_probe_err, -EIO);
+	EXPECT_EQ(t, dev->devres_count, 0);
+	LOG_IS(t, 3, 2, 1);			/* the probe's actions, undone LIFO */
+	EXPECT_EQ(t, kmalloc_inuse(), before + 1);
+	teardown();
+}
+
 static void driver_unregister_unbinds(struct ktest *t)
 {
 	struct device *a, *b;
@@ -453,6 +548,10 @@ static const struct ktest_case base_cases[] = {
 	KTEST_CASE(unknown_names_clear_errors, "unknown device/driver, mismatch, double bind: distinct errors"),
 	KTEST_CASE(find_takes_a_reference, "device_find returns a reference the caller puts"),
 	KTEST_CASE(autoprobe_binds_both_ways, "autoprobe binds at driver_register and at device_add"),
+	KTEST_CASE(async_probe_runs_in_the_background,
+		   "an async driver's probe runs in another task; the device is PROBING till then"),
+	KTEST_CASE(async_probe_shows_progress, "a probing device tells how far its probe has got"),
+	KTEST_CASE(async_probe_failure_leaves_nothing, "a failed async probe unwinds like a sync one"),
 	KTEST_CASE(driver_unregister_unbinds, "unregistering a driver unbinds each of its devices"),
 	KTEST_CASE(unregister_bound_device, "unregistering a bound device unbinds, releases, frees"),
 	KTEST_CASE(devm_kfree_of_foreign_memory_warns, "freeing what devres does not hold warns"),

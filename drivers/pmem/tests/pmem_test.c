@@ -58,22 +58,31 @@ struct pmem_device *pmem_test_get(struct ktest *t, const char *name)
  */
 #define PMEM_STANDIN_SIZE	(32ULL << 20)
 
-static struct pmem_device *standin_device(struct ktest *t)
+struct pmem_device *pmem_test_standin(void)
 {
 	static struct nfit_region region;
 	struct pmem_device *p = pmem_find(PMEM_TEST_STANDIN);
 	phys_addr_t phys;
 
-	if (!p) {
-		/* declared: KTEST_NEEDS_PMEM */
-		ASSERT_EQ(t, pmem_test_standin_range(PMEM_STANDIN_SIZE, &phys), 0);
-		region.base = phys;
-		region.size = PMEM_STANDIN_SIZE;
-		region.attributes = EFI_MEMORY_WB | EFI_MEMORY_NV;
-		p = pmem_device_create(&region, PMEM_TEST_STANDIN);
-		ASSERT_NOT_NULL(t, p);
+	if (p || pmem_test_standin_range(PMEM_STANDIN_SIZE, &phys))
+		return p;
+	region.base = phys;
+	region.size = PMEM_STANDIN_SIZE;
+	region.attributes = EFI_MEMORY_WB | EFI_MEMORY_NV;
+	p = pmem_device_create(&region, PMEM_TEST_STANDIN);
+	if (p) {
 		get_device(&p->dev);		/* as pmem_find() would */
+		device_wait_probe(&p->dev, 0);	/* the probe runs in the background */
 	}
+	return p;
+}
+
+static struct pmem_device *standin_device(struct ktest *t)
+{
+	struct pmem_device *p = pmem_test_standin();
+
+	/* declared: KTEST_NEEDS_PMEM */
+	ASSERT_NOT_NULL(t, p);
 	return ensure_bound(t, p);
 }
 
@@ -584,6 +593,7 @@ static void ram_device(struct ktest *t)
 	ram_region.attributes = EFI_MEMORY_WB;	/* RAM: no NV, so not durable */
 	p = pmem_device_create(&ram_region, PMEM_TEST_RAM);
 	ASSERT_NOT_NULL(t, p);
+	ASSERT_EQ(t, device_wait_probe(&p->dev, 0), 0);
 	ASSERT_EQ(t, p->dev.state, DEVICE_BOUND);	/* the bus autoprobes */
 }
 

@@ -44,6 +44,13 @@ struct pmem_device *pmem_test_get(struct ktest *t, const char *name);
 struct pmem_device *pmem_test_device(struct ktest *t);
 /* The platform's range for the stand-in: 0, or -ENODEV (the kernel). */
 int pmem_test_standin_range(uint64_t size, phys_addr_t *phys);
+/*
+ * The stand-in itself, created on first use, bound or not, with a
+ * reference the caller puts; NULL where the platform has no range (the
+ * kernel) or it cannot be created. For code that is no test case (the
+ * host's DAX benchmarks).
+ */
+struct pmem_device *pmem_test_standin(void);
 
 /*
  * The memory books a no-leak check compares (pmem_test.c): page-allocator

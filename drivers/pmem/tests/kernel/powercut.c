@@ -262,6 +262,7 @@ static enum verdict run_powercut(const struct cmdline *cl, char *detail, size_t 
 
 	if (!check && !write)
 		return VERDICT_PASS;
+	wait_for_device_probe();
 	p = pmem_find("pmem0");
 	if (!p || p->dev.state != DEVICE_BOUND ||
 	    p->nr_sectors < PC_BASE + PC_SLOTS * PC_SLOT_SECTORS) {

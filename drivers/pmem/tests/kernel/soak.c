@@ -311,6 +311,7 @@ static enum verdict run_soak(const struct cmdline *cl, char *detail, size_t size
 		return VERDICT_PASS;
 	if (!soak_args(cl, &seconds, &rounds, r, detail, size))
 		return VERDICT_FAIL;
+	wait_for_device_probe();
 	r->p = pmem_find("pmem0");
 	if (!r->p || r->p->dev.state != DEVICE_BOUND || !r->p->has_pages ||
 	    r->p->nr_sectors < SOAK_BASE + SOAK_MAX_WORKERS * SOAK_SECTORS ||
