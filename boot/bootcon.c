@@ -1,7 +1,10 @@
 /*
  * Loader messages: each line is formatted once (GNU-EFI's UnicodeVSPrint,
- * so %r prints an EFI status by name) and then written twice, to the
- * firmware console (ConOut) and straight to the COM1 16550 UART.
+ * so %r prints an EFI status by name) and written straight to the COM1
+ * 16550 UART; warnings and errors also go to the firmware console
+ * (ConOut), which a user without a serial line sees. Information lines
+ * skip ConOut: OVMF renders each of its lines to the (absent) screen and
+ * mirrors it to a serial port, which costs milliseconds under emulation.
  *
  * COM1 is written by polling the line status register; the firmware has
  * already programmed the UART, so we never touch its settings. The poll is
@@ -39,8 +42,8 @@ static void serial_putc(CHAR16 c)
 	outb(COM1, c < 0x80 ? (uint8_t)c : '?');
 }
 
-/* Writes text with every "\n" turned into "\r\n", to both consoles. */
-static void emit(const CHAR16 *text)
+/* Writes text with every "\n" turned into "\r\n", to COM1 and maybe ConOut. */
+static void emit(const CHAR16 *text, BOOLEAN conout)
 {
 	static CHAR16 out[2 * LINE_MAX];
 	UINTN n = 0;
@@ -54,7 +57,7 @@ static void emit(const CHAR16 *text)
 
 	for (UINTN i = 0; i < n; i++)
 		serial_putc(out[i]);
-	if (!firmware_gone && ST && ST->ConOut)
+	if (conout && !firmware_gone && ST && ST->ConOut)
 		ST->ConOut->OutputString(ST->ConOut, out);
 }
 
@@ -70,7 +73,7 @@ static void say(const CHAR16 *kind, const EFI_STATUS *status, const CHAR16 *fmt,
 			      kind, msg, *status);
 	else
 		UnicodeSPrint(line, sizeof(line), L"zdk loader: %s%s\n", kind, msg);
-	emit(line);
+	emit(line, kind[0] != 0);	/* warnings and errors */
 }
 
 void boot_info(const CHAR16 *fmt, ...)

@@ -39,7 +39,7 @@
 #include <stdint.h>
 
 #define BOOTINFO_MAGIC		0x31544f4f424b445aULL	/* "ZDKBOOT1" */
-#define BOOTINFO_VERSION	1
+#define BOOTINFO_VERSION	2
 
 /* Virtual base of the direct map of physical memory. */
 #define BOOT_DIRECT_MAP_BASE	0xffff800000000000ULL
@@ -89,6 +89,21 @@ static inline int bootinfo_memtype_is_memory(uint32_t type)
 	}
 }
 
+/* When the loader read the TSC: each stamp ends the step it names. */
+enum boot_tsc_stamp {
+	BOOT_TSC_START,		/* the first instruction of efi_main */
+	BOOT_TSC_FILES,		/* the command line read, kernel.elf opened */
+	BOOT_TSC_PLACED,	/* the ELF checked and read into its pages */
+	BOOT_TSC_MEMMAP,	/* the memory map probed */
+	BOOT_TSC_TABLES,	/* the page tables built */
+	BOOT_TSC_BOOTINFO,	/* the boot-info allocated and filled */
+	BOOT_TSC_MESSAGE,	/* the loader's line printed */
+	BOOT_TSC_MAP,		/* the final memory map read */
+	BOOT_TSC_EXIT,		/* ExitBootServices() succeeded */
+	BOOT_TSC_JUMP,		/* CR3 loaded, right before the jump */
+	BOOT_TSC_COUNT
+};
+
 struct bootinfo {
 	uint64_t magic;			/* BOOTINFO_MAGIC */
 	uint32_t version;		/* BOOTINFO_VERSION */
@@ -113,11 +128,10 @@ struct bootinfo {
 	uint64_t pagetable_size;	/* bytes */
 	uint64_t direct_map_size;	/* end of memory, see above */
 
-	/* Loader timing: raw TSC values; the kernel converts them once it
-	 * has calibrated the TSC. */
-	uint64_t tsc_loader_start;	/* first instruction of efi_main */
-	uint64_t tsc_exit_boot_services; /* right after it succeeded */
-	uint64_t tsc_kernel_jump;	/* right before the jump */
+	/* Loader timing: raw TSC values, one per enum boot_tsc_stamp, in
+	 * increasing order; the kernel converts them once it has calibrated
+	 * the TSC and prints each step's share. */
+	uint64_t tsc[BOOT_TSC_COUNT];
 
 	char cmdline[BOOTINFO_CMDLINE_MAX]; /* NUL-terminated */
 };

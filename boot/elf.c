@@ -1,17 +1,20 @@
 /*
  * Loading kernel.elf: check that the file is an x86-64 ELF64 executable
  * whose loadable segments all lie in the higher half (at or above
- * BOOT_KERNEL_VIRT_BASE) and inside the file, then copy the whole span
- * [lowest vaddr, highest vaddr + memsz), page-rounded, into one contiguous
- * block of BOOT_MEMTYPE_KERNEL pages: segment at (vaddr - lowest), the
- * rest (bss, gaps) zero. Physical addresses in the file are ignored; the
- * page tables map the span at its virtual addresses.
+ * BOOT_KERNEL_VIRT_BASE) and inside the file, then place the whole span
+ * [lowest vaddr, highest vaddr + memsz), page-rounded, in one contiguous
+ * block of BOOT_MEMTYPE_KERNEL pages: each segment's file bytes read
+ * straight from the file to (vaddr - lowest), everything else (bss, gaps)
+ * zero. Only the header and the program headers are read anywhere else.
+ * Physical addresses in the file are ignored; the page tables map the
+ * span at its virtual addresses.
  *
  * Each check names what is wrong, so a bad build is easy to spot.
  */
 #include "boot/loader.h"
 
 #define KERNEL_ALIGN	(2ULL << 20)	/* preferred, lets the kernel use 2 MiB pages */
+#define PHDR_MAX	32
 
 /* The parts of the ELF64 format (System V gABI) the loader reads. */
 struct elf64_ehdr {
@@ -55,12 +58,8 @@ static EFI_STATUS bad(const CHAR16 *what)
 	return boot_error(EFI_LOAD_ERROR, L"kernel.elf: %s", what);
 }
 
-static void get_phdr(const UINT8 *file, const struct elf64_ehdr *eh, UINTN i,
-		     struct elf64_phdr *ph)
-{
-	/* Copied out: the table need not be aligned in the file. */
-	CopyMem(ph, (void *)(file + eh->phoff + i * eh->phentsize), sizeof(*ph));
-}
+/* The program headers, read once (elf_load() runs once). */
+static struct elf64_phdr phdrs[PHDR_MAX];
 
 static EFI_STATUS check_header(const struct elf64_ehdr *eh, UINTN size)
 {
@@ -82,22 +81,24 @@ static EFI_STATUS check_header(const struct elf64_ehdr *eh, UINTN size)
 		return bad(L"no program headers");
 	if (eh->phentsize != sizeof(struct elf64_phdr))
 		return bad(L"unexpected program header size");
+	if (eh->phnum > PHDR_MAX)
+		return bad(L"more than 32 program headers");
 	if (eh->phoff > size || (size - eh->phoff) / eh->phentsize < eh->phnum)
 		return bad(L"program headers lie outside the file");
 	return EFI_SUCCESS;
 }
 
 /* Checks every PT_LOAD segment and the entry point; computes the span. */
-static EFI_STATUS check_segments(const UINT8 *file, UINTN size, struct kernel_image *img)
+static EFI_STATUS check_segments(const struct elf64_ehdr *eh, UINTN size,
+				 struct kernel_image *img)
 {
-	const struct elf64_ehdr *eh = (const void *)file;
 	uint64_t lo = ~0ULL, hi = 0;
 	BOOLEAN entry_ok = FALSE;
-	struct elf64_phdr ph;
 	uint64_t end;
 
 	for (UINTN i = 0; i < eh->phnum; i++) {
-		get_phdr(file, eh, i, &ph);
+		struct elf64_phdr ph = phdrs[i];
+
 		if (ph.type != PT_LOAD)
 			continue;
 		if (ph.filesz > ph.memsz)
@@ -126,15 +127,55 @@ static EFI_STATUS check_segments(const UINT8 *file, UINTN size, struct kernel_im
 	return EFI_SUCCESS;
 }
 
-EFI_STATUS elf_load(const void *file, UINTN size, struct kernel_image *img)
+/*
+ * Zeroes what no segment's file bytes fill: each segment's tail beyond
+ * its file size, and the gaps between segments (walked in address order).
+ */
+static void zero_unfilled(const struct elf64_ehdr *eh, const struct kernel_image *img,
+			  UINT8 *dst)
 {
-	const struct elf64_ehdr *eh = file;
+	uint64_t cursor = img->virt, end = img->virt + img->size;
+	BOOLEAN done[PHDR_MAX] = { FALSE };
+
+	for (;;) {
+		const struct elf64_phdr *next = NULL;
+		UINTN pick = 0;
+
+		for (UINTN i = 0; i < eh->phnum; i++)
+			if (phdrs[i].type == PT_LOAD && !done[i] &&
+			    (!next || phdrs[i].vaddr < next->vaddr)) {
+				next = &phdrs[i];
+				pick = i;
+			}
+		if (!next)
+			break;
+		done[pick] = TRUE;
+		if (next->vaddr > cursor)
+			zero_mem(dst + (cursor - img->virt), next->vaddr - cursor);
+		zero_mem(dst + (next->vaddr + next->filesz - img->virt), next->memsz - next->filesz);
+		if (next->vaddr + next->memsz > cursor)
+			cursor = next->vaddr + next->memsz;
+	}
+	if (end > cursor)
+		zero_mem(dst + (cursor - img->virt), end - cursor);
+}
+
+EFI_STATUS elf_load(EFI_FILE_HANDLE f, UINTN size, struct kernel_image *img)
+{
+	struct elf64_ehdr eh;
 	UINT8 *dst;
 	EFI_STATUS st;
 
-	st = check_header(eh, size);
+	if (size < sizeof(eh))
+		return bad(L"file too small for an ELF header");
+	st = file_read_at(f, BOOT_KERNEL_PATH, 0, &eh, sizeof(eh));
 	if (!EFI_ERROR(st))
-		st = check_segments(file, size, img);
+		st = check_header(&eh, size);
+	if (!EFI_ERROR(st))
+		st = file_read_at(f, BOOT_KERNEL_PATH, eh.phoff, phdrs,
+				  eh.phnum * sizeof(phdrs[0]));
+	if (!EFI_ERROR(st))
+		st = check_segments(&eh, size, img);
 	if (EFI_ERROR(st))
 		return st;
 
@@ -144,14 +185,12 @@ EFI_STATUS elf_load(const void *file, UINTN size, struct kernel_image *img)
 				  img->size / 1024);
 
 	dst = (UINT8 *)(UINTN)img->phys;
-	SetMem(dst, img->size, 0);
-	for (UINTN i = 0; i < eh->phnum; i++) {
-		struct elf64_phdr ph;
-
-		get_phdr(file, eh, i, &ph);
-		if (ph.type == PT_LOAD && ph.filesz)
-			CopyMem(dst + (ph.vaddr - img->virt),
-				(void *)((const UINT8 *)file + ph.offset), ph.filesz);
-	}
-	return EFI_SUCCESS;
+	zero_unfilled(&eh, img, dst);
+	for (UINTN i = 0; i < eh.phnum && !EFI_ERROR(st); i++)
+		if (phdrs[i].type == PT_LOAD && phdrs[i].filesz)
+			st = file_read_at(f, BOOT_KERNEL_PATH, phdrs[i].offset,
+					  dst + (phdrs[i].vaddr - img->virt), phdrs[i].filesz);
+	if (EFI_ERROR(st))
+		BS->FreePages(img->phys, PAGES(img->size));
+	return st;
 }

@@ -1,8 +1,10 @@
 /*
  * Reading files from the EFI system partition the loader was started
  * from: LoadedImage -> DeviceHandle -> SimpleFileSystem -> root directory.
- * Files are read whole into pool memory; the kernel image is copied to its
- * own pages afterwards, so the buffer's placement does not matter.
+ * Small files are read whole into pool memory (file_read); the kernel is
+ * opened (file_open) and each of its pieces read straight to where it
+ * belongs (file_read_at), so no copy of it ever passes through the pool:
+ * OVMF takes milliseconds to allocate and to free each MiB.
  */
 #include "boot/loader.h"
 
@@ -24,53 +26,78 @@ EFI_STATUS file_open_root(EFI_HANDLE image, EFI_FILE_HANDLE *root)
 	return EFI_SUCCESS;
 }
 
-static EFI_STATUS read_all(EFI_FILE_HANDLE f, const CHAR16 *path, void **data, UINTN *size)
+static EFI_STATUS file_size(EFI_FILE_HANDLE f, const CHAR16 *path, UINTN *size)
 {
-	EFI_FILE_INFO *info;
-	UINT8 *buf;
-	UINTN total, done = 0;
-	EFI_STATUS st;
+	EFI_FILE_INFO *info = LibFileInfo(f);
 
-	info = LibFileInfo(f);
 	if (!info)
 		return boot_error(EFI_DEVICE_ERROR, L"cannot get the size of %s", path);
-	total = info->FileSize;
+	*size = info->FileSize;
 	FreePool(info);
+	return EFI_SUCCESS;
+}
 
-	buf = AllocatePool(total + 1);
-	if (!buf)
-		return boot_error(EFI_OUT_OF_RESOURCES,
-				  L"no memory to read %s (%ld bytes)", path, (UINT64)total);
-	while (done < total) {
-		UINTN chunk = total - done;
+EFI_STATUS file_read_at(EFI_FILE_HANDLE f, const CHAR16 *path, UINT64 offset, void *buf,
+			UINTN len)
+{
+	UINTN done = 0;
+	EFI_STATUS st;
 
-		st = f->Read(f, &chunk, buf + done);
-		if (EFI_ERROR(st) || chunk == 0) {
-			FreePool(buf);
+	st = f->SetPosition(f, offset);
+	if (EFI_ERROR(st))
+		return boot_error(st, L"cannot seek to %ld in %s", offset, path);
+	while (done < len) {
+		UINTN chunk = len - done;
+
+		st = f->Read(f, &chunk, (UINT8 *)buf + done);
+		if (EFI_ERROR(st) || chunk == 0)
 			return boot_error(EFI_ERROR(st) ? st : EFI_END_OF_FILE,
-					  L"reading %s failed after %ld of %ld bytes",
-					  path, (UINT64)done, (UINT64)total);
-		}
+					  L"reading %s failed after %ld of %ld bytes at %ld",
+					  path, (UINT64)done, (UINT64)len, offset);
 		done += chunk;
 	}
-	buf[total] = 0;
-	*data = buf;
-	*size = total;
 	return EFI_SUCCESS;
+}
+
+EFI_STATUS file_open(EFI_FILE_HANDLE root, const CHAR16 *path, BOOLEAN optional,
+		     EFI_FILE_HANDLE *f, UINTN *size)
+{
+	EFI_STATUS st;
+
+	st = root->Open(root, f, (CHAR16 *)path, EFI_FILE_MODE_READ, 0);
+	if (st == EFI_NOT_FOUND && optional)
+		return st;
+	if (EFI_ERROR(st))
+		return boot_error(st, L"cannot open %s on the boot partition", path);
+	st = file_size(*f, path, size);
+	if (EFI_ERROR(st))
+		(*f)->Close(*f);
+	return st;
 }
 
 EFI_STATUS file_read(EFI_FILE_HANDLE root, const CHAR16 *path, BOOLEAN optional,
 		     void **data, UINTN *size)
 {
 	EFI_FILE_HANDLE f;
+	UINT8 *buf;
 	EFI_STATUS st;
 
-	st = root->Open(root, &f, (CHAR16 *)path, EFI_FILE_MODE_READ, 0);
-	if (st == EFI_NOT_FOUND && optional)
-		return st;
+	st = file_open(root, path, optional, &f, size);
 	if (EFI_ERROR(st))
-		return boot_error(st, L"cannot open %s on the boot partition", path);
-	st = read_all(f, path, data, size);
+		return st;
+	buf = AllocatePool(*size + 1);
+	if (!buf) {
+		f->Close(f);
+		return boot_error(EFI_OUT_OF_RESOURCES,
+				  L"no memory to read %s (%ld bytes)", path, (UINT64)*size);
+	}
+	st = file_read_at(f, path, 0, buf, *size);
 	f->Close(f);
-	return st;
+	if (EFI_ERROR(st)) {
+		FreePool(buf);
+		return st;
+	}
+	buf[*size] = 0;
+	*data = buf;
+	return EFI_SUCCESS;
 }

@@ -22,7 +22,7 @@ static void __attribute__((noreturn)) jump_to_kernel(struct bootinfo *bi, uint64
 {
 	__asm__ volatile("cli");
 	__asm__ volatile("mov %0, %%cr3" : : "r"(bi->pagetable_phys) : "memory");
-	bi->tsc_kernel_jump = rdtsc();
+	bi->tsc[BOOT_TSC_JUMP] = rdtsc();
 	__asm__ volatile(
 		"mov %0, %%rsp\n\t"
 		"xor %%ebp, %%ebp\n\t"
@@ -53,13 +53,14 @@ EFI_STATUS handoff(EFI_HANDLE image, struct bootinfo *bi, UINTN map_capacity,
 		bi->mmap_size = size;
 		bi->mmap_desc_size = dsize;
 		bi->mmap_desc_version = dversion;
+		bi->tsc[BOOT_TSC_MAP] = rdtsc();
 
 		what = L"ExitBootServices";
 		tried_exit = TRUE;
 		st = BS->ExitBootServices(image, key);
 		if (!EFI_ERROR(st)) {
 			bi->exit_bs_attempts = attempt;
-			bi->tsc_exit_boot_services = rdtsc();
+			bi->tsc[BOOT_TSC_EXIT] = rdtsc();
 			jump_to_kernel(bi, stack_top);
 		}
 		if (st != EFI_INVALID_PARAMETER)

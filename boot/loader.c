@@ -1,8 +1,8 @@
 /*
  * efi_main: the loader's main flow, one step after the other.
  *
- *   1. read \zdk\kernel.elf and \zdk\cmdline from the ESP we came from;
- *   2. check the ELF and copy it to BOOT_MEMTYPE_KERNEL pages;
+ *   1. read \zdk\cmdline and open \zdk\kernel.elf on the ESP we came from;
+ *   2. check the ELF and read its segments into BOOT_MEMTYPE_KERNEL pages;
  *   3. build the page tables (identity + direct map + kernel);
  *   4. allocate and fill the boot-info (bootinfo.h), which also holds the
  *      final memory map and a small stack for the jump;
@@ -61,10 +61,10 @@ static EFI_STATUS read_cmdline(EFI_FILE_HANDLE root)
 	return EFI_SUCCESS;
 }
 
-static EFI_STATUS load_kernel(EFI_HANDLE image, struct kernel_image *img, UINTN *file_size)
+static EFI_STATUS load_kernel(EFI_HANDLE image, struct kernel_image *img, UINTN *file_size,
+			      uint64_t *stamp)
 {
-	EFI_FILE_HANDLE root;
-	void *elf;
+	EFI_FILE_HANDLE root, kernel;
 	EFI_STATUS st;
 
 	st = file_open_root(image, &root);
@@ -72,12 +72,14 @@ static EFI_STATUS load_kernel(EFI_HANDLE image, struct kernel_image *img, UINTN 
 		return st;
 	st = read_cmdline(root);
 	if (!EFI_ERROR(st))
-		st = file_read(root, BOOT_KERNEL_PATH, FALSE, &elf, file_size);
+		st = file_open(root, BOOT_KERNEL_PATH, FALSE, &kernel, file_size);
 	root->Close(root);
 	if (EFI_ERROR(st))
 		return st;
-	st = elf_load(elf, *file_size, img);
-	FreePool(elf);
+	stamp[BOOT_TSC_FILES] = rdtsc();
+	st = elf_load(kernel, *file_size, img);
+	kernel->Close(kernel);
+	stamp[BOOT_TSC_PLACED] = rdtsc();
 	return st;
 }
 
@@ -111,7 +113,7 @@ static EFI_STATUS alloc_bootinfo(UINTN map_size, UINTN desc_size, struct bootinf
 	st = alloc_pages(BOOT_MEMTYPE_BOOTINFO, pages, PAGE_SIZE, &phys);
 	if (EFI_ERROR(st))
 		return boot_error(st, L"cannot allocate %ld pages for the boot-info", (UINT64)pages);
-	SetMem((void *)(UINTN)phys, pages * PAGE_SIZE, 0);
+	zero_mem((void *)(UINTN)phys, pages * PAGE_SIZE);
 	*out = (struct bootinfo *)(UINTN)phys;
 	(*out)->mmap_phys = phys + info_bytes;
 	*map_capacity = map_bytes;
@@ -121,7 +123,7 @@ static EFI_STATUS alloc_bootinfo(UINTN map_size, UINTN desc_size, struct bootinf
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
-	uint64_t tsc_start = rdtsc();
+	uint64_t stamp[BOOT_TSC_COUNT] = { rdtsc() };	/* BOOT_TSC_START */
 	struct kernel_image img = { 0 };
 	struct page_tables pt = { 0 };
 	struct bootinfo *bi = NULL;
@@ -131,19 +133,21 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 
 	InitializeLib(image, systab);
 
-	st = load_kernel(image, &img, &file_size);
+	st = load_kernel(image, &img, &file_size, stamp);
 	if (EFI_ERROR(st))
 		return st;
 
 	st = memmap_probe(&phys_end, &map_size, &desc_size);
 	if (EFI_ERROR(st))
 		goto free_kernel;
+	stamp[BOOT_TSC_MEMMAP] = rdtsc();
 	dmsize = (phys_end + GIB - 1) & ~(GIB - 1);
 	mapped = dmsize < MIN_LOADER_MAP ? MIN_LOADER_MAP : dmsize;
 
 	st = paging_build(mapped, &img, &pt);
 	if (EFI_ERROR(st))
 		goto free_kernel;
+	stamp[BOOT_TSC_TABLES] = rdtsc();
 
 	st = alloc_bootinfo(map_size, desc_size, &bi, &map_capacity, &stack_top);
 	if (EFI_ERROR(st))
@@ -160,8 +164,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	bi->pagetable_phys = pt.cr3;
 	bi->pagetable_size = pt.size;
 	bi->direct_map_size = dmsize;
-	bi->tsc_loader_start = tsc_start;
 	CopyMem(bi->cmdline, cmdline, sizeof(bi->cmdline));
+	stamp[BOOT_TSC_BOOTINFO] = rdtsc();
 
 	if (!bi->rsdp_phys)
 		boot_warn(L"no ACPI 2.0 RSDP in the EFI configuration table");
@@ -169,6 +173,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		  L"loader maps %ld GiB (%s pages), cmdline '%a'",
 		  (UINT64)file_size, img.phys, img.size / 1024, dmsize / GIB, mapped / GIB,
 		  pt.huge ? L"1 GiB" : L"2 MiB", cmdline);
+	stamp[BOOT_TSC_MESSAGE] = rdtsc();
+	CopyMem(bi->tsc, stamp, sizeof(bi->tsc));	/* handoff() adds the rest */
 
 	/* Returns only if leaving the firmware failed; nothing is freed then. */
 	return handoff(image, bi, map_capacity, stack_top);

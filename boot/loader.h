@@ -31,7 +31,7 @@ static inline uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-/* bootcon.c: every line goes to ConOut and to COM1. */
+/* bootcon.c: every line goes to COM1; warnings and errors also to ConOut. */
 void boot_info(const CHAR16 *fmt, ...);
 void boot_warn(const CHAR16 *fmt, ...);
 /* Prints "error: <message> (<status>)" and returns status, or
@@ -40,11 +40,17 @@ EFI_STATUS boot_error(EFI_STATUS status, const CHAR16 *fmt, ...);
 /* From now on write to COM1 only (boot services may be gone). */
 void bootcon_firmware_gone(void);
 
-/* file.c */
+/* file.c. If optional, a missing file returns EFI_NOT_FOUND without a
+ * message; every other failure is reported. */
 EFI_STATUS file_open_root(EFI_HANDLE image, EFI_FILE_HANDLE *root);
+/* Opens a file for reading and tells its size. */
+EFI_STATUS file_open(EFI_FILE_HANDLE root, const CHAR16 *path, BOOLEAN optional,
+		     EFI_FILE_HANDLE *f, UINTN *size);
+/* Reads exactly len bytes at offset (path names the file in messages). */
+EFI_STATUS file_read_at(EFI_FILE_HANDLE f, const CHAR16 *path, UINT64 offset, void *buf,
+			UINTN len);
 /* Reads the whole file into pool memory (freed with FreePool) and appends
- * a NUL byte not counted in *size. If optional, a missing file returns
- * EFI_NOT_FOUND without a message. */
+ * a NUL byte not counted in *size. */
 EFI_STATUS file_read(EFI_FILE_HANDLE root, const CHAR16 *path, BOOLEAN optional,
 		     void **data, UINTN *size);
 
@@ -55,10 +61,14 @@ struct kernel_image {
 	uint64_t phys;		/* where the span was copied */
 	uint64_t entry;		/* virtual entry point */
 };
-EFI_STATUS elf_load(const void *file, UINTN size, struct kernel_image *img);
+/* Checks the open kernel.elf of `size` bytes and reads its segments into
+ * one block of BOOT_MEMTYPE_KERNEL pages. */
+EFI_STATUS elf_load(EFI_FILE_HANDLE f, UINTN size, struct kernel_image *img);
 
 /* memory.c */
 EFI_STATUS alloc_pages(UINT32 type, UINTN pages, uint64_t align, uint64_t *phys);
+/* Zeroes len bytes, 8 at a time where it can. */
+void zero_mem(void *p, UINTN len);
 /* End of the highest memory map descriptor, and the size of the map. */
 EFI_STATUS memmap_probe(uint64_t *phys_end, UINTN *map_size, UINTN *desc_size);
 

@@ -49,7 +49,7 @@ static uint64_t *table_new(struct pt_pool *pool)
 	if (pool->used == pool->budget)
 		return NULL;
 	t = (uint64_t *)(UINTN)(pool->base + pool->used++ * PAGE_SIZE);
-	SetMem(t, PAGE_SIZE, 0);
+	zero_mem(t, PAGE_SIZE);
 	return t;
 }
 

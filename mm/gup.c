@@ -277,45 +277,21 @@ bool gup_get_pages(struct page *page, unsigned long nr, bool hook)
 }
 
 /*
- * Does this path's get of a device page take the page's pgmap reference
- * too, as get_page() does in the hooked teaching modes
- * (mm/memremap_modes.h)? refs=legacy: both paths. refs=regression, the
- * seed bug: only the slow one; the fast path's speculative get went
- * unhooked, so its pin's put_page() drops a reference it never took.
+ * The devmap step when the walk's cached pgmap does not cover pfn (the
+ * first device page of a walk, or one of another device): a lookup, then
+ * the same grab as the inline step of mm/vm_internal.h.
  */
-static bool dev_get_hooked(const struct dev_pagemap *pgmap, enum gup_path path)
+struct page *try_grab_dev_pages_lookup(unsigned long pfn, unsigned long nr,
+				       struct dev_pagemap **pgmap, enum gup_path path)
 {
-	switch (pgmap_refs_mode(pgmap)) {
-	case ZONE_DEVICE_REFS_LEGACY:
-		return true;
-	case ZONE_DEVICE_REFS_REGRESSION:
-		return path == GUP_SLOW;
-	default:
-		return false;
-	}
-}
-
-struct page *try_grab_dev_pages(unsigned long pfn, unsigned long nr,
-				struct dev_pagemap **pgmap, enum gup_path path)
-{
-	struct page *page;
-
 	*pgmap = get_dev_pagemap(pfn, *pgmap);
 	if (!*pgmap)
 		return ERR_PTR(-ENODEV);
-	/*
-	 * A device page whose count is already 0 is on its way out: refuse
-	 * it. For the fast path this is the speculative get's rule. For the
-	 * slow one, the teardown zaps the mappings before it drops the
-	 * device's holds, so with the mmap_lock held this does not happen in
-	 * the kernel; the check keeps the rule in one place (and the host
-	 * build, which does not model every exclusion, relies on it).
-	 */
-	page = __pfn_to_page(pfn);	/* there: the pgmap is live */
-	if (!page || !gup_get_pages(page, nr, dev_get_hooked(*pgmap, path)))
-		return ERR_PTR(-EFAULT);
-	if (trace_on(TRACE_page_get))	/* the counts read just after the gets */
-		for (unsigned long i = 0; i < nr; i++)
-			trace_page_ref(TRACE_page_get, page + i, page_ref_count(page + i));
-	return page;
+	return grab_dev_pages(pfn, nr, *pgmap, path);
+}
+
+void trace_dev_gets(struct page *page, unsigned long nr)
+{
+	for (unsigned long i = 0; i < nr; i++)
+		trace_page_ref(TRACE_page_get, page + i, page_ref_count(page + i));
 }

@@ -114,9 +114,7 @@ void mem_init(void)
 	mm_boot_stats.ram_bytes = memblock_phys_mem_size();
 
 	t0 = ktime_get_ns();
-	memblock_set_bottom_up(true);	/* away from where the firmware ran */
 	memblock_memory_ranges(memmap_for_range, NULL);
-	memblock_set_bottom_up(false);
 	t1 = ktime_get_ns();
 	mm_boot_stats.memmap_ns = t1 - t0;
 	memmap_get_stats(&ms);

@@ -69,9 +69,10 @@ phys_addr_t memblock_alloc(phys_addr_t size, phys_addr_t align);
 void memblock_set_current_limit(phys_addr_t limit);
 /*
  * Take allocations from the lowest gap instead (Linux:
- * memblock_set_bottom_up()). mem_init places the memmap so: UEFI firmware
- * runs at the top of RAM, and the pages it ran code in are slow to
- * overwrite under QEMU's emulation (docs/mm.md, "The boot memmap").
+ * memblock_set_bottom_up()). The x86 boot allocates so (the page tables,
+ * the memmap): UEFI firmware runs at the top of RAM, and the pages it ran
+ * code in are slow to overwrite under QEMU's emulation (docs/mm.md, "The
+ * boot memmap").
  */
 void memblock_set_bottom_up(bool enable);
 /* Total bytes in `memory`, its lowest address and the end of the highest range. */

@@ -5,6 +5,11 @@
 #ifndef MM_VM_INTERNAL_H
 #define MM_VM_INTERNAL_H
 
+#include <lib/err.h>
+#include <lib/errno.h>
+#include <lib/trace.h>
+#include <mm/memmap.h>
+#include <mm/memremap.h>
 #include <mm/mm_types.h>
 #include <mm/mmu_gather.h>
 
@@ -74,9 +79,10 @@ enum gup_path { GUP_SLOW, GUP_FAST };
  * follow_page_pte()/follow_devmap_pmd() and gup_pte_range()/
  * __gup_device_huge(), with try_grab_page()): the nr device pages from
  * pfn on, which one devmap leaf maps, with a reference on each.
- *   1. get_dev_pagemap(pfn, *pgmap): the walk's cached pgmap if it covers
- *      pfn, else a lookup (the old one's reference dropped); the result
- *      goes back in *pgmap, one reference that the walk drops at its end;
+ *   1. the walk's cached pgmap (*pgmap) if it covers pfn, else a lookup,
+ *      get_dev_pagemap(pfn, *pgmap) (the old one's reference dropped);
+ *      the result goes back in *pgmap, one reference that the walk drops
+ *      at its end;
  *   2. gup_get_pages(), with the get hook if the pgmap's teaching mode
  *      hooks this path's get.
  * Returns the first page (nr 0: no reference, only the check), or
@@ -84,9 +90,63 @@ enum gup_path { GUP_SLOW, GUP_FAST };
  * away), or ERR_PTR(-EFAULT) if a page is on its way out (count 0); either
  * way nothing is taken. Never sleeps: the fast path calls it with
  * interrupts off.
+ *
+ * Inline, with only the lookup out of line: a device page whose pgmap the
+ * walk holds already then costs what an anonymous page costs (the
+ * lookup, one call per range, is try_grab_dev_pages_lookup() in
+ * mm/gup.c).
  */
-struct page *try_grab_dev_pages(unsigned long pfn, unsigned long nr,
-				struct dev_pagemap **pgmap, enum gup_path path);
+struct page *try_grab_dev_pages_lookup(unsigned long pfn, unsigned long nr,
+				       struct dev_pagemap **pgmap, enum gup_path path);
+void trace_dev_gets(struct page *page, unsigned long nr);
+
+/*
+ * Does this path's get of a device page take the page's pgmap reference
+ * too, as get_page() does in the hooked teaching modes
+ * (mm/memremap_modes.h)? refs=legacy: both paths. refs=regression, the
+ * seed bug: only the slow one; the fast path's speculative get went
+ * unhooked, so its pin's put_page() drops a reference it never took.
+ */
+static inline bool dev_get_hooked(const struct dev_pagemap *pgmap, enum gup_path path)
+{
+	switch (pgmap_refs_mode(pgmap)) {
+	case ZONE_DEVICE_REFS_LEGACY:
+		return true;
+	case ZONE_DEVICE_REFS_REGRESSION:
+		return path == GUP_SLOW;
+	default:
+		return false;
+	}
+}
+
+/* Step 2, for a live pgmap that covers pfn (the walk holds its reference). */
+static inline struct page *grab_dev_pages(unsigned long pfn, unsigned long nr,
+					  struct dev_pagemap *pgmap, enum gup_path path)
+{
+	/*
+	 * A device page whose count is already 0 is on its way out: refuse
+	 * it. For the fast path this is the speculative get's rule. For the
+	 * slow one, the teardown zaps the mappings before it drops the
+	 * device's holds, so with the mmap_lock held this does not happen in
+	 * the kernel; the check keeps the rule in one place (and the host
+	 * build, which does not model every exclusion, relies on it).
+	 */
+	struct page *page = __pfn_to_page(pfn);	/* there: the pgmap is live */
+
+	if (!page || !gup_get_pages(page, nr, dev_get_hooked(pgmap, path)))
+		return ERR_PTR(-EFAULT);
+	if (trace_on(TRACE_page_get))	/* the counts read just after the gets */
+		trace_dev_gets(page, nr);
+	return page;
+}
+
+static inline struct page *try_grab_dev_pages(unsigned long pfn, unsigned long nr,
+					      struct dev_pagemap **pgmap, enum gup_path path)
+{
+	if (likely(*pgmap && pgmap_covers(*pgmap, pfn)))
+		return grab_dev_pages(pfn, nr, *pgmap, path);
+	return try_grab_dev_pages_lookup(pfn, nr, pgmap, path);
+}
 
 /* --- vma.c: the region tree (mmap_lock held for writing) ----------------- */
 

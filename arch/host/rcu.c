@@ -1,8 +1,8 @@
 /*
  * Host build: kernel/rcu.h for real threads.
  *
- * Grace periods (the scheme of userspace RCU's "memory barrier" flavour,
- * written for this shim):
+ * Grace periods (the schemes of userspace RCU's "memb" and "mb"
+ * flavours, written for this shim):
  *
  *   gp_seq        a global counter, only ever incremented (starts at 1)
  *   reader->ctr   per registered thread: 0 outside a read-side section,
@@ -16,21 +16,55 @@
  * has a ctr in [1, target): the updater waits for it to end. That is the
  * guarantee of kernel/rcu.h.
  *
- * Ordering, and its pairs:
- *   - rcu_read_lock() publishes ctr with a sequentially consistent
- *     exchange (a full barrier: a locked instruction on x86), so the
- *     section's loads cannot be satisfied before ctr is visible; it pairs
- *     with the sequentially consistent increment of gp_seq and the scan's
- *     loads in synchronize_rcu(): either the scan sees the reader's ctr,
- *     or the reader's loads see everything the updater wrote before the
- *     increment.
- *   - rcu_read_unlock() clears ctr with a release store; the scan's
- *     acquire load that reads 0 pairs with it, so everything the reader
- *     did in its section happens before synchronize_rcu() returns. (An
- *     exchange also continues the release chain of the previous unlock,
- *     so a ctr that is already >= target orders the previous section.)
- * The same edges are what ThreadSanitizer sees, so work done after a
- * grace period does not race with the sections it waited for.
+ * The hard part is the start of a section. Its loads must not be served
+ * before its ctr store is visible to the scan: x86 lets a load pass an
+ * earlier store (the store waits in the store buffer), and the scan could
+ * then read 0, return, and let the updater free what the section is
+ * still reading. Something must order that store before those loads, and
+ * one of two read sides does it, chosen once before main()
+ * (rcu_host_read_side() names it):
+ *
+ * "membarrier" (the default): the reader pays no locked instruction and
+ * no fence. rcu_read_lock() publishes ctr with a plain store (release, a
+ * mov on x86) and a compiler barrier; the updater pays instead. synchronize_rcu() calls
+ * membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) before it increments
+ * gp_seq: the kernel runs a full barrier on every CPU that runs one of
+ * our threads (an IPI), and a thread that is not running passes one when
+ * it is switched back in. So each reader thread executes a full barrier
+ * B at some instruction while the updater is inside the call, between
+ * the updater's removal (before) and its increment and scan (after):
+ *   - if B comes after the section's ctr store, that store is visible
+ *     once membarrier() returns, and its value was read before B, so it
+ *     is older than target: the scan sees it (or a later value) and
+ *     waits for the section's end;
+ *   - if B comes before it, every load of the section follows B and sees
+ *     the updater's stores from before its call (the removal): the
+ *     section cannot reach the old object, so it may outlive the grace
+ *     period.
+ * The compiler barrier keeps the section's loads after the ctr store in
+ * the instruction stream, which is where B falls. liburcu's "memb"
+ * flavour uses membarrier(2) the same way. RCU-sched in the kernel
+ * needs neither: its readers only disable preemption, and the grace
+ * period waits for each CPU to be seen outside one.
+ *
+ * "exchange" (no membarrier in this kernel, or a ThreadSanitizer build):
+ * rcu_read_lock() publishes ctr with a sequentially consistent exchange,
+ * a locked instruction that is a full barrier on x86, and synchronize_rcu()
+ * increments gp_seq with a sequentially consistent add: either the scan's
+ * load sees the reader's ctr, or the reader's loads see everything the
+ * updater wrote before the increment. Under ThreadSanitizer the shim
+ * always takes this side: TSan builds its happens-before relation from
+ * atomic operations and locks only, and knows nothing of the barrier
+ * membarrier() makes another thread run; this side's argument is made of
+ * operations it sees.
+ *
+ * Both sides end a section the same way: rcu_read_unlock() clears ctr
+ * with a release store, and the scan's acquire load that reads 0 pairs
+ * with it, so everything the reader did in its section happens before
+ * synchronize_rcu() returns. The store that starts a section is a
+ * release too (the exchange is one), continuing that chain: a scan that
+ * reads a newer section's ctr (>= target) also orders the sections
+ * before it. ThreadSanitizer sees the grace period as these edges.
  *
  * Threads register on their first rcu_read_lock() (a slot in a fixed
  * table) and are unregistered by a thread-exit destructor. call_rcu()
@@ -39,23 +73,31 @@
  * rcu_barrier() waits until the count covers every callback queued before
  * it. rcu_quiescent_state() has nothing to do here.
  */
+#include <errno.h>
+#include <linux/membarrier.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <kernel/rcu.h>
 #include <lib/bug.h>
 #include <lib/ktime.h>
 #include <lib/printk.h>
+#include <asm/rcu_host.h>
 
 #define MAX_READERS	256
 #define STALL_NS	(10 * NSEC_PER_SEC)
 
-/* One cache line each: readers on different cores must not share one. */
+/*
+ * Two cache lines each: readers on different cores must not share a line,
+ * nor a pair of lines (Intel's L2 prefetcher fetches lines in pairs).
+ */
 struct reader {
 	unsigned long ctr;		/* atomic: 0, or gp_seq at section start */
 	bool used;			/* under reg_lock */
-} __aligned(64);
+} __aligned(128);
 
 static struct reader readers[MAX_READERS];
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -67,6 +109,37 @@ static __thread unsigned int nesting;
 
 static unsigned long gp_seq = 1;	/* atomic */
 static pthread_mutex_t gp_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The read side: immutable once choose_read_side() ran, before main(). */
+static bool read_side_membarrier;
+
+/* --- which read side ------------------------------------------------------ */
+
+static long membarrier(int cmd)
+{
+	return syscall(__NR_membarrier, cmd, 0, 0);
+}
+
+/*
+ * Before main(), so before any thread reads: a reader that stored ctr
+ * plainly while the updater skipped membarrier() would be unprotected.
+ * Registration is once per process (Linux requires it for the private
+ * expedited command).
+ */
+__attribute__((constructor)) static void choose_read_side(void)
+{
+#ifndef HOST_TSAN
+	long cmds = membarrier(MEMBARRIER_CMD_QUERY);
+
+	read_side_membarrier = cmds > 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED) &&
+			       membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0;
+#endif
+}
+
+const char *rcu_host_read_side(void)
+{
+	return read_side_membarrier ? "membarrier" : "exchange";
+}
 
 /* --- readers ------------------------------------------------------------ */
 
@@ -106,11 +179,20 @@ static void register_reader(void)
 
 void rcu_read_lock(void)
 {
-	if (!me)
-		register_reader();
-	if (nesting++ == 0) {
-		unsigned long snap = __atomic_load_n(&gp_seq, __ATOMIC_RELAXED);
+	unsigned long snap;
 
+	if (unlikely(!me))
+		register_reader();
+	if (nesting++)
+		return;
+	snap = __atomic_load_n(&gp_seq, __ATOMIC_RELAXED);
+	if (likely(read_side_membarrier)) {
+		/* Ordered before the section's loads by the barrier that
+		 * synchronize_rcu()'s membarrier() runs on this thread; the
+		 * compiler barrier keeps those loads after this store. */
+		__atomic_store_n(&me->ctr, snap, __ATOMIC_RELEASE);
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	} else {
 		/* Full barrier; pairs with the gp_seq increment and the scan
 		 * in synchronize_rcu(). */
 		__atomic_exchange_n(&me->ctr, snap, __ATOMIC_SEQ_CST);
@@ -148,8 +230,8 @@ static void wait_for_reader(struct reader *r, unsigned long target)
 	bool warned = false;
 
 	for (;;) {
-		/* Acquire: pairs with the reader's release (unlock) or
-		 * exchange (a later lock). */
+		/* Acquire: pairs with the reader's release stores (its
+		 * unlock, or a later section's store or exchange). */
 		unsigned long c = __atomic_load_n(&r->ctr, __ATOMIC_SEQ_CST);
 
 		if (c == 0 || c >= target)
@@ -170,6 +252,11 @@ void synchronize_rcu(void)
 	if (inside_reader("synchronize_rcu", _RET_IP_))
 		return;
 	pthread_mutex_lock(&gp_lock);
+	/* A full barrier on every reader thread, between the caller's
+	 * removal and the increment: pairs with the reader's plain store. */
+	if (read_side_membarrier && membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED))
+		panic("rcu shim: membarrier(PRIVATE_EXPEDITED) failed after it was registered: "
+		      "errno %d", errno);
 	/* Full barrier: the updater's earlier stores are visible to every
 	 * section that reads the new gp_seq; pairs with the reader's
 	 * exchange. */

@@ -16,11 +16,15 @@
  * LVT to VECTOR_APIC_ERROR, the error status cleared, and software-enable
  * with the spurious vector.
  *
- * Timer. The boot CPU measures the timer's clock against the TSC: divide
- * by 16, count down from 0xffffffff for 5 ms of TSC, median of 3 runs
- * (emulation can stall any one of them). Every CPU then runs it periodic
- * at HZ with the same initial count (all LAPIC timers share the bus
- * clock). The handler counts the tick, sends the EOI, then calls
+ * Timer. The boot CPU learns the timer's clock (after the divide by 16):
+ * from CPUID leaf 0x15's core crystal on bare metal Intel, which feeds the
+ * LAPIC timer there (Linux sets lapic_timer_period from it the same way);
+ * otherwise by measuring it against the TSC in one short window: count
+ * down from 0xffffffff, read the count between two TSC reads at the start
+ * and again until the error bound (tsc_calibrate.c, plus the TSC's own)
+ * is at most CALIBRATE_TARGET_PPM, for at least CALIBRATE_MIN_US and at
+ * most CALIBRATE_MAX_US. Every CPU then runs it periodic at HZ with the
+ * same initial count (all LAPIC timers share the bus clock). The handler counts the tick, sends the EOI, then calls
  * timer_tick() (kernel/cpu.h), so a tick that switches threads does not
  * keep the vector in service.
  *
@@ -33,6 +37,7 @@
  */
 #define pr_fmt(fmt) "lapic: " fmt
 
+#include <cpuid.h>
 #include <kernel/cpu.h>
 #include <lib/compiler.h>
 #include <lib/printk.h>
@@ -44,6 +49,7 @@
 #include <asm/msr.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
+#include <lib/vsprintf.h>
 #include "apic.h"
 #include "idt.h"
 #include "tsc.h"
@@ -82,8 +88,9 @@
 #define APIC_TIMER_DIV		0x3e0
 #define  TIMER_DIV_16		0x3
 
-#define CALIBRATE_RUNS		3
-#define CALIBRATE_MS		5
+#define CALIBRATE_MIN_US	1000
+#define CALIBRATE_MAX_US	5000
+#define CALIBRATE_TARGET_PPM	500	/* the window's share, beyond the TSC's */
 /* Spins on the ICR's delivery status before we call the LAPIC stuck. */
 #define ICR_WAIT_SPINS		1000000
 
@@ -241,53 +248,72 @@ static void timer_start(void)
 	apic_write(APIC_TIMER_INIT, timer_initial);
 }
 
-/* Timer clock (after /16) from one CALIBRATE_MS TSC interval. */
-static uint64_t measure_timer_once(uint64_t tsc)
+static uint32_t timer_current(void)
 {
-	uint64_t t0, t1, wait = tsc * CALIBRATE_MS / 1000;
-	uint32_t left;
+	return apic_read(APIC_TIMER_CURRENT);
+}
+
+/* The timer's clock after /16, measured against the TSC in one window. */
+static struct freq_bound measure_timer(uint64_t tsc, uint64_t *window_us)
+{
+	uint64_t min = tsc * CALIBRATE_MIN_US / 1000000, max = tsc * CALIBRATE_MAX_US / 1000000;
+	struct freq_bound f;
+	struct tsc_bracket a, b;
 
 	apic_write(APIC_TIMER_DIV, TIMER_DIV_16);
 	apic_write(APIC_LVT_TIMER, LVT_MASKED | VECTOR_TIMER);	/* one-shot */
 	apic_write(APIC_TIMER_INIT, 0xffffffffu);
-	t0 = arch_cycles();
-	while (arch_cycles() - t0 < wait)
-		cpu_relax();
-	left = apic_read(APIC_TIMER_CURRENT);
-	t1 = arch_cycles();
+	tsc_bracket_read(&a, timer_current);
+	do {
+		do
+			tsc_bracket_read(&b, timer_current);
+		while (b.before - a.after < min);
+		f = tsc_freq_of_counter(&a, &b, a.count - b.count, tsc);
+	} while (f.error_ppm > CALIBRATE_TARGET_PPM && b.before - a.after < max);
 	apic_write(APIC_TIMER_INIT, 0);
-	return (0xffffffffULL - left) * tsc / (t1 - t0);
+	*window_us = (b.before - a.after) * 1000000 / tsc;
+	return f;
+}
+
+/* Bare metal Intel with CPUID 0x15's crystal: the timer's clock, else 0. */
+static uint64_t crystal_hz(void)
+{
+	unsigned int a, b, c, d;
+
+	__cpuid(1, a, b, c, d);
+	if (c & (1u << 31))
+		return 0;	/* a hypervisor's LAPIC timer runs at its own rate */
+	return cpuid_core_crystal_hz();
 }
 
 static void calibrate_timer(void)
 {
-	uint64_t tsc = tsc_hz(), runs[CALIBRATE_RUNS], hz;
+	uint64_t tsc = tsc_hz(), crystal = crystal_hz(), window_us = 0;
+	struct freq_bound f;
+	char how[96];
 
-	if (!tsc) {
+	if (crystal) {
+		f.hz = crystal / 16;
+		f.error_ppm = 0;
+		scnprintf(how, sizeof(how), "CPUID 0x15 core crystal %lu Hz / 16", crystal);
+	} else if (tsc) {
+		f = measure_timer(tsc, &window_us);
+		f.error_ppm = f.error_ppm > UINT32_MAX - tsc_error_ppm() ?
+			      UINT32_MAX : f.error_ppm + tsc_error_ppm();
+		scnprintf(how, sizeof(how), "one window of %lu us against the TSC", window_us);
+	} else {
 		pr_err("no calibrated TSC to measure the timer against: no timer ticks");
 		return;
 	}
-	for (unsigned int i = 0; i < CALIBRATE_RUNS; i++) {
-		uint64_t v = measure_timer_once(tsc);
-		unsigned int j = i;
-
-		for (; j > 0 && runs[j - 1] > v; j--)	/* insertion sort */
-			runs[j] = runs[j - 1];
-		runs[j] = v;
-	}
-	hz = runs[CALIBRATE_RUNS / 2];
-	if (hz < HZ || hz > 0xffffffffULL) {
-		pr_err("timer clock measured at %lu Hz: implausible, no timer ticks", hz);
+	if (f.hz < HZ || f.hz > 0xffffffffULL) {
+		pr_err("timer clock measured at %lu Hz (%s): implausible, no timer ticks",
+		       f.hz, how);
 		return;
 	}
-	timer_hz = (uint32_t)hz;
-	timer_initial = (uint32_t)(hz / HZ);
-	pr_info("timer clock %lu.%03lu MHz after /16 (median of %d runs of %d ms "
-		"against the TSC, spread %lu.%03lu-%lu.%03lu); periodic at %d Hz, count %u",
-		hz / 1000000, hz / 1000 % 1000, CALIBRATE_RUNS, CALIBRATE_MS,
-		runs[0] / 1000000, runs[0] / 1000 % 1000,
-		runs[CALIBRATE_RUNS - 1] / 1000000, runs[CALIBRATE_RUNS - 1] / 1000 % 1000,
-		HZ, timer_initial);
+	timer_hz = (uint32_t)f.hz;
+	timer_initial = (uint32_t)(f.hz / HZ);
+	pr_info("timer clock %lu.%03lu MHz +- %u ppm after /16 (%s); periodic at %d Hz, count %u",
+		f.hz / 1000000, f.hz / 1000 % 1000, f.error_ppm, how, HZ, timer_initial);
 }
 
 bool apic_init_boot(void)

@@ -30,11 +30,18 @@ _start:
 	mov	ecx, 0xc0000101			; IA32_GS_BASE
 	wrmsr
 
+	; 8 bytes a store, then the tail: under emulation each store of a
+	; string instruction is a step, and the .bss is 2 MiB.
 	mov	r12, rdi			; boot-info, kept across the fill
 	lea	rdi, [rel __bss_start]
-	lea	rcx, [rel __bss_end]
-	sub	rcx, rdi
+	lea	rdx, [rel __bss_end]
+	sub	rdx, rdi
 	xor	eax, eax
+	mov	rcx, rdx
+	shr	rcx, 3
+	rep stosq
+	mov	rcx, rdx
+	and	rcx, 7
 	rep stosb
 	mov	rdi, r12
 

@@ -115,25 +115,60 @@ uint64_t direct_map_size(void)
 
 uint64_t arch_loader_ns(void)
 {
-	if (!bootinfo || bootinfo->tsc_kernel_jump < bootinfo->tsc_loader_start)
+	const uint64_t *tsc = bootinfo ? bootinfo->tsc : NULL;
+
+	if (!tsc || tsc[BOOT_TSC_JUMP] < tsc[BOOT_TSC_START])
 		return 0;
-	return arch_boot_tsc_ns(bootinfo->tsc_kernel_jump - bootinfo->tsc_loader_start);
+	return arch_boot_tsc_ns(tsc[BOOT_TSC_JUMP] - tsc[BOOT_TSC_START]);
 }
 
 uint64_t arch_since_loader_ns(void)
 {
 	if (!bootinfo)
 		return 0;
-	return arch_boot_tsc_ns(arch_cycles() - bootinfo->tsc_loader_start);
+	return arch_boot_tsc_ns(arch_cycles() - bootinfo->tsc[BOOT_TSC_START]);
+}
+
+/* What the loader did before each of its stamps (boot/bootinfo.h). */
+static const char *const loader_step[BOOT_TSC_COUNT] = {
+	[BOOT_TSC_FILES] = "files",
+	[BOOT_TSC_PLACED] = "ELF",
+	[BOOT_TSC_MEMMAP] = "memory map",
+	[BOOT_TSC_TABLES] = "page tables",
+	[BOOT_TSC_BOOTINFO] = "boot-info",
+	[BOOT_TSC_MESSAGE] = "message",
+	[BOOT_TSC_MAP] = "final memory map",
+	[BOOT_TSC_EXIT] = "ExitBootServices",
+	[BOOT_TSC_JUMP] = "jump",
+};
+
+/* "files 1.234, ELF 0.456, ..." in ms; a stamp out of order shows as "?". */
+static void loader_steps_text(const uint64_t *tsc, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = BOOT_TSC_START + 1; i < BOOT_TSC_COUNT; i++) {
+		uint64_t us = arch_boot_tsc_ns(tsc[i] - tsc[i - 1]) / 1000;
+
+		if (tsc[i] < tsc[i - 1])
+			n += scnprintf(buf + n, size - n, "%s%s ?", i > 1 ? ", " : "",
+				       loader_step[i]);
+		else
+			n += scnprintf(buf + n, size - n, "%s%s %lu.%03lu", i > 1 ? ", " : "",
+				       loader_step[i], us / 1000, us % 1000);
+	}
 }
 
 static void print_boot_facts(const struct bootinfo *bi)
 {
 	uint64_t loader_us = arch_loader_ns() / 1000;
+	char steps[200];
 
-	pr_info("boot: loader ran %lu.%03lu ms (efi_main to kernel entry), "
+	loader_steps_text(bi->tsc, steps, sizeof(steps));
+	pr_info("boot: loader ran %lu.%03lu ms (efi_main to kernel entry: %s ms), "
 		"ExitBootServices attempts: %u",
-		loader_us / 1000, loader_us % 1000, bi->exit_bs_attempts);
+		loader_us / 1000, loader_us % 1000, steps, bi->exit_bs_attempts);
 	pr_info("boot: kernel at phys 0x%lx virt 0x%lx, %lu KiB; direct map %lu MiB",
 		bi->kernel_phys, bi->kernel_virt, bi->kernel_size / 1024,
 		bi->direct_map_size >> 20);
@@ -157,23 +192,59 @@ static void drop_identity_map(void)
 	write_cr3(cr3);		/* flushes the non-global TLB entries */
 }
 
+/*
+ * The kernel's first steps, stamped with the raw TSC (nothing converts
+ * cycles before tsc_calibrate()): printed once the clock is known.
+ */
+enum early_stamp { EARLY_ENTRY, EARLY_CONSOLE, EARLY_TABLES, EARLY_FEATURES,
+		   EARLY_CLOCK, EARLY_COUNT };
+
+static void print_early_steps(const uint64_t *t)
+{
+	static const char *const what[EARLY_COUNT] = {
+		[EARLY_CONSOLE] = "console", [EARLY_TABLES] = "GDT/IDT/per-CPU",
+		[EARLY_FEATURES] = "CPU features", [EARLY_CLOCK] = "clock",
+	};
+	uint64_t jump = bootinfo->tsc[BOOT_TSC_JUMP];
+	uint64_t us = t[EARLY_ENTRY] > jump ? arch_boot_tsc_ns(t[EARLY_ENTRY] - jump) / 1000 : 0;
+	char buf[200];
+	size_t n;
+
+	/* _start clears the .bss before x86_start runs */
+	n = scnprintf(buf, sizeof(buf), ".bss %lu.%03lu", us / 1000, us % 1000);
+	for (int i = EARLY_ENTRY + 1; i < EARLY_COUNT; i++) {
+		us = arch_boot_tsc_ns(t[i] - t[i - 1]) / 1000;
+		n += scnprintf(buf + n, sizeof(buf) - n, ", %s %lu.%03lu", what[i],
+			       us / 1000, us % 1000);
+	}
+	pr_info("boot: loader's jump to here: %s ms", buf);
+}
+
 __noreturn void x86_start(uint64_t bootinfo_phys)
 {
+	uint64_t early[EARLY_COUNT];
+
 	tsc_mark_epoch();
+	early[EARLY_ENTRY] = arch_cycles();
 	serial_init();
 	bootinfo = bootinfo_check(bootinfo_phys);
 	serial_console_register();
 	pr_info("zdk %s (x86-64)", zdk_version);
+	early[EARLY_CONSOLE] = arch_cycles();
 
 	gdt_init();
 	idt_init();
 	percpu_init_boot_cpu();
 	drop_identity_map();
+	early[EARLY_TABLES] = arch_cycles();
 	cpu_features_init();
 	memcpy_init();
-	tsc_calibrate();
+	early[EARLY_FEATURES] = arch_cycles();
+	tsc_calibrate(bootinfo->rsdp_phys);
+	early[EARLY_CLOCK] = arch_cycles();
 
 	print_boot_facts(bootinfo);
+	print_early_steps(early);
 	efi_memmap_init(bootinfo->mmap_phys, bootinfo->mmap_size,
 			bootinfo->mmap_desc_size);
 	efi_memmap_print_summary();

@@ -13,9 +13,8 @@
  *   4. starts the APs one at a time: four 16 KiB stacks from
  *      kernel/kstack.h (its boot stack and its three IST stacks, each above
  *      an unmapped guard), its GDT/TSS (gdt.c), the parameter block;
- *      then INIT, 10 ms, start-up IPI, 200 us, start-up IPI, 200 us (the
- *      SDM's universal sequence; a running CPU ignores the second SIPI),
- *      and waits up to BOOT_TIMEOUT_MS for the AP to report "online";
+ *      then starts it (below) and waits up to BOOT_TIMEOUT_MS for it to
+ *      report "online";
  *   5. wipes the trampoline pages (so no identity mapping of low memory
  *      exists anywhere once the APs run on the kernel's table), prints a
  *      summary and enables its interrupts.
@@ -34,6 +33,17 @@
  * so an AP that does not make it is reported with the last step it
  * reached; the boot CPU then sends it INIT (parking it, so it cannot wake
  * up later in a trampoline that is gone) and goes on with the others.
+ *
+ * Starting an AP is event-driven. The SDM's universal sequence (INIT,
+ * 10 ms, start-up IPI, 200 us, start-up IPI, 200 us) waits for the
+ * slowest CPUs ever made; a modern CPU (and every emulated one) answers a
+ * SIPI sent right after the INIT, as Linux assumes when it sets
+ * init_udelay to 0 for them. So the boot CPU sends INIT and one SIPI and
+ * watches the AP's step: once the trampoline has written "real mode" the
+ * AP is running. No answer within SIPI_ANSWER_US: a second SIPI (the
+ * first can be lost) and as long again; still none: the universal
+ * sequence with its delays, for CPUs that need them. The "online" line
+ * says which start worked and how long the AP took to answer.
  *
  * `smp.stall_cpu=N` makes CPU N stop at its kernel entry: the report of a
  * CPU that fails to come up, on demand (tests/test-all uses it).
@@ -67,6 +77,12 @@
 #include "smpboot.h"
 
 #define BOOT_TIMEOUT_MS		2000
+/* How long an AP may take to enter the trampoline after a SIPI before the
+ * next try: generous (QEMU's TCG and hardware answer within 1 ms). */
+#define SIPI_ANSWER_US		20000
+/* The universal sequence's delays (SDM vol. 3, "MP Initialization"). */
+#define INIT_DELAY_US		10000
+#define SIPI_DELAY_US		200
 #define LOW_START		0x1000		/* page 0 stays unused */
 #define LOW_END			0xa0000		/* conventional memory ends */
 #define TRAMPOLINE_PAGES	4		/* code+params, PML4, PDPT, PD */
@@ -121,6 +137,8 @@ struct cpu_boot {
 	enum cpu_state state;		/* boot CPU only, during smp_boot_cpus() */
 	unsigned int step;		/* how far a failed CPU got */
 	uint64_t boot_ns;		/* INIT to online */
+	uint64_t answer_ns;		/* boot CPU: INIT to the trampoline's first step */
+	const char *start;		/* boot CPU: which start worked (start_ap()) */
 	struct kstack stacks[1 + IST_COUNT];	/* boot stack, IST 1..3 */
 };
 
@@ -302,6 +320,43 @@ static unsigned int wait_online(uint64_t start)
 	return step;
 }
 
+/* Has the AP entered the trampoline within `us` of `since`? */
+static bool answered_within(uint64_t since, uint64_t us)
+{
+	/* Acquire: pairs with the AP's release in report_step() (or the
+	 * trampoline's store; x86 keeps the order either way). */
+	while (__atomic_load_n(&tp->step, __ATOMIC_ACQUIRE) == STEP_SIPI) {
+		if (ktime_get_ns() - since >= us * NSEC_PER_USEC)
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
+
+/*
+ * INIT and SIPI, then a second SIPI, then the universal sequence, each
+ * only if the one before got no answer; returns what was used.
+ */
+static const char *start_ap(struct cpu_boot *b, uint64_t start)
+{
+	uint8_t page = (uint8_t)(tramp_phys >> PAGE_SHIFT);
+
+	apic_send_init(b->apic_id);
+	apic_send_sipi(b->apic_id, page);
+	if (answered_within(start, SIPI_ANSWER_US))
+		return "INIT-SIPI";
+	apic_send_sipi(b->apic_id, page);
+	if (answered_within(ktime_get_ns(), SIPI_ANSWER_US))
+		return "INIT-SIPI-SIPI after no answer to the first SIPI";
+	apic_send_init(b->apic_id);
+	udelay(INIT_DELAY_US);
+	apic_send_sipi(b->apic_id, page);
+	udelay(SIPI_DELAY_US);
+	apic_send_sipi(b->apic_id, page);
+	udelay(SIPI_DELAY_US);
+	return "INIT, 10 ms, SIPI-SIPI after no answer to INIT-SIPI-SIPI";
+}
+
 static void boot_one(unsigned int cpu)
 {
 	struct cpu_boot *b = &boot[cpu];
@@ -318,20 +373,17 @@ static void boot_one(unsigned int cpu)
 	fill_params(cpu);
 
 	start = ktime_get_ns();
-	apic_send_init(b->apic_id);
-	mdelay(10);
-	apic_send_sipi(b->apic_id, (uint8_t)(tramp_phys >> PAGE_SHIFT));
-	udelay(200);
-	apic_send_sipi(b->apic_id, (uint8_t)(tramp_phys >> PAGE_SHIFT));
-	udelay(200);
-
+	b->start = start_ap(b, start);
+	b->answer_ns = ktime_get_ns() - start;
 	b->step = wait_online(start);
 	b->boot_ns = ktime_get_ns() - start;
 	if (b->step == STEP_ONLINE) {
 		b->state = CPU_ONLINE;
-		pr_info("CPU %u (APIC id %u) online after %llu.%03llu ms", cpu, b->apic_id,
+		pr_info("CPU %u (APIC id %u) online after %llu.%03llu ms (%s; in the "
+			"trampoline after %llu us)", cpu, b->apic_id,
 			(unsigned long long)(b->boot_ns / NSEC_PER_MSEC),
-			(unsigned long long)(b->boot_ns / NSEC_PER_USEC % 1000));
+			(unsigned long long)(b->boot_ns / NSEC_PER_USEC % 1000), b->start,
+			(unsigned long long)(b->answer_ns / NSEC_PER_USEC));
 		return;
 	}
 	apic_send_init(b->apic_id);	/* park it: the trampoline goes away */

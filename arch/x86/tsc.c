@@ -1,13 +1,11 @@
 /*
- * Time from the TSC, calibrated against the PIT.
+ * Time from the TSC.
  *
- * Calibration runs CALIBRATE_RUNS one-shots of CALIBRATE_MS on PIT
- * channel 2, counts TSC cycles across each, and keeps the median (one run
- * disturbed by the host, as happens under TCG, cannot skew it).
- *
- * Cycles become nanoseconds by a multiply and a shift, ns = cycles * mult
- * >> 32 with mult = 10^9 * 2^32 / hz, computed once: no division on the
- * read path and no overflow for centuries of uptime.
+ * tsc_calibrate() learns the frequency once at boot (tsc_calibrate.c:
+ * from CPUID, the ACPI PM timer or the PIT, with an error bound) and
+ * prints how. Cycles become nanoseconds by a multiply and a shift, ns =
+ * cycles * mult >> 32 with mult = 10^9 * 2^32 / hz, computed once: no
+ * division on the read path and no overflow for centuries of uptime.
  *
  * ktime_get_ns() counts from the epoch taken at kernel entry and reads 0
  * until calibration is done. Before it, udelay() still delays at least as
@@ -21,19 +19,14 @@
 #include <lib/printk.h>
 #include <asm/cpu.h>
 #include <asm/platform.h>
-#include "pit.h"
 #include "tsc.h"
 
-#define CALIBRATE_MS		5
-#define CALIBRATE_RUNS		3
-#define CALIBRATE_TICKS		(PIT_HZ * CALIBRATE_MS / 1000)
-/* Give up on a run after this many cycles: 1 s even at 10 GHz. */
-#define CALIBRATE_GIVE_UP	10000000000ULL
 /* Used by udelay() before calibration: faster than any real TSC. */
 #define TSC_HZ_UPPER_BOUND	10000000000ULL
 
 static uint64_t tsc_epoch;
-static uint64_t tsc_freq_hz;
+static uint64_t tsc_freq_hz;		/* written once, release; 0 = not yet */
+static uint32_t tsc_freq_error_ppm;	/* written once, before tsc_freq_hz */
 static uint64_t ns_mult;		/* ns = cycles * ns_mult >> 32 */
 
 static uint64_t cycles_to_ns(uint64_t cycles)
@@ -51,58 +44,28 @@ uint64_t tsc_hz(void)
 	return tsc_freq_hz;
 }
 
-/* TSC frequency from one PIT one-shot, or 0 if the PIT never finished. */
-static uint64_t measure_once(void)
+uint32_t tsc_error_ppm(void)
 {
-	uint64_t start, now;
-
-	pit_oneshot_start(CALIBRATE_TICKS);
-	start = arch_cycles();
-	do {
-		now = arch_cycles();
-		if (now - start > CALIBRATE_GIVE_UP)
-			return 0;
-	} while (!pit_oneshot_done());
-
-	return (now - start) * PIT_HZ / CALIBRATE_TICKS;
+	return tsc_freq_error_ppm;
 }
 
-static uint64_t median(uint64_t *v, unsigned int n)
+void tsc_calibrate(uint64_t rsdp_phys)
 {
-	for (unsigned int i = 1; i < n; i++) {
-		uint64_t x = v[i];
-		unsigned int j = i;
+	uint64_t t0 = arch_cycles(), us;
+	struct tsc_calibration c;
 
-		for (; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
+	tsc_calibration_measure(rsdp_phys, &c);
+	if (!c.hz) {
+		pr_err("tsc: no reference clock answered (no CPUID frequency, no PM timer, "
+		       "PIT channel 2 did not count down); no calibrated clock (timestamps stay 0)");
+		return;
 	}
-	return v[n / 2];
-}
-
-void tsc_calibrate(void)
-{
-	uint64_t runs[CALIBRATE_RUNS];
-	uint64_t hz;
-
-	for (unsigned int i = 0; i < CALIBRATE_RUNS; i++) {
-		runs[i] = measure_once();
-		if (!runs[i]) {
-			pr_err("tsc: PIT channel 2 did not count down; "
-			       "no calibrated clock (timestamps stay 0)");
-			return;
-		}
-	}
-	hz = median(runs, CALIBRATE_RUNS);
-
-	ns_mult = (NSEC_PER_SEC << 32) / hz;
-	__atomic_store_n(&tsc_freq_hz, hz, __ATOMIC_RELEASE);
-	pr_info("tsc: %lu.%03lu MHz (median of %d runs of %d ms against the PIT, "
-		"spread %lu.%03lu-%lu.%03lu MHz)",
-		hz / 1000000, hz / 1000 % 1000, CALIBRATE_RUNS, CALIBRATE_MS,
-		runs[0] / 1000000, runs[0] / 1000 % 1000,
-		runs[CALIBRATE_RUNS - 1] / 1000000,
-		runs[CALIBRATE_RUNS - 1] / 1000 % 1000);
+	ns_mult = (NSEC_PER_SEC << 32) / c.hz;
+	tsc_freq_error_ppm = c.error_ppm;
+	__atomic_store_n(&tsc_freq_hz, c.hz, __ATOMIC_RELEASE);
+	us = cycles_to_ns(arch_cycles() - t0) / 1000;
+	pr_info("tsc: %lu.%03lu MHz +- %u ppm (%s; took %lu.%03lu ms)",
+		c.hz / 1000000, c.hz / 1000 % 1000, c.error_ppm, c.how, us / 1000, us % 1000);
 }
 
 uint64_t ktime_get_ns(void)

@@ -7,13 +7,18 @@
  * calls are not made from other threads. Each case joins its threads
  * before it returns, so nothing outlives the case.
  */
+#include <linux/membarrier.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <kernel/rcu.h>
 #include <lib/ktest.h>
 #include <lib/ktime.h>
+#include <asm/rcu_host.h>
 
 static void spin_ns(uint64_t ns)
 {
@@ -181,7 +186,95 @@ static void readers_never_see_freed_objects(struct ktest *t)
 	EXPECT_EQ(t, __atomic_load_n(&bad_reads, __ATOMIC_RELAXED), 0);
 }
 
+/* --- which read side ------------------------------------------------------- */
+
+static void read_side_is_membarrier_where_offered(struct ktest *t)
+{
+	const char *want = "exchange";
+#ifndef HOST_TSAN
+	long cmds = syscall(__NR_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+
+	if (cmds > 0 && (cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED))
+		want = "membarrier";
+#endif
+	ktest_log(t, "read side: %s", rcu_host_read_side());
+	EXPECT_STREQ(t, rcu_host_read_side(), want);
+}
+
+/* --- a section that saw the old value never sees the one after the GP ------ */
+
+/*
+ * The updater writes x = k, waits a grace period, writes y = k, round
+ * after round. A section that read x = k1 began before the grace period
+ * of round k1 + 1 did (its read came before the write of x = k1 + 1), so
+ * it must end before that grace period does: it can never read y > k1.
+ * On x86 the two loads stay in order; what could break this is the
+ * section's start (the ctr store) waiting in the store buffer while its
+ * loads run, unseen by the scan. Sections that read x twice and found it
+ * changed straddled an update: those are the races the case needs.
+ */
+#define MP_ROUNDS_MAX	200000
+#define MP_RACES_WANTED	200
+
+struct mp {
+	unsigned long x, y;		/* atomic (relaxed): the updater's writes */
+	int stop;			/* atomic */
+	unsigned long straddled;	/* atomic: sections that saw x change */
+	unsigned long forbidden;	/* atomic: sections that read y > x */
+	unsigned long first_x, first_y;	/* atomic: the first forbidden pair */
+};
+
+static void *mp_reader(void *arg)
+{
+	struct mp *m = arg;
+
+	while (!__atomic_load_n(&m->stop, __ATOMIC_RELAXED)) {
+		unsigned long x1, x2, y;
+
+		rcu_read_lock();
+		x1 = __atomic_load_n(&m->x, __ATOMIC_RELAXED);
+		spin_ns(NSEC_PER_USEC);
+		y = __atomic_load_n(&m->y, __ATOMIC_RELAXED);
+		x2 = __atomic_load_n(&m->x, __ATOMIC_RELAXED);
+		rcu_read_unlock();
+		if (x2 != x1)
+			__atomic_fetch_add(&m->straddled, 1, __ATOMIC_RELAXED);
+		if (y > x1 && !__atomic_fetch_add(&m->forbidden, 1, __ATOMIC_RELAXED)) {
+			__atomic_store_n(&m->first_x, x1, __ATOMIC_RELAXED);
+			__atomic_store_n(&m->first_y, y, __ATOMIC_RELAXED);
+		}
+	}
+	return NULL;
+}
+
+static void section_that_saw_old_value_ends_before_gp(struct ktest *t)
+{
+	struct mp m = { 0 };
+	unsigned long k;
+	pthread_t th;
+
+	ASSERT_EQ(t, pthread_create(&th, NULL, mp_reader, &m), 0);
+	for (k = 1; k <= MP_ROUNDS_MAX; k++) {
+		__atomic_store_n(&m.x, k, __ATOMIC_RELAXED);
+		synchronize_rcu();
+		__atomic_store_n(&m.y, k, __ATOMIC_RELAXED);
+		if (__atomic_load_n(&m.straddled, __ATOMIC_RELAXED) >= MP_RACES_WANTED)
+			break;
+	}
+	__atomic_store_n(&m.stop, 1, __ATOMIC_RELAXED);
+	pthread_join(th, NULL);
+	ktest_log(t, "%lu rounds, %lu sections straddled an update", k, m.straddled);
+	EXPECT_GT(t, m.straddled, 0);
+	if (m.forbidden)
+		ktest_log(t, "first: a section read x = %lu, then y = %lu", m.first_x, m.first_y);
+	EXPECT_EQ(t, m.forbidden, 0);
+}
+
 static const struct ktest_case rcu_host_cases[] = {
+	KTEST_CASE(read_side_is_membarrier_where_offered,
+		   "the read side is membarrier's where the kernel offers it, outside TSan"),
+	KTEST_CASE(section_that_saw_old_value_ends_before_gp,
+		   "a section that read the value before an update never reads one after its GP"),
 	KTEST_CASE(reader_before_sync_finishes_first,
 		   "a reader that began before synchronize_rcu always ends before it returns"),
 	KTEST_CASE(callback_waits_for_other_reader,

@@ -1,6 +1,6 @@
 /*
  * Benchmarks of ZONE_DEVICE on pmem0 (skipped without an NVDIMM or
- * struct pages; the host build runs only the first two):
+ * struct pages; the host build runs the first four, on stand-ins):
  *   page_ref.getput.device       get_page()+put_page() on a device page
  *                                (cycles per pair; compare .normal in
  *                                mm/tests/gup_bench.c: the same code path);
@@ -8,6 +8,9 @@
  *   page_ref.getput.device_legacy  the same with legacy's get/put hooks;
  *   gup_fast.dax_4k.get / .put   fast GUP per page of a 4 KiB-leaf DAX
  *   gup_fast.dax_2m.get / .put   mapping / of 2 MiB devmap leaves (ns);
+ *                                compare gup_fast.anon_4k and .huge_2m of
+ *                                mm/tests/gup_bench.c; on the host, on the
+ *                                pmem suites' stand-in device;
  *   memremap.map_per_gib.ram / .altmap        memremap_pages() and
  *   memremap.teardown_per_gib.ram / .altmap   its teardown, in ms per GiB;
  *   memremap.teardown_fixed      the teardown's fixed wait, in ms.
@@ -38,6 +41,7 @@
  * what later benchmarks measure (docs/testing.md, "Benchmarks").
  */
 #include <drivers/pmem/pmem.h>
+#include <drivers/pmem/tests/pmem_test.h>
 #include <lib/bench.h>
 #include <lib/crc32.h>
 #include <lib/err.h>
@@ -145,6 +149,30 @@ BENCH(page_ref_getput_device_legacy, .name = "page_ref.getput.device_legacy",
 
 /* --- fast GUP of DAX mappings ------------------------------------------------ */
 
+/*
+ * pmem0, or where there is none (the host benchmark program) the stand-in
+ * device the pmem suites use (drivers/pmem/tests/pmem_test.h: ordinary
+ * memory in a memmap section of its own on the host), bound: the same
+ * driver, pgmap and DAX mapping, so the host's real CPU measures them.
+ */
+static struct pmem_device *dax_pmem(void)
+{
+	struct pmem_device *p = bench_pmem();
+
+	if (p)
+		return p;
+	p = pmem_test_standin();
+	if (!p)
+		return NULL;
+	if (p->dev.state != DEVICE_BOUND)
+		device_bind(&p->dev, "pmem");
+	if (p->dev.state != DEVICE_BOUND || !p->has_pages) {
+		put_device(&p->dev);
+		return NULL;
+	}
+	return p;
+}
+
 static struct {
 	struct pmem_device *p;
 	struct mm_struct *mm;
@@ -168,7 +196,7 @@ static int dax_bench_setup(struct bench_run *r, unsigned long offset)
 {
 	unsigned long addr = DAX_BENCH_ADDR + offset;
 
-	db.p = bench_pmem();
+	db.p = dax_pmem();
 	if (!db.p)
 		return bench_skip(r, NO_PMEM);
 	db.mm = mm_create();

@@ -15,6 +15,7 @@
 
 #include <lib/bench.h>
 #include <lib/printk.h>
+#include <asm/rcu_host.h>
 
 static void stdout_write(const char *s, size_t len)
 {
@@ -48,6 +49,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "zdk-host-bench: no benchmark matches \"%s\"\n", globs);
 		return 1;
 	}
+	/* what the percpu_ref figures' rcu_read_lock() costs depends on it */
+	printf("host-bench: RCU read side: %s (arch/host/rcu.c)\n", rcu_host_read_side());
 	failed = bench_run_all(globs, &ran);
 	printf("bench: %u ran, %d could not run\n", ran, failed);
 	return failed ? 1 : 0;

@@ -8,7 +8,10 @@
  * threads. The shared atomic is what a plain refcount costs: with two
  * threads its cache line bounces between the cores on every operation,
  * while the percpu_ref pair touches only the thread's own counter (plus
- * the RCU read-side bookkeeping of arch/host/rcu.c).
+ * the RCU read side of arch/host/rcu.c: plain stores, or a locked
+ * exchange where there is no membarrier; the program prints which). Its
+ * per-CPU add and subtract are locked instructions here, not in the
+ * kernel (docs/percpu.md, "Figures").
  *
  * Unit: TSC cycles on x86 hosts (rdtsc counts at the nominal frequency),
  * nanoseconds elsewhere.
