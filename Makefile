@@ -438,13 +438,13 @@ bench: deps
 		--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
 		--timeout $(or $(TIMEOUT),600) --cmdline "ktest=none bench=* shell=off $(CMDLINE)" \
 		--log $(B)/bench.log
-	$(Q)rm -f $(B)/bench-pmem-64g.img
-	$(Q)$(PYTHON) tests/qemu-run --quiet --smp $(SMP) --mem 2G \
+	$(Q)rm -f $(B)/bench-pmem-64g.img; \
+	$(PYTHON) tests/qemu-run --quiet --smp $(SMP) --mem 2G \
 		--nvdimm "64G,file=$(B)/bench-pmem-64g.img" \
 		--qemu $(QEMU) --ovmf-code $(OVMF_CODE) --ovmf-vars $(OVMF_VARS) \
 		--timeout $(or $(TIMEOUT),600) --log $(B)/bench-64g.log \
-		--cmdline "pmem.memmap=dev ktest=none bench=boot.kernel_ms,memremap.bind_per_gib.* shell=off"
-	$(Q)rm -f $(B)/bench-pmem-64g.img
+		--cmdline "pmem.memmap=dev ktest=none bench=boot.kernel_ms,memremap.bind_per_gib.* shell=off"; \
+	status=$$?; rm -f $(B)/bench-pmem-64g.img; exit $$status
 	$(Q)$(MAKE) --no-print-directory $(PARALLEL) host-bench
 	$(Q)$(B)/bench/zdk-host-bench > $(B)/host-bench.log
 	$(Q)$(PYTHON) tests/bench-report --json $(B)/bench.json --markdown $(B)/bench.md \

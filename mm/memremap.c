@@ -355,10 +355,11 @@ void *memremap_pages(struct dev_pagemap *pgmap)
 		     1 + (pgmap_refs_hooked(pgmap) ? 0 : pgmap->nr_pages), pgmap->nr_pages,
 		     trace_pack_name(name));
 	pgmap_publish(pgmap);	/* lookups find it from here on */
-	pr_info("memremap: %s: %#llx-%#llx, %lu pages, memmap %llu KiB in %s", name,
-		(unsigned long long)pgmap->start, (unsigned long long)pgmap->end,
+	pr_info("memremap: %s: %#llx-%#llx, %lu pages, memmap %llu KiB in %s, written by %u CPU%s",
+		name, (unsigned long long)pgmap->start, (unsigned long long)pgmap->end,
 		pgmap->nr_pages, (unsigned long long)(pgmap->memmap_bytes >> 10),
-		(pgmap->flags & MEMREMAP_ALTMAP) ? "the device (altmap)" : "RAM");
+		(pgmap->flags & MEMREMAP_ALTMAP) ? "the device (altmap)" : "RAM",
+		pgmap->memmap_threads, pgmap->memmap_threads == 1 ? "" : "s");
 	return pgmap->virt;
 }
 

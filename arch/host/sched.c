@@ -11,18 +11,27 @@
  * first time it asks for `current` (<asm/current.h>).
  *
  * Why it differs: the host has no run queues to sleep on, and the threads
- * of one slot run side by side. So schedule() yields the host CPU and
- * returns running, as after a spurious wake-up, and the caller looks at
+ * of one slot run side by side. So schedule() of a task that set itself
+ * TASK_SLEEPING blocks on a futex on its state word, for at most 1 ms,
+ * and returns running, as after a spurious wake-up; the caller looks at
  * its condition again (every wait of kernel/wait.h and kernel/completion.c
- * does): a wait polls, and wake_up_process() only sets the state back.
+ * does). wake_up_process() sets the state back and wakes the futex. A
+ * wake-up that comes first makes the futex wait return at once (the state
+ * is no longer TASK_SLEEPING); the 1 ms bound keeps a wait whose
+ * condition changes without a wake-up from hanging. So an idle kernel
+ * thread (the probe thread, a padata worker) sleeps instead of spinning
+ * through the host benchmarks it would distort.
  * msleep() is nanosleep(); __might_sleep() checks nothing: the host's
  * __preempt_count (per slot) only marks kthread_exit()'s last steps.
  */
 #include <errno.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <kernel/kthread.h>
 #include <kernel/sched.h>
@@ -48,9 +57,21 @@ struct task_struct *host_current(void)
 
 /* --- sleeping and waking --------------------------------------------------- */
 
+#define SLEEP_POLL_NS	1000000L	/* a sleeper looks at its condition this often */
+
 void schedule(void)
 {
-	sched_yield();
+	struct task_struct *me = current;
+
+	if (__atomic_load_n(&me->state, __ATOMIC_ACQUIRE) == TASK_SLEEPING) {
+		struct timespec poll = { 0, SLEEP_POLL_NS };
+
+		/* Returns at once if the state is no longer TASK_SLEEPING. */
+		syscall(SYS_futex, &me->state, FUTEX_WAIT_PRIVATE, TASK_SLEEPING, &poll,
+			NULL, 0);
+	} else {
+		sched_yield();
+	}
 	__set_current_state(TASK_RUNNING);
 }
 
@@ -68,8 +89,11 @@ bool wake_up_process(struct task_struct *p)
 {
 	int sleeping = TASK_SLEEPING;
 
-	return __atomic_compare_exchange_n(&p->state, &sleeping, TASK_RUNNING, false,
-					   __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+	if (!__atomic_compare_exchange_n(&p->state, &sleeping, TASK_RUNNING, false,
+					 __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+		return false;
+	syscall(SYS_futex, &p->state, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	return true;
 }
 
 void __might_sleep(unsigned long ip)

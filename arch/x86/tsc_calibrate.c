@@ -7,7 +7,9 @@
  *      ECX gives the crystal in Hz. Nothing to measure; the error bound
  *      is 0 ppm by the CPU's word (the crystal's own tolerance aside).
  *      With ECX 0, leaf 0x16 gives the base frequency in MHz, which the
- *      TSC runs at on these CPUs: a bound of half a MHz.
+ *      TSC runs at on these CPUs (Linux derives the crystal from it the
+ *      same way): a bound of half a MHz, the rounding; that the TSC runs
+ *      at exactly the stated base is the CPU's word, not checked.
  *   2. The ACPI PM timer (3.579545 MHz, arch/x86/acpi_pm_timer.c) over
  *      one short window: read at the start and again and again until the
  *      bound below is at most PM_TARGET_PPM (at least PM_MIN_US, at most

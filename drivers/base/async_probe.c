@@ -67,10 +67,24 @@ static bool queue_nonempty(void)
 	return busy;
 }
 
-/* Probe a claimed device and account for it (the queue's reference goes). */
+/*
+ * Probe a claimed device and account for it (the queue's reference goes).
+ * A device deleted, or a driver unregistered, while it waited in the
+ * queue is not probed: its claim ends with -ENODEV at once.
+ */
 static void probe_one(struct device *dev)
 {
-	driver_probe_claimed(dev, dev->driver);
+	struct device_driver *drv = dev->driver;
+	unsigned long flags;
+	bool alive;
+
+	spin_lock_irqsave(&devices_lock, flags);
+	alive = dev->registered && drv->registered;
+	spin_unlock_irqrestore(&devices_lock, flags);
+	if (alive)
+		driver_probe_claimed(dev, drv);
+	else
+		driver_probe_cancel(dev, drv);
 	put_device(dev);
 	if (__atomic_sub_fetch(&pending, 1, __ATOMIC_ACQ_REL) == 0)
 		wake_up_all(&settled_wq);

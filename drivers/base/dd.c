@@ -144,6 +144,13 @@ static void finish_unbound(struct device *dev, struct device_driver *drv, int er
 	wake_up_all(&binding_settled_wq);
 }
 
+void driver_probe_cancel(struct device *dev, struct device_driver *drv)
+{
+	finish_unbound(dev, drv, -ENODEV);
+	pr_info("%s: queued probe of driver %s not run: the %s went away", dev->name,
+		drv->name, dev->registered ? "driver" : "device");
+}
+
 int driver_probe_claimed(struct device *dev, struct device_driver *drv)
 {
 	unsigned long flags;

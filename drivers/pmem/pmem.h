@@ -151,7 +151,7 @@ unsigned int pmem_device_count(void);
 /*
  * Also used by tests with a region of their own. Registered; its probe
  * runs in the background (the driver probes asynchronously):
- * device_wait_probe(&pmem->dev, 0) waits for it to end.
+ * wait_for_device_probe() waits for it to end.
  */
 struct pmem_device *pmem_device_create(const struct nfit_region *r, const char *name);
 /* The pmem device called name, with a reference (put_device); NULL if none. */

@@ -36,7 +36,9 @@
 static void list_one(struct pmem_device *p)
 {
 	struct device *dev = &p->dev;
-	bool bound = dev->state == DEVICE_BOUND;
+	/* acquire: pairs with the state's release store, so a bound device's
+	 * fields the probe wrote are seen */
+	bool bound = __atomic_load_n(&dev->state, __ATOMIC_ACQUIRE) == DEVICE_BOUND;
 
 	kprintf("%-7s 0x%09llx-0x%09llx %6llu MiB  %-7s %-10s %-7s %9ld %8lu %8lu %6lu\n",
 		dev->name, (unsigned long long)p->phys,
@@ -45,6 +47,11 @@ static void list_one(struct pmem_device *p)
 		bound ? arch_cache_flush_name(p->flush) : "-", blk_queue_state(&p->queue),
 		blk_queue_in_flight(&p->queue), READ_ONCE_A(p->nr_reads),
 		READ_ONCE_A(p->nr_writes), READ_ONCE_A(p->nr_errors));
+	if (!bound) {
+		char state[64];
+
+		kprintf("        %s\n", device_state_text(dev, state, sizeof(state)));
+	}
 	if (bound)
 		kprintf("        %s; persistence domain: %s\n",
 			p->durable ? "writes are durable on completion" : "writes NOT durable",

@@ -2,7 +2,9 @@
  * kernel.padata: padata_do_multithreaded() does every item once, on the
  * CPUs it may use, and waits for all of them.
  */
+#include <kernel/kthread.h>
 #include <kernel/padata.h>
+#include <lib/err.h>
 #include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <lib/ktest.h>
@@ -129,11 +131,57 @@ static void chunks_run_at_once_on_several_cpus(struct ktest *t)
 	EXPECT_EQ(t, job.threads, 2);
 }
 
+/* Two jobs at once, from two tasks: the workers are shared, each job whole. */
+static unsigned int second_count[ITEMS];	/* (a) per item, the second job's */
+
+static void count_second(unsigned long start, unsigned long end, void *arg)
+{
+	for (unsigned long i = start; i < end; i++)
+		__atomic_fetch_add(&second_count[i], 1, __ATOMIC_RELAXED);
+}
+
+static int second_job(void *arg)
+{
+	struct padata_mt_job job = {
+		.thread_fn = count_second, .start = 0, .size = ITEMS, .chunk = 3,
+	};
+
+	padata_do_multithreaded(&job);
+	return (int)job.done;
+}
+
+static void two_jobs_at_once_each_whole(struct ktest *t)
+{
+	struct padata_mt_job job = {
+		.thread_fn = count_items, .start = 0, .size = ITEMS, .chunk = 5,
+	};
+	unsigned int wrong = 0;
+	struct task_struct *other;
+	int other_done;
+
+	if (num_online_cpus() < 2)
+		ktest_skip(t, "needs 2 CPUs");
+	reset();
+	for (unsigned int i = 0; i < ITEMS; i++)
+		second_count[i] = 0;
+	other = kthread_run_on(smp_processor_id() ? 0 : 1, second_job, NULL);
+	ASSERT_FALSE(t, IS_ERR(other));
+	padata_do_multithreaded(&job);
+	other_done = kthread_join(other);
+	for (unsigned int i = 0; i < ITEMS; i++)
+		wrong += done_count[i] != 1 || second_count[i] != 1;
+	EXPECT_EQ(t, wrong, 0);
+	EXPECT_EQ(t, job.done, ITEMS);
+	EXPECT_EQ(t, other_done, ITEMS);
+}
+
 static struct ktest_case padata_cases[] = {
 	KTEST_CASE(every_item_once, "every item of a job is done exactly once"),
 	KTEST_CASE(start_offsets_items, "items are start..start+size, nothing outside"),
 	KTEST_CASE(one_thread_is_the_caller, "max_threads 1: the caller does it all"),
 	KTEST_CASE(empty_job_calls_nothing, "a job of no items calls nothing"),
+	KTEST_CASE(two_jobs_at_once_each_whole,
+		   "two jobs from two tasks at once: each item of each done exactly once"),
 	KTEST_CASE(chunks_run_at_once_on_several_cpus,
 		   "two chunks run at the same time in two tasks (the race is forced)"),
 	{}

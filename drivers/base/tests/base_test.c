@@ -11,7 +11,10 @@
  * cases are expected in the log.
  */
 #include <drivers/base/devres.h>
+#include <drivers/base/internal.h>
 #include <kernel/completion.h>
+#include <kernel/kthread.h>
+#include <lib/err.h>
 #include <kernel/sched.h>
 #include <lib/errno.h>
 #include <lib/ktest.h>
@@ -467,6 +470,53 @@ static void async_probe_failure_leaves_nothing(struct ktest *t)
 	teardown();
 }
 
+static bool still_registered(struct device *dev)
+{
+	unsigned long flags;
+	bool yes;
+
+	spin_lock_irqsave(&devices_lock, flags);
+	yes = dev->registered;
+	spin_unlock_irqrestore(&devices_lock, flags);
+	return yes;
+}
+
+static int del_device(void *arg)
+{
+	device_del(arg);
+	return 0;
+}
+
+static void queued_probe_of_deleted_device_not_run(struct ktest *t)
+{
+	struct device *first, *queued;
+	struct task_struct *deleter;
+	unsigned long waits = 0;
+
+	setup(t, true);
+	ASSERT_EQ(t, driver_register(&adrv), 0);
+	first = tdev_new(t, 0, true);		/* its probe waits at the gate */
+	queued = tdev_new(t, 1, true);		/* queued behind it */
+	EXPECT_EQ(t, queued->state, DEVICE_PROBING);
+	get_device(queued);			/* device_del drops the list's */
+	deleter = kthread_run(del_device, queued);
+	ASSERT_FALSE(t, IS_ERR(deleter));
+	/* the deleter has taken it off (registered false) and waits for its claim */
+	while (still_registered(queued)) {
+		ASSERT_LT(t, waits++, 100000UL);	/* a watchdog of 100 s */
+		device_wait_probe(queued, 1);
+	}
+	complete_all(&gate);
+	EXPECT_EQ(t, kthread_join(deleter), 0);
+	wait_for_device_probe();
+	EXPECT_EQ(t, first->state, DEVICE_BOUND);
+	EXPECT_EQ(t, queued->state, DEVICE_UNBOUND);	/* not probed: cancelled */
+	EXPECT_EQ(t, queued->last_probe_err, -ENODEV);
+	EXPECT_EQ(t, queued->nprobes, 0);
+	put_device(queued);
+	teardown();
+}
+
 static void driver_unregister_unbinds(struct ktest *t)
 {
 	struct device *a, *b;
@@ -552,6 +602,8 @@ static const struct ktest_case base_cases[] = {
 		   "an async driver's probe runs in another task; the device is PROBING till then"),
 	KTEST_CASE(async_probe_shows_progress, "a probing device tells how far its probe has got"),
 	KTEST_CASE(async_probe_failure_leaves_nothing, "a failed async probe unwinds like a sync one"),
+	KTEST_CASE(queued_probe_of_deleted_device_not_run,
+		   "a device deleted while its async probe is queued is not probed"),
 	KTEST_CASE(driver_unregister_unbinds, "unregistering a driver unbinds each of its devices"),
 	KTEST_CASE(unregister_bound_device, "unregistering a bound device unbinds, releases, frees"),
 	KTEST_CASE(devm_kfree_of_foreign_memory_warns, "freeing what devres does not hold warns"),

@@ -28,8 +28,9 @@ static long long bind_sample(struct bench_run *r, bool altmap)
 		v = bench_skip(r, altmap ? "pmem0's memmap is in RAM (pmem.memmap=ram)"
 					 : "pmem0's memmap is on the device (pmem.memmap=dev)");
 	} else {
-		/* ns for size bytes -> ns per GiB -> ms, in thousandths */
-		v = bench_per_op(p->dev.probe_ns * (1ULL << 30) / p->size, 1000000);
+		/* ns for size bytes -> ns per GiB -> ms, in thousandths (per MiB
+		 * first: ns * 2^30 would overflow past 17 s) */
+		v = bench_per_op(p->dev.probe_ns / (p->size >> 20) * 1024, 1000000);
 	}
 	if (p)
 		put_device(&p->dev);

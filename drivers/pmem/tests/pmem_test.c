@@ -72,7 +72,9 @@ struct pmem_device *pmem_test_standin(void)
 	p = pmem_device_create(&region, PMEM_TEST_STANDIN);
 	if (p) {
 		get_device(&p->dev);		/* as pmem_find() would */
-		device_wait_probe(&p->dev, 0);	/* the probe runs in the background */
+		/* the probe runs in the background; this also waits for the
+		 * probe thread's put of its reference */
+		wait_for_device_probe();
 	}
 	return p;
 }
@@ -593,7 +595,7 @@ static void ram_device(struct ktest *t)
 	ram_region.attributes = EFI_MEMORY_WB;	/* RAM: no NV, so not durable */
 	p = pmem_device_create(&ram_region, PMEM_TEST_RAM);
 	ASSERT_NOT_NULL(t, p);
-	ASSERT_EQ(t, device_wait_probe(&p->dev, 0), 0);
+	wait_for_device_probe();	/* and for the probe thread's put */
 	ASSERT_EQ(t, p->dev.state, DEVICE_BOUND);	/* the bus autoprobes */
 }
 
