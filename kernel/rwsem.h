@@ -29,7 +29,7 @@
  * called from any context.
  *
  * Implementation: kernel/rwsem.c, on the host too (whose schedule()
- * yields the host CPU instead of sleeping: arch/host/sched.c).
+ * blocks on a futex, 1 ms at a time: arch/host/sched.c).
  */
 #ifndef KERNEL_RWSEM_H
 #define KERNEL_RWSEM_H

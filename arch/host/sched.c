@@ -20,7 +20,8 @@
  * is no longer TASK_SLEEPING); the 1 ms bound keeps a wait whose
  * condition changes without a wake-up from hanging. So an idle kernel
  * thread (the probe thread, a padata worker) sleeps instead of spinning
- * through the host benchmarks it would distort.
+ * through the host benchmarks it would distort. schedule_until(), the
+ * timed sleep, still yields the CPU and looks again.
  * msleep() is nanosleep(); __might_sleep() checks nothing: the host's
  * __preempt_count (per slot) only marks kthread_exit()'s last steps.
  */

@@ -75,16 +75,19 @@ static bool queue_nonempty(void)
 static void probe_one(struct device *dev)
 {
 	struct device_driver *drv = dev->driver;
+	const char *gone = NULL;
 	unsigned long flags;
-	bool alive;
 
 	spin_lock_irqsave(&devices_lock, flags);
-	alive = dev->registered && drv->registered;
+	if (!dev->registered)
+		gone = "device";
+	else if (!drv->registered)
+		gone = "driver";
 	spin_unlock_irqrestore(&devices_lock, flags);
-	if (alive)
+	if (!gone)
 		driver_probe_claimed(dev, drv);
 	else
-		driver_probe_cancel(dev, drv);
+		driver_probe_cancel(dev, drv, gone);
 	put_device(dev);
 	if (__atomic_sub_fetch(&pending, 1, __ATOMIC_ACQ_REL) == 0)
 		wake_up_all(&settled_wq);

@@ -144,11 +144,12 @@ static void finish_unbound(struct device *dev, struct device_driver *drv, int er
 	wake_up_all(&binding_settled_wq);
 }
 
-void driver_probe_cancel(struct device *dev, struct device_driver *drv)
+void driver_probe_cancel(struct device *dev, struct device_driver *drv, const char *gone)
 {
-	finish_unbound(dev, drv, -ENODEV);
+	/* before the claim ends: whoever waits for it may free what we name */
 	pr_info("%s: queued probe of driver %s not run: the %s went away", dev->name,
-		drv->name, dev->registered ? "driver" : "device");
+		drv->name, gone);
+	finish_unbound(dev, drv, -ENODEV);
 }
 
 int driver_probe_claimed(struct device *dev, struct device_driver *drv)

@@ -23,8 +23,8 @@ struct device *device_find_bound_to(struct device_driver *drv);
  * BOUND on success, UNBOUND with its devres released on failure.
  */
 int driver_probe_claimed(struct device *dev, struct device_driver *drv);
-/* dd.c: end a claim without probing (the device or driver went away): -ENODEV. */
-void driver_probe_cancel(struct device *dev, struct device_driver *drv);
+/* dd.c: end a claim without probing (gone: "device" or "driver" went away): -ENODEV. */
+void driver_probe_cancel(struct device *dev, struct device_driver *drv, const char *gone);
 /* async_probe.c: the same from the probe thread; dev must be claimed. */
 void driver_probe_async(struct device *dev);
 

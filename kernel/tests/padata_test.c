@@ -131,11 +131,40 @@ static void chunks_run_at_once_on_several_cpus(struct ktest *t)
 	EXPECT_EQ(t, job.threads, 2);
 }
 
-/* Two jobs at once, from two tasks: the workers are shared, each job whole. */
+/*
+ * Two jobs at once, from two tasks: the workers are shared, each job
+ * whole. Each job's first chunk says its job has started and waits until
+ * the other has too, so the two really overlap (a watchdog only).
+ */
 static unsigned int second_count[ITEMS];	/* (a) per item, the second job's */
+static bool started[2];				/* (a) job 0 / job 1 has run a chunk */
+static bool overlap_timed_out;			/* (a) */
+
+static void meet_the_other_job(unsigned int me)
+{
+	uint64_t deadline = ktime_get_ns() + 30 * NSEC_PER_SEC;
+
+	__atomic_store_n(&started[me], true, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&started[!me], __ATOMIC_ACQUIRE)) {
+		if (ktime_get_ns() > deadline) {
+			__atomic_store_n(&overlap_timed_out, true, __ATOMIC_RELAXED);
+			return;
+		}
+		cpu_relax();
+	}
+}
+
+static void count_first(unsigned long start, unsigned long end, void *arg)
+{
+	if (start == 0)
+		meet_the_other_job(0);
+	count_items(start, end, arg);
+}
 
 static void count_second(unsigned long start, unsigned long end, void *arg)
 {
+	if (start == 0)
+		meet_the_other_job(1);
 	for (unsigned long i = start; i < end; i++)
 		__atomic_fetch_add(&second_count[i], 1, __ATOMIC_RELAXED);
 }
@@ -153,7 +182,7 @@ static int second_job(void *arg)
 static void two_jobs_at_once_each_whole(struct ktest *t)
 {
 	struct padata_mt_job job = {
-		.thread_fn = count_items, .start = 0, .size = ITEMS, .chunk = 5,
+		.thread_fn = count_first, .start = 0, .size = ITEMS, .chunk = 5,
 	};
 	unsigned int wrong = 0;
 	struct task_struct *other;
@@ -164,12 +193,15 @@ static void two_jobs_at_once_each_whole(struct ktest *t)
 	reset();
 	for (unsigned int i = 0; i < ITEMS; i++)
 		second_count[i] = 0;
+	started[0] = started[1] = false;
+	overlap_timed_out = false;
 	other = kthread_run_on(smp_processor_id() ? 0 : 1, second_job, NULL);
 	ASSERT_FALSE(t, IS_ERR(other));
 	padata_do_multithreaded(&job);
 	other_done = kthread_join(other);
 	for (unsigned int i = 0; i < ITEMS; i++)
 		wrong += done_count[i] != 1 || second_count[i] != 1;
+	EXPECT_FALSE(t, overlap_timed_out);	/* the two jobs ran at the same time */
 	EXPECT_EQ(t, wrong, 0);
 	EXPECT_EQ(t, job.done, ITEMS);
 	EXPECT_EQ(t, other_done, ITEMS);
@@ -181,7 +213,7 @@ static struct ktest_case padata_cases[] = {
 	KTEST_CASE(one_thread_is_the_caller, "max_threads 1: the caller does it all"),
 	KTEST_CASE(empty_job_calls_nothing, "a job of no items calls nothing"),
 	KTEST_CASE(two_jobs_at_once_each_whole,
-		   "two jobs from two tasks at once: each item of each done exactly once"),
+		   "two jobs from two tasks, made to overlap: each item of each done exactly once"),
 	KTEST_CASE(chunks_run_at_once_on_several_cpus,
 		   "two chunks run at the same time in two tasks (the race is forced)"),
 	{}

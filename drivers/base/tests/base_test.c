@@ -517,6 +517,55 @@ static void queued_probe_of_deleted_device_not_run(struct ktest *t)
 	teardown();
 }
 
+static int unregister_adrv(void *arg)
+{
+	driver_unregister(&adrv);
+	return 0;
+}
+
+static bool adrv_registered(void)
+{
+	unsigned long flags;
+	bool yes;
+
+	spin_lock_irqsave(&devices_lock, flags);
+	yes = adrv.registered;
+	spin_unlock_irqrestore(&devices_lock, flags);
+	return yes;
+}
+
+static void queued_probe_of_unregistered_driver_not_run(struct ktest *t)
+{
+	struct device *first, *queued;
+	struct task_struct *unregisterer;
+	unsigned long waits = 0;
+
+	setup(t, true);
+	ASSERT_EQ(t, driver_register(&adrv), 0);
+	first = tdev_new(t, 0, true);		/* its probe waits at the gate */
+	queued = tdev_new(t, 1, true);		/* queued behind it */
+	while (!__atomic_load_n(&async_prober, __ATOMIC_ACQUIRE)) {	/* at the gate */
+		ASSERT_LT(t, waits++, 100000UL);	/* a watchdog of 100 s */
+		device_wait_probe(first, 1);
+	}
+	unregisterer = kthread_run(unregister_adrv, NULL);
+	ASSERT_FALSE(t, IS_ERR(unregisterer));
+	/* the driver is off its bus; driver_unregister waits for its devices */
+	while (adrv_registered()) {
+		ASSERT_LT(t, waits++, 100000UL);	/* a watchdog of 100 s */
+		device_wait_probe(queued, 1);
+	}
+	complete_all(&gate);
+	EXPECT_EQ(t, kthread_join(unregisterer), 0);
+	wait_for_device_probe();
+	EXPECT_EQ(t, first->nprobes, 1);		/* probed, then unbound by the unregister */
+	EXPECT_EQ(t, first->state, DEVICE_UNBOUND);
+	EXPECT_EQ(t, queued->state, DEVICE_UNBOUND);	/* not probed: cancelled */
+	EXPECT_EQ(t, queued->last_probe_err, -ENODEV);
+	EXPECT_EQ(t, queued->nprobes, 0);
+	teardown();
+}
+
 static void driver_unregister_unbinds(struct ktest *t)
 {
 	struct device *a, *b;
@@ -604,6 +653,8 @@ static const struct ktest_case base_cases[] = {
 	KTEST_CASE(async_probe_failure_leaves_nothing, "a failed async probe unwinds like a sync one"),
 	KTEST_CASE(queued_probe_of_deleted_device_not_run,
 		   "a device deleted while its async probe is queued is not probed"),
+	KTEST_CASE(queued_probe_of_unregistered_driver_not_run,
+		   "a device whose driver is unregistered while its probe is queued is not probed"),
 	KTEST_CASE(driver_unregister_unbinds, "unregistering a driver unbinds each of its devices"),
 	KTEST_CASE(unregister_bound_device, "unregistering a bound device unbinds, releases, frees"),
 	KTEST_CASE(devm_kfree_of_foreign_memory_warns, "freeing what devres does not hold warns"),

@@ -595,7 +595,8 @@ static void ram_device(struct ktest *t)
 	ram_region.attributes = EFI_MEMORY_WB;	/* RAM: no NV, so not durable */
 	p = pmem_device_create(&ram_region, PMEM_TEST_RAM);
 	ASSERT_NOT_NULL(t, p);
-	wait_for_device_probe();	/* and for the probe thread's put */
+	/* and for the probe thread's put; a watchdog, not a timing */
+	ASSERT_EQ(t, wait_for_device_probe_timeout(60 * 1000), 0);
 	ASSERT_EQ(t, p->dev.state, DEVICE_BOUND);	/* the bus autoprobes */
 }
 
