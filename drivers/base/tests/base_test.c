@@ -403,6 +403,45 @@ static void autoprobe_binds_both_ways(struct ktest *t)
 	teardown();
 }
 
+/* Conditions the cases below wait for, each read as its writer publishes it. */
+static bool device_gone(const void *dev)
+{
+	unsigned long flags;
+	bool gone;
+
+	spin_lock_irqsave(&devices_lock, flags);
+	gone = !((const struct device *)dev)->registered;
+	spin_unlock_irqrestore(&devices_lock, flags);
+	return gone;
+}
+
+static bool driver_gone(const void *drv)
+{
+	unsigned long flags;
+	bool gone;
+
+	spin_lock_irqsave(&devices_lock, flags);
+	gone = !((const struct device_driver *)drv)->registered;
+	spin_unlock_irqrestore(&devices_lock, flags);
+	return gone;
+}
+
+static bool prober_at_gate(const void *unused)
+{
+	return __atomic_load_n(&async_prober, __ATOMIC_ACQUIRE) != NULL;
+}
+
+/* Until done(arg): sleep 1 ms at a time on dev's binding; false after 100 s (a watchdog). */
+static bool wait_until(bool (*done)(const void *arg), const void *arg, struct device *dev)
+{
+	for (unsigned long waits = 0; !done(arg); waits++) {
+		if (waits >= 100000)
+			return false;
+		device_wait_probe(dev, 1);
+	}
+	return true;
+}
+
 static void async_probe_runs_in_the_background(struct ktest *t)
 {
 	struct device *dev;
@@ -436,8 +475,7 @@ static void async_probe_shows_progress(struct ktest *t)
 	ASSERT_EQ(t, driver_register(&adrv), 0);
 	dev = tdev_new(t, 0, true);
 	/* the probe has said "1 of 4 steps" once it reaches the gate */
-	while (!__atomic_load_n(&async_prober, __ATOMIC_ACQUIRE))
-		ASSERT_EQ(t, device_wait_probe(dev, 1), -ETIMEDOUT);
+	ASSERT_TRUE(t, wait_until(prober_at_gate, NULL, dev));
 	EXPECT_STREQ(t, device_state_text(dev, text, sizeof(text)),
 		     "still probing (steps 25%, 1 of 4)");
 	complete_all(&gate);
@@ -470,17 +508,6 @@ static void async_probe_failure_leaves_nothing(struct ktest *t)
 	teardown();
 }
 
-static bool still_registered(struct device *dev)
-{
-	unsigned long flags;
-	bool yes;
-
-	spin_lock_irqsave(&devices_lock, flags);
-	yes = dev->registered;
-	spin_unlock_irqrestore(&devices_lock, flags);
-	return yes;
-}
-
 static int del_device(void *arg)
 {
 	device_del(arg);
@@ -491,7 +518,6 @@ static void queued_probe_of_deleted_device_not_run(struct ktest *t)
 {
 	struct device *first, *queued;
 	struct task_struct *deleter;
-	unsigned long waits = 0;
 
 	setup(t, true);
 	ASSERT_EQ(t, driver_register(&adrv), 0);
@@ -502,10 +528,7 @@ static void queued_probe_of_deleted_device_not_run(struct ktest *t)
 	deleter = kthread_run(del_device, queued);
 	ASSERT_FALSE(t, IS_ERR(deleter));
 	/* the deleter has taken it off (registered false) and waits for its claim */
-	while (still_registered(queued)) {
-		ASSERT_LT(t, waits++, 100000UL);	/* a watchdog of 100 s */
-		device_wait_probe(queued, 1);
-	}
+	ASSERT_TRUE(t, wait_until(device_gone, queued, queued));
 	complete_all(&gate);
 	EXPECT_EQ(t, kthread_join(deleter), 0);
 	wait_for_device_probe();
@@ -523,38 +546,20 @@ static int unregister_adrv(void *arg)
 	return 0;
 }
 
-static bool adrv_registered(void)
-{
-	unsigned long flags;
-	bool yes;
-
-	spin_lock_irqsave(&devices_lock, flags);
-	yes = adrv.registered;
-	spin_unlock_irqrestore(&devices_lock, flags);
-	return yes;
-}
-
 static void queued_probe_of_unregistered_driver_not_run(struct ktest *t)
 {
 	struct device *first, *queued;
 	struct task_struct *unregisterer;
-	unsigned long waits = 0;
 
 	setup(t, true);
 	ASSERT_EQ(t, driver_register(&adrv), 0);
 	first = tdev_new(t, 0, true);		/* its probe waits at the gate */
 	queued = tdev_new(t, 1, true);		/* queued behind it */
-	while (!__atomic_load_n(&async_prober, __ATOMIC_ACQUIRE)) {	/* at the gate */
-		ASSERT_LT(t, waits++, 100000UL);	/* a watchdog of 100 s */
-		device_wait_probe(first, 1);
-	}
+	ASSERT_TRUE(t, wait_until(prober_at_gate, NULL, first));
 	unregisterer = kthread_run(unregister_adrv, NULL);
 	ASSERT_FALSE(t, IS_ERR(unregisterer));
 	/* the driver is off its bus; driver_unregister waits for its devices */
-	while (adrv_registered()) {
-		ASSERT_LT(t, waits++, 100000UL);	/* a watchdog of 100 s */
-		device_wait_probe(queued, 1);
-	}
+	ASSERT_TRUE(t, wait_until(driver_gone, &adrv, queued));
 	complete_all(&gate);
 	EXPECT_EQ(t, kthread_join(unregisterer), 0);
 	wait_for_device_probe();
