@@ -157,6 +157,8 @@ static void clock_agrees_with_the_pm_timer(struct ktest *t)
 	EXPECT_TRUE(t, diff <= allowed);
 }
 
+#define PIT_JUDGE_PPM	20000	/* runs that agree to 2% say something */
+
 static void pit_fallback_agrees_with_the_clock(struct ktest *t)
 {
 	struct tsc_calibration c;
@@ -167,6 +169,14 @@ static void pit_fallback_agrees_with_the_clock(struct ktest *t)
 	diff = c.hz > hz ? c.hz - hz : hz - c.hz;
 	ktest_log(t, "calibrated %lu Hz +- %u ppm, PIT %lu Hz +- %u ppm (%s)", hz,
 		  tsc_error_ppm(), c.hz, c.error_ppm, c.how);
+	/*
+	 * The PIT's bound is the spread of its runs, not a bracket: when a
+	 * busy host stalls the emulated PIT, the runs disagree (seen: 1373 to
+	 * 6172 MHz) and there is nothing to judge the clock by.
+	 */
+	if (c.error_ppm > PIT_JUDGE_PPM)
+		ktest_skip(t, "the PIT's runs disagree by %u ppm (over %u): a busy host, nothing "
+			   "to judge by", c.error_ppm, PIT_JUDGE_PPM);
 	EXPECT_TRUE(t, diff <= ((uint64_t)c.error_ppm + tsc_error_ppm() + 1) * (hz / 1000000));
 }
 
