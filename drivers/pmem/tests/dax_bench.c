@@ -155,7 +155,7 @@ BENCH(page_ref_getput_device_legacy, .name = "page_ref.getput.device_legacy",
  * memory in a memmap section of its own on the host), bound: the same
  * driver, pgmap and DAX mapping, so the host's real CPU measures them.
  */
-static struct pmem_device *dax_pmem(void)
+struct pmem_device *dax_bench_pmem(void)
 {
 	struct pmem_device *p = bench_pmem();
 
@@ -196,7 +196,7 @@ static int dax_bench_setup(struct bench_run *r, unsigned long offset)
 {
 	unsigned long addr = DAX_BENCH_ADDR + offset;
 
-	db.p = dax_pmem();
+	db.p = dax_bench_pmem();
 	if (!db.p)
 		return bench_skip(r, NO_PMEM);
 	db.mm = mm_create();

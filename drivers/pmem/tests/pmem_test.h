@@ -51,6 +51,11 @@ int pmem_test_standin_range(uint64_t size, phys_addr_t *phys);
  * host's DAX benchmarks).
  */
 struct pmem_device *pmem_test_standin(void);
+/*
+ * The device the DAX benchmarks map (dax_bench.c): pmem0 bound with struct
+ * pages, else the stand-in, bound; with a reference the caller puts, or NULL.
+ */
+struct pmem_device *dax_bench_pmem(void);
 
 /*
  * The memory books a no-leak check compares (pmem_test.c): page-allocator
