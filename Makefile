@@ -8,6 +8,8 @@
 #   CFLAGS         extra flags for the kernel and loader C files
 #   QEMU OVMF_CODE OVMF_VARS              the emulator and firmware
 #   SMP MEM NVDIMMS CMDLINE TIMEOUT       the machine `make run` boots
+#   GDB GDBPORT    make gdb's debugger (default gdb) and stub port on
+#                  127.0.0.1 (default 20000 + uid % 10000)
 #   V=1            show every command
 #   KTEST=n        build the kernel without its self-tests and benchmarks,
 #                  in build/ktest-n/ (make KTEST=n run boots it)
@@ -506,15 +508,16 @@ model: deps
 	$(Q)HOSTCC=$(HOSTCC) $(PYTHON) tests/model-check
 
 # QEMU starts halted in the background (serial in build/gdb.log), its gdb
-# stub on 127.0.0.1:1234 only; gdb ($GDB, default gdb) runs in the foreground
+# stub on 127.0.0.1 only, at the user's port (GDBPORT=N, else 20000 + uid %
+# 10000; tests/qemu-run prints it); gdb (GDB=, default gdb) runs in the foreground
 # with the generated build/gdbinit: the symbols, target remote, and
 # scripts/gdb/zdk.py, the zdk-* commands (docs/debugging.md). Leaving gdb
 # stops QEMU.
 gdb: deps
 	$(Q)$(MAKE) --no-print-directory $(PARALLEL) all
 	$(Q)rm -f $(B)/gdbinit; \
-	$(PYTHON) tests/qemu-run $(RUN_ARGS) --cmdline "$(CMDLINE)" --log $(B)/gdb.log \
-		--gdb --quiet --timeout 0 </dev/null & qemu=$$!; \
+	$(if $(GDBPORT),GDBPORT=$(GDBPORT)) $(PYTHON) tests/qemu-run $(RUN_ARGS) --cmdline "$(CMDLINE)" \
+		--log $(B)/gdb.log --gdb --quiet --timeout 0 </dev/null & qemu=$$!; \
 	while [ ! -f $(B)/gdbinit ] && kill -0 $$qemu 2>/dev/null; do sleep 0.2; done; \
 	if [ ! -f $(B)/gdbinit ]; then \
 		wait $$qemu; status=$$?; \
@@ -522,7 +525,7 @@ gdb: deps
 		exit $$status; \
 	fi; \
 	echo "serial output: tail -f $(B)/gdb.log"; \
-	$${GDB:-gdb} -q -x $(B)/gdbinit -ex 'hbreak start_kernel'; \
+	$(or $(GDB),gdb) -q -x $(B)/gdbinit -ex 'hbreak start_kernel'; \
 	kill $$qemu 2>/dev/null; wait $$qemu 2>/dev/null; true
 
 clean:

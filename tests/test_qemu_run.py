@@ -18,6 +18,7 @@ import sys
 import tempfile
 import textwrap
 import unittest
+import unittest.mock
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 QEMU_RUN = os.path.join(HERE, "qemu-run")
@@ -164,14 +165,36 @@ class QemuRunVerdicts(unittest.TestCase):
         self.assertIn("target remote 127.0.0.1:23999", gdbinit)
         self.assertRegex(gdbinit, r"source /\S+/scripts/gdb/zdk\.py")
 
-    def test_gdb_starts_halted_on_localhost_1234(self):
-        """--gdb: the stub on 127.0.0.1:1234 and -S; build/gdbinit sources the helpers"""
-        argv, gdbinit = self.gdb_run("--gdb", gdbinit="gdbinit")
-        self.assertIn("tcp:127.0.0.1:1234", argv)
+    def test_gdb_starts_halted_on_localhost_at_the_users_port(self):
+        """--gdb: the stub on 127.0.0.1 at 20000 + uid % 10000 and -S; build/gdbinit sources
+        the helpers"""
+        port = 20000 + os.getuid() % 10000
+        with unittest.mock.patch.dict(os.environ):
+            os.environ.pop("GDBPORT", None)
+            argv, gdbinit = self.gdb_run("--gdb", gdbinit="gdbinit")
+        self.assertIn(f"tcp:127.0.0.1:{port}", argv)
         self.assertIn("-S", argv)
         self.assertNotIn("-s", argv)
         self.assertIn("file " + self.path("kernel.elf"), gdbinit)
+        self.assertIn(f"target remote 127.0.0.1:{port}", gdbinit)
         self.assertRegex(gdbinit, r"source /\S+/scripts/gdb/zdk\.py")
+
+    def test_gdbport_from_the_environment(self):
+        """GDBPORT=N moves the stub (and build/gdbinit) to N; --gdb-port still wins"""
+        with unittest.mock.patch.dict(os.environ, {"GDBPORT": "24680"}):
+            argv, gdbinit = self.gdb_run("--gdb", gdbinit="gdbinit")
+            self.assertIn("tcp:127.0.0.1:24680", argv)
+            self.assertIn("target remote 127.0.0.1:24680", gdbinit)
+            argv, _ = self.gdb_run("--gdb-port", "24681", gdbinit="gdbinit-24681")
+            self.assertIn("tcp:127.0.0.1:24681", argv)
+
+    def test_bad_gdbport_is_refused(self):
+        """GDBPORT that is no port: refused before QEMU starts, naming the value"""
+        for bad in ("0", "65536", "12ab", "-5"):
+            with unittest.mock.patch.dict(os.environ, {"GDBPORT": bad}):
+                code, err = self.run_runner(self.stand_in("sys.exit(0)\n"), "--gdb")
+            self.assertNotEqual(code, PASS, bad)
+            self.assertIn(f"GDBPORT '{bad}' is not a port: expected 1 to 65535", err)
 
     def test_which_accel_follows_the_choice(self):
         """--which-accel prints the accelerator asked for, without probing"""
