@@ -13,8 +13,13 @@
 #   V=1            show every command
 #   KTEST=n        build the kernel without its self-tests and benchmarks,
 #                  in build/ktest-n/ (make KTEST=n run boots it)
+#   KTEST=none     make run: the test kernel, booted without its self-tests
+#   CONSOLE=full   make run's terminal shows every line (default summary: one
+#                  per self-test suite; build/run.log has them all)
 #   TRACE=n        build the kernel with every trace point compiled away, in
 #                  build/trace-n/ (to measure what tracing costs when off)
+#   T=GLOBS        make test: only these ktest suites or cases (docs/testing.md)
+#   BOOTS=GLOB     make test: only the QEMU boots whose name matches
 #   JOBS=N         compile jobs of the builds that run, test, bench... start
 #                  (default: the CPUs online; `make -jN` of its own wins)
 #
@@ -35,11 +40,21 @@ HOSTCC  ?= gcc
 PYTHON  ?= python3
 CFLAGS  ?= -O2 -g
 
+# The firmware and gnu-efi are where scripts/host-layout finds them on this
+# host (Debian/Ubuntu or Fedora places, OVMF raw or qcow2); a value given
+# to make wins, and a folder given alone (EFI_LIB=, EFI_INC=) keeps this
+# host's file names. Without Python (a minimal system before `make deps`
+# has run) the defaults are Debian's.
+HOST_LAYOUT := $(shell $(PYTHON) scripts/host-layout --root / 2>/dev/null)
+host_layout = $(or $(patsubst $(1)=%,%,$(filter $(1)=%,$(HOST_LAYOUT))),$(2))
 QEMU      ?= qemu-system-x86_64
-OVMF_CODE ?= /usr/share/OVMF/OVMF_CODE_4M.fd
-OVMF_VARS ?= /usr/share/OVMF/OVMF_VARS_4M.fd
-EFI_INC   ?= /usr/include/efi
-EFI_LIB   ?= /usr/lib
+OVMF_CODE ?= $(call host_layout,OVMF_CODE,/usr/share/OVMF/OVMF_CODE_4M.fd)
+OVMF_VARS ?= $(call host_layout,OVMF_VARS,/usr/share/OVMF/OVMF_VARS_4M.fd)
+EFI_INC   ?= $(call host_layout,EFI_INC,/usr/include/efi)
+EFI_ARCH_INC ?= $(EFI_INC)/$(notdir $(call host_layout,EFI_ARCH_INC,x86_64))
+EFI_LIB   ?= $(call host_layout,EFI_LIB,/usr/lib)
+EFI_CRT0  ?= $(EFI_LIB)/$(notdir $(call host_layout,EFI_CRT0,crt0-efi-x86_64.o))
+EFI_LDS   ?= $(EFI_LIB)/$(notdir $(call host_layout,EFI_LDS,elf_x86_64_efi.lds))
 
 SMP     ?= 2
 MEM     ?= 512M
@@ -60,6 +75,15 @@ endif
 # also depends on $(B)/ktest.config, which records KTEST and TRACE).
 # TRACE=n likewise (build/trace-n; with KTEST=n: build/ktest-n-trace-n).
 KTEST ?= y
+# make run KTEST=none: the kernel with its self-tests, booted with ktest=none
+# (a shell in seconds, no boot self-tests run)
+ifeq ($(KTEST),none)
+override KTEST := y
+RUN_KTEST := ktest=none
+endif
+# make run's terminal: one line per self-test suite (summary; the full log is
+# COM2, build/run.log) or everything (CONSOLE=full)
+CONSOLE ?= summary
 TRACE ?= y
 ifeq ($(KTEST)$(TRACE),ny)
 B := build/ktest-n
@@ -144,8 +168,15 @@ NASM_RELOC_OK := $(shell $(NASM) -E -w+all -w+error -w-reloc-rel-dword -w-reloc-
 	/dev/null >/dev/null 2>&1 && echo -w-reloc-rel-dword -w-reloc-abs-qword)
 override NASM_FLAGS = -f elf64 -g -F dwarf -w+all -w+error $(NASM_RELOC_OK) -Iarch/x86/
 $(B)/kernel/arch/x86/trampoline.asm.o: NASM_RELOC_OK := $(filter-out -w-reloc-rel-dword,$(NASM_RELOC_OK))
+# ld_option OPTION: OPTION if this ld accepts it, else nothing. binutils
+# 2.39 added --no-warn-rwx-segments (and warns of RWX segments from then
+# on); 2.38 (Ubuntu 22.04) refuses the option, and has no warning to
+# silence. The option comes first, so that an ld that does not know it
+# fails before --version could succeed.
+ld_option = $(shell $(LD) $(1) --version >/dev/null 2>&1 && echo $(1))
+LD_NO_WARN_RWX := $(call ld_option,--no-warn-rwx-segments)
 override KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 \
-	-z noexecstack --no-warn-rwx-segments -T linker.ld
+	-z noexecstack $(LD_NO_WARN_RWX) -T linker.ld
 
 # The version string names the commit the kernel was built from.
 ZDK_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
@@ -202,10 +233,10 @@ LOADER_OBJS := $(LOADER_C:%.c=$(B)/%.o)
 override LOADER_CFLAGS := -std=gnu11 -ffreestanding -fpic -fshort-wchar -mno-red-zone \
 	-fno-stack-protector -fno-strict-aliasing -DGNU_EFI_USE_MS_ABI \
 	-maccumulate-outgoing-args -mgeneral-regs-only \
-	-I. -I$(EFI_INC) -I$(EFI_INC)/x86_64 -I$(EFI_INC)/protocol \
+	-I. -I$(EFI_INC) -I$(EFI_ARCH_INC) -I$(EFI_INC)/protocol \
 	-Wall -Wextra -Werror -Wno-unused-parameter -MMD -MP
 override LOADER_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic \
-	-T $(EFI_LIB)/elf_x86_64_efi.lds
+	-T $(EFI_LDS)
 
 $(B)/boot/%.o: boot/%.c
 	$(call say,CC,$@)
@@ -214,7 +245,7 @@ $(B)/boot/%.o: boot/%.c
 
 $(B)/boot/loader.so: $(LOADER_OBJS)
 	$(call say,LD,$@)
-	$(Q)$(LD) $(LOADER_LDFLAGS) $(EFI_LIB)/crt0-efi-x86_64.o $^ -o $@ \
+	$(Q)$(LD) $(LOADER_LDFLAGS) $(EFI_CRT0) $^ -o $@ \
 		-L$(EFI_LIB) -lefi -lgnuefi
 
 $(B)/BOOTX64.EFI: $(B)/boot/loader.so
@@ -404,9 +435,12 @@ fuzz: fuzz-build
 	$(Q)$(PYTHON) tests/fuzz-run --build $(B)/fuzz \
 		$(if $(FUZZ_RUNS),--executions $(FUZZ_RUNS),--seconds $(FUZZ_SECONDS)) $(FUZZ_TARGETS)
 
-# Installs missing Debian packages when run as root; otherwise names them.
+# Installs missing packages (apt on Debian/Ubuntu, dnf on Fedora) when run
+# as root; otherwise names them. The firmware and gnu-efi files it checks
+# are scripts/host-layout's, or those make's user named (make exports
+# command-line and environment variables to the script).
 deps:
-	$(Q)PYTHON=$(PYTHON) QEMU=$(QEMU) OVMF_CODE=$(OVMF_CODE) sh scripts/deps.sh
+	$(Q)PYTHON=$(PYTHON) QEMU=$(QEMU) sh scripts/deps.sh
 
 RUN_ARGS := --smp $(SMP) --mem $(MEM) --nvdimms "$(NVDIMMS)" \
 	$(if $(TIMEOUT),--timeout $(TIMEOUT)) --qemu $(QEMU) --ovmf-code $(OVMF_CODE) \
@@ -414,19 +448,27 @@ RUN_ARGS := --smp $(SMP) --mem $(MEM) --nvdimms "$(NVDIMMS)" \
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory $(PARALLEL) all
-	$(Q)$(PYTHON) tests/qemu-run $(RUN_ARGS) --cmdline "$(CMDLINE)" --log $(B)/run.log
+	$(Q)$(PYTHON) tests/qemu-run $(RUN_ARGS) --log $(B)/run.log \
+		--cmdline "$(strip console=$(CONSOLE) $(RUN_KTEST) $(CMDLINE))"
 
 # test and bench judge build/ (tests/test-all, the benchmark boot) and
 # refuse KTEST=n (above); test also builds the kernel without its tests
 # into build/ktest-n, which tests/test-all boots once. Its fuzz step builds the
 # fuzz targets itself (make fuzz-build); `make deps` installs clang with
 # the rest, and where it cannot (not root), scripts/fuzz-probe names the
-# package missing.
+# package missing. It prints each step's progress and writes
+# build/test-results.json and build/test-results.xml (JUnit).
+# A part of it (docs/testing.md, "Running a part"): T=GLOBS runs only these
+# ktest suites or cases (comma-separated globs, as ktest=) in the host
+# programs and in the boots that run every suite; BOOTS=GLOB only the QEMU
+# boots whose name matches (with T, among those boots).
+TEST_SELECT := $(if $(T),--tests "$(T)") $(if $(BOOTS),--boots "$(BOOTS)" $(if $(T),,--only qemu))
 test: deps
+	$(Q)rm -f build/test-results.json build/test-results.xml  # a failed build leaves none
 	$(Q)$(MAKE) --no-print-directory $(PARALLEL) KTEST=y TRACE=y B=build all host-tests tsan-tests
 	$(Q)$(MAKE) --no-print-directory $(PARALLEL) KTEST=n TRACE=y B=build/ktest-n kernel
 	$(Q)OBJCOPY=$(OBJCOPY) NM=$(NM) HOSTCC=$(HOSTCC) FUZZ_CC=$(FUZZ_CC) $(PYTHON) tests/test-all --qemu $(QEMU) --ovmf-code $(OVMF_CODE) \
-		--ovmf-vars $(OVMF_VARS)
+		--ovmf-vars $(OVMF_VARS) $(TEST_SELECT)
 
 # Every benchmark in one boot (so ratios compare figures of the same boot),
 # a second boot with a 64 GiB NVDIMM (its memmap on the device; the file is
@@ -534,6 +576,8 @@ clean:
 help:
 	@echo 'make run     build, boot zdk in QEMU (OVMF + NVDIMM), run the boot self-tests, open the shell'
 	@echo 'make test    host tests (ASan/UBSan, TSan), loader image, runner, model, fuzz targets, QEMU boots; ends with "N passed, N failed"'
+	@echo '             and writes build/test-results.json and build/test-results.xml (JUnit);'
+	@echo '             T=GLOBS only these ktest suites/cases (host programs, ktest=* boots), BOOTS=GLOB only these boots'
 	@echo '             (it also builds and boots the kernel without its tests: build/ktest-n/kernel.elf)'
 	@echo 'make bench   run every benchmark in one boot; writes build/bench.json and build/bench.md'
 	@echo 'make tsan-tests   build/tsan/zdk-tsan-tests: the host tests under ThreadSanitizer'

@@ -40,4 +40,10 @@ static int cmd_fail(int argc, char **argv)
 	return ret;
 }
 SHELL_COMMAND(fail, "N COMMAND [ARGS...]",
-	      "run COMMAND with its Nth allocation failing (fail_nth)", cmd_fail);
+	      "run COMMAND with its Nth allocation failing (fail_nth)",
+	      "N: which allocation of the command fails, 1 to 1000000 (counted from the\n"
+	      "      command's start, in the shell's thread)\n"
+	      "COMMAND: any command but fail, ktest and bench (they set their own failures)\n"
+	      "ARGS: COMMAND's arguments, as typed without 'fail'\n"
+	      "Then it says which allocation failed, or that the command made fewer than N.\n"
+	      "examples: fail 1 pmem crc32 pmem0 0 8; fail 3 pin pmem0 0 1\n", cmd_fail);

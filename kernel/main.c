@@ -16,6 +16,8 @@
 #include <kernel/boot_stage.h>
 #include <kernel/main.h>
 #include <kernel/sched.h>
+#include <lib/console_mode.h>
+#include <mm/meminfo.h>
 #include <kernel/shell.h>
 #include <kernel/smp.h>
 #include <kernel/verdict.h>
@@ -82,6 +84,9 @@ void start_kernel(void)
 
 	ready_ns = arch_since_loader_ns();
 	v = boot_stages_run(boot_cmdline(), detail, sizeof(detail));
+	console_summary_end();		/* console=summary: the terminal shows all again */
+	meminfo_boot_stages_done();	/* counters the stages disturbed: shown apart */
+	pmem_boot_stages_done();
 	verdict_print(v, detail);
 
 	if (cmdline_get_bool(boot_cmdline(), "shell", true, &shell) < 0)

@@ -13,6 +13,7 @@
 #include <kernel/panic.h>
 #include <kernel/verdict.h>
 #include <lib/bug.h>
+#include <lib/console_mode.h>
 #include <lib/printk.h>
 #include <lib/vsprintf.h>
 #include <asm/cpu.h>
@@ -27,6 +28,12 @@ void die(const char *reason)
 		arch_debug_exit(VERDICT_CRASH);
 	dying = true;
 
+	if (console_summary_active()) {	/* the report went to COM2 only: show it */
+		console_summary("--- the crash, as COM2 has it (the last %u bytes) ---\n",
+				CONSOLE_HELD_SIZE);
+		console_held_replay();
+		console_summary_end();
+	}
 	boot_stages_dying(reason);	/* a running self-test closes its report */
 	verdict_exit(VERDICT_CRASH, reason);
 }

@@ -68,4 +68,6 @@ static int cmd_threads(int argc, char **argv)
 	return 0;
 }
 SHELL_COMMAND(threads, "", "list kernel threads, switches, RCU grace periods",
-	      cmd_threads);
+	      "takes no arguments; every thread (id, CPU, state, context switches, name), the\n"
+	      "switches and ticks per CPU, the RCU grace periods so far\n"
+	      "example: threads\n", cmd_threads);

@@ -1,22 +1,27 @@
 /*
  * The shell's mechanism: the console's line editor (kernel/shell_line.h
- * edits and splits), the dispatcher, the checks commands share. The
- * commands live with their subsystems (see kernel/shell.h).
+ * edits and splits) on the shell's terminal (kernel/shell_tty.h: the
+ * prompt redrawn around messages, typeahead, ^C), the dispatcher, the
+ * checks and waits commands share. The commands live with their
+ * subsystems (see kernel/shell.h).
  *
  * Input piped from the host (tests/qemu-run --input) goes through the
  * same editor as a person's typing, so a script drives the shell exactly
  * as a person does.
  */
 #include <kernel/rcu.h>
+#include <kernel/sched.h>
 #include <kernel/shell.h>
 #include <kernel/shell_line.h>
+#include <kernel/shell_tty.h>
+#include <kernel/timer.h>
 #include <lib/cmdline.h>
 #include <lib/errno.h>
+#include <lib/ktime.h>
 #include <lib/name_order.h>
 #include <lib/printk.h>
 #include <lib/vsprintf.h>
 #include <lib/string.h>
-#include <asm/platform.h>
 
 extern const struct shell_cmd *const __start_shell_cmds[];
 extern const struct shell_cmd *const __stop_shell_cmds[];
@@ -25,7 +30,15 @@ extern const struct shell_hold *const __stop_shell_holds[];
 
 #define PROMPT		"zdk> "
 
-static const struct shell_cmd *find_cmd(const char *name)
+/*
+ * The command typed at the prompt is running (shell_run(): the shell
+ * thread writes it; a thread the shell waits for reads it), and the
+ * depth of shell_interrupt_mask(). Atomic.
+ */
+static bool typed_running;
+static int interrupt_masked;
+
+const struct shell_cmd *shell_find_cmd(const char *name)
 {
 	for (const struct shell_cmd *const *p = __start_shell_cmds;
 	     p < __stop_shell_cmds; p++)
@@ -51,7 +64,7 @@ void shell_for_each_cmd(void (*fn)(const struct shell_cmd *cmd))
 
 int shell_usage_error(char **argv, const char *fmt, ...)
 {
-	const struct shell_cmd *cmd = find_cmd(argv[0]);
+	const struct shell_cmd *cmd = shell_find_cmd(argv[0]);
 	char msg[160];
 	va_list ap;
 
@@ -60,7 +73,8 @@ int shell_usage_error(char **argv, const char *fmt, ...)
 	va_end(ap);
 	kprintf("%s: %s\n", argv[0], msg);
 	if (cmd && cmd->args[0])
-		kprintf("usage: %s %s\n", cmd->name, cmd->args);
+		kprintf("usage: %s %s   ('help %s': every argument)\n", cmd->name, cmd->args,
+			cmd->name);
 	return 2;
 }
 
@@ -99,7 +113,7 @@ int shell_exec_argv(int argc, char **argv)
 
 	if (argc == 0)
 		return 0;
-	cmd = find_cmd(argv[0]);
+	cmd = shell_find_cmd(argv[0]);
 	if (!cmd) {
 		kprintf("%s: unknown command (try 'help')\n", argv[0]);
 		return 127;
@@ -121,18 +135,83 @@ int shell_exec(char *line)
 	return shell_exec_argv(argc, argv);
 }
 
+/* --- ^C and waits ---------------------------------------------------------- */
+
+bool shell_interrupted(void)
+{
+	if (!__atomic_load_n(&typed_running, __ATOMIC_RELAXED) ||
+	    __atomic_load_n(&interrupt_masked, __ATOMIC_RELAXED))
+		return false;
+	return shell_tty_poll_interrupt();
+}
+
+void shell_interrupt_mask(bool mask)
+{
+	__atomic_add_fetch(&interrupt_masked, mask ? 1 : -1, __ATOMIC_RELAXED);
+}
+
+/*
+ * msleep() without its warning for a CPU whose timer does not tick yet:
+ * the shell opens before the boot CPU's first tick, and a `devices wait`
+ * typed at once would warn. Like msleep(), it busy-waits then.
+ */
+static void nap(unsigned int ms)
+{
+	uint64_t deadline = deadline_after_ms(ms);
+
+	if (!sched_running() || !cpu_ticks(smp_processor_id())) {
+		mdelay(ms);
+		return;
+	}
+	while (ktime_get_ns() < deadline) {
+		set_current_state(TASK_SLEEPING);
+		schedule_until(deadline);
+	}
+	__set_current_state(TASK_RUNNING);
+}
+
+int shell_wait(bool (*done)(void *arg), void *arg, unsigned long timeout_ms,
+	       unsigned long *waited_ms)
+{
+	uint64_t start = ktime_get_ns();
+	unsigned long waited = 0;
+	int ret;
+
+	for (;;) {
+		if (done && done(arg)) {
+			ret = 0;
+			break;
+		}
+		if (timeout_ms && waited >= timeout_ms) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (shell_interrupted()) {
+			ret = -EINTR;
+			break;
+		}
+		/* the last slice ends at the limit, not past it */
+		nap(timeout_ms ? (unsigned int)MIN((unsigned long)SHELL_WAIT_POLL_MS,
+						    timeout_ms - waited) : SHELL_WAIT_POLL_MS);
+		waited = (unsigned long)((ktime_get_ns() - start) / NSEC_PER_MSEC);
+	}
+	if (waited_ms)
+		*waited_ms = waited;
+	return ret;
+}
+
 /* --- the console's editor ------------------------------------------------ */
 
 static struct shell_line console_line;	/* the shell thread's */
 
 static int console_getc(void *arg)
 {
-	return arch_console_getc();
+	return shell_tty_getc();
 }
 
 static void console_echo(const char *s, size_t n, void *arg)
 {
-	console_write(s, n);
+	shell_tty_echo(s, n);
 }
 
 void shell_run(void)
@@ -140,18 +219,30 @@ void shell_run(void)
 	char line[SHELL_LINE_LEN];
 
 	shell_line_init(&console_line, console_getc, console_echo, NULL);
-	kprintf("\nzdk shell: type 'help' for the commands.\n");
+	kprintf("\nzdk shell: type 'help' for the commands, 'help NAME' for one; "
+		"Ctrl-C stops a command.\n");
+	shell_tty_open();
 	for (;;) {
+		long len;
+
 		/* Between commands the shell holds nothing: a quiescent
 		 * state, where pending RCU callbacks may run. */
 		rcu_quiescent_state();
-		kprintf(PROMPT);
-		if (shell_line_read(&console_line, line) < 0) {
+		shell_tty_prompt(PROMPT);
+		len = shell_line_read(&console_line, line);
+		shell_tty_line_done();
+		if (len < 0) {
 			kprintf("shell: line longer than %d characters: not run\n",
 				SHELL_LINE_LEN - 1);
 			continue;
 		}
 		shell_line_remember(&console_line, line);
+		/* each command starts with no ^C pending */
+		shell_tty_clear_interrupt();
+		__atomic_store_n(&typed_running, true, __ATOMIC_RELAXED);
 		shell_exec(line);
+		__atomic_store_n(&typed_running, false, __ATOMIC_RELAXED);
+		__atomic_store_n(&interrupt_masked, 0, __ATOMIC_RELAXED);
+		shell_tty_clear_interrupt();
 	}
 }

@@ -6,11 +6,23 @@
  * drives; the shell itself knows none of them.
  *
  *   static int cmd_uptime(int argc, char **argv) { ... return 0; }
- *   SHELL_COMMAND(uptime, "", "time since boot", cmd_uptime);
+ *   SHELL_COMMAND(uptime, "[-s]", "time since boot",
+ *                 "-s: in seconds (default: milliseconds)\n"
+ *                 "example: uptime -s\n", cmd_uptime);
+ *
+ * The definition is the command's only documentation the shell shows:
+ * `help` lists each name with its one-line summary, `help NAME` prints
+ * "usage: NAME ARGS" and then doc, the full syntax: every argument in
+ * ARGS described as "WORD: ..." with its unit and the range allowed, and
+ * at least one line starting "example". Suite kernel.shell.help checks
+ * that every command's doc does.
  *
  * run() gets argv[0] = the command's name. It prints its own output, and
  * for bad arguments one line "NAME: what was wrong" (shell_usage_error()
- * helps), returning non-zero; the prompt always comes back.
+ * helps), returning non-zero; the prompt always comes back. A command
+ * that can run long asks shell_interrupted() at its safe points and
+ * stops there on ^C, releasing what it holds; every wait it does on the
+ * user's behalf goes through shell_wait(), which stops on ^C too.
  */
 #ifndef KERNEL_SHELL_H
 #define KERNEL_SHELL_H
@@ -21,12 +33,14 @@ struct shell_cmd {
 	const char *name;
 	const char *args;		/* usage of the arguments, "" if none */
 	const char *help;		/* one line */
+	const char *doc;		/* `help NAME`: lines, each ending "\n" */
 	int (*run)(int argc, char **argv);
 };
 
-#define SHELL_COMMAND(name_, args_, help_, fn_)				\
+#define SHELL_COMMAND(name_, args_, help_, doc_, fn_)			\
 	static const struct shell_cmd __shell_cmd_##name_ = {		\
-		.name = #name_, .args = args_, .help = help_, .run = fn_, \
+		.name = #name_, .args = args_, .help = help_, .doc = doc_, \
+		.run = fn_,						\
 	};								\
 	static const struct shell_cmd *const __shell_ptr_##name_	\
 		__used __section("shell_cmds") = &__shell_cmd_##name_
@@ -71,5 +85,36 @@ bool shell_number(char **argv, const char *what, const char *s, unsigned long mi
 		  unsigned long max, unsigned long *out);
 /* Iterate the commands in name order (for `help`). */
 void shell_for_each_cmd(void (*fn)(const struct shell_cmd *cmd));
+/* The command called name, or NULL. */
+const struct shell_cmd *shell_find_cmd(const char *name);
+
+/*
+ * ^C. Has the person asked the command typed at the prompt to stop? Looks
+ * at the console at once (kernel/shell_tty.h: other bytes typed meanwhile
+ * are kept for the next line). A command calls it at safe points only,
+ * where it can stop cleanly, and then says "NAME: interrupted after ...".
+ * Callable from a thread the shell waits for (pin's, on another CPU).
+ * Always false for a command not typed at the prompt (the self-tests run
+ * commands with shell_exec()) and while masked.
+ */
+bool shell_interrupted(void);
+/*
+ * Mask (true) or unmask (false) ^C for the commands run inside this one;
+ * nests. `ktest` masks it while its cases run, so that a command a case
+ * runs never stops half-way, and asks for ^C itself between cases.
+ */
+void shell_interrupt_mask(bool mask);
+
+#define SHELL_WAIT_POLL_MS	10
+#define SHELL_INTERRUPTED	130	/* the status of a command stopped by ^C */
+
+/*
+ * Wait on the person's behalf until done(arg) (NULL: only the time),
+ * at most timeout_ms (0: no limit), looking at done() and for ^C every
+ * SHELL_WAIT_POLL_MS while other threads run: 0 once done, -ETIMEDOUT,
+ * or -EINTR on ^C. *waited_ms (if not NULL): how long it waited.
+ */
+int shell_wait(bool (*done)(void *arg), void *arg, unsigned long timeout_ms,
+	       unsigned long *waited_ms);
 
 #endif /* KERNEL_SHELL_H */

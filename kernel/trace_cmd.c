@@ -116,4 +116,15 @@ static int cmd_trace(int argc, char **argv)
 	return 0;
 }
 SHELL_COMMAND(trace, "[list | on [GLOBS] | off [GLOBS] | clear | dump [GLOBS]]",
-	      "record lifetime events and print them (docs/tracing.md)", cmd_trace);
+	      "record lifetime events and print them (docs/tracing.md)",
+	      "(nothing): how many events record, and what each CPU's ring holds\n"
+	      "list: every event, its arguments, on or off\n"
+	      "on [GLOBS]: start recording these events (default all); each live pgmap's count\n"
+	      "      is recorded at once, so a timeline can start there\n"
+	      "off [GLOBS]: stop recording them (default all)\n"
+	      "clear: forget what the rings hold\n"
+	      "dump [GLOBS]: print what the rings hold of these events, oldest first, one\n"
+	      "      checksummed line each (scripts/timeline.py reads them)\n"
+	      "GLOBS: comma-separated shell patterns over event names (default *), e.g.\n"
+	      "      'page_*,pgmap_*' ('trace list' names them)\n"
+	      "examples: trace on; trace on 'pgmap_*,pin'; trace dump; trace off\n", cmd_trace);

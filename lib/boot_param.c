@@ -41,6 +41,25 @@ void boot_param_for_each(void (*fn)(const struct boot_param *p, void *arg), void
 			 (const void *const *)__stop_boot_params, visit_param, &v);
 }
 
+bool boot_param_default(const struct boot_param *p, char *buf, size_t size)
+{
+	const char *at = strstr(p->values, "(default");
+	size_t len;
+
+	if (!at || !size)
+		return false;
+	at += strlen("(default");
+	if (*at == ':')
+		at++;
+	while (*at == ' ')
+		at++;
+	len = strcspn(at, ")");
+	if (!len || at[len] != ')')
+		return false;
+	strlcpy(buf, at, MIN(size, len + 1));
+	return true;
+}
+
 unsigned int boot_params_check(const struct cmdline *cl)
 {
 	unsigned int unknown = 0;

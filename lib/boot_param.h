@@ -30,6 +30,12 @@ struct boot_param {
 const struct boot_param *boot_param_find(const char *name);
 /* Each declared parameter, in name order. */
 void boot_param_for_each(void (*fn)(const struct boot_param *p, void *arg), void *arg);
+/*
+ * p's default, as its `values` text states it ("on|off (default off)",
+ * "N (default: none)"): copied into buf (size bytes) and true, or false if
+ * the text names none (a flag, a parameter that is off unless given).
+ */
+bool boot_param_default(const struct boot_param *p, char *buf, size_t size);
 /* Warn about each argument of cl that no BOOT_PARAM declares; how many. */
 unsigned int boot_params_check(const struct cmdline *cl);
 

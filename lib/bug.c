@@ -11,6 +11,12 @@
 #include <lib/trace.h>
 
 static unsigned long warnings;
+static bool (*context)(char *buf, size_t size);	/* set once, before use */
+
+void warn_set_context(bool (*fn)(char *buf, size_t size))
+{
+	context = fn;
+}
 
 unsigned long warn_count(void)
 {
@@ -27,7 +33,13 @@ void __warn(const char *file, int line, unsigned long caller,
 	vscnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 
+	char who[128];
+
 	__atomic_fetch_add(&warnings, 1, __ATOMIC_RELAXED);
 	trace_event(warn, caller, line, 0);
-	pr_warn("WARNING: %s at %s:%d in %pS", msg, file, line, (void *)caller);
+	if (context && context(who, sizeof(who)))
+		pr_warn("WARNING: %s at %s:%d in %pS (during %s)", msg, file, line,
+			(void *)caller, who);
+	else
+		pr_warn("WARNING: %s at %s:%d in %pS", msg, file, line, (void *)caller);
 }

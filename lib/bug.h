@@ -29,6 +29,13 @@ __printf(4, 5) void __warn(const char *file, int line, unsigned long caller,
 			   const char *fmt, ...);
 /* Warnings issued since boot (the harness samples it around a test). */
 unsigned long warn_count(void);
+/*
+ * Who is running, for the warning line: the self-test harness sets a
+ * function that writes "self-test SUITE.CASE" into buf (returning true)
+ * while a case runs, so a provoked warning says where it comes from.
+ * Set once, before any case runs; NULL by default (the product alone).
+ */
+void warn_set_context(bool (*fn)(char *buf, size_t size));
 
 #define WARN(cond, fmt, ...) ({						\
 	bool __c = !!(cond);						\

@@ -9,6 +9,7 @@
 static const char *const errno_names[] = {
 	ERRNO_NAME(EPERM),
 	ERRNO_NAME(ENOENT),
+	ERRNO_NAME(EINTR),
 	ERRNO_NAME(EIO),
 	ERRNO_NAME(E2BIG),
 	ERRNO_NAME(EAGAIN),

@@ -8,6 +8,7 @@
 
 #define EPERM		1	/* operation not permitted */
 #define ENOENT		2	/* no such entry */
+#define EINTR		4	/* interrupted (the shell's ^C) */
 #define EIO		5	/* I/O error */
 #define E2BIG		7	/* argument list too long */
 #define EAGAIN		11	/* try again */

@@ -20,6 +20,8 @@
 #include <lib/printk.h>
 #include <lib/vsprintf.h>
 #include <lib/bug.h>
+#include <lib/console_mode.h>
+#include <lib/ktime.h>
 
 extern const struct ktest_suite *const __start_ktest_suites[];
 extern const struct ktest_suite *const __stop_ktest_suites[];
@@ -32,6 +34,11 @@ static struct {
 	unsigned int suite_no;		/* KTAP number of the open suite */
 	unsigned int case_no;		/* KTAP number of the case in progress */
 	unsigned int pass, fail, skip;	/* within the open suite */
+	bool stopped;			/* machine.stop() said so: no case after */
+	bool ran;			/* a case ran in this ktest_run(): stop() is
+					 * asked only after one, so a run always
+					 * shows something */
+	uint64_t start_ns;		/* when the open suite started */
 } run;
 
 static struct ktest *current;
@@ -40,6 +47,51 @@ static char skip_reason_buf[96];	/* reason of the last skipped case */
 struct ktest *ktest_current(void)
 {
 	return current;
+}
+
+/*
+ * The case running now, for lib/bug.h's context: its suite's and its own
+ * name, both in rodata, published with a release store by the CPU that
+ * runs the case and read with an acquire load by any CPU that warns, so
+ * a warning from any CPU while the case runs names it (a stack pointer
+ * such as `current` could be gone by the time another CPU reads it).
+ */
+static struct {
+	const char *suite, *tcase;	/* (atomic) NULL between cases */
+} running;
+
+static void running_set(const struct ktest_suite *s, const struct ktest_case *c)
+{
+	__atomic_store_n(&running.suite, s ? s->name : NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&running.tcase, c ? c->name : NULL, __ATOMIC_RELEASE);
+}
+
+static bool warn_context(char *buf, size_t size)
+{
+	const char *tcase = __atomic_load_n(&running.tcase, __ATOMIC_ACQUIRE);
+	const char *suite = __atomic_load_n(&running.suite, __ATOMIC_RELAXED);
+
+	if (!tcase || !suite)
+		return false;
+	scnprintf(buf, size, "self-test %s.%s", suite, tcase);
+	return true;
+}
+
+/*
+ * After a case: its warnings, labelled. Expected means: the case asserts
+ * on its warning count (ktest_warnings()) and passed, so the count was
+ * the one it wanted; a failed case's or an unchecked count is said so.
+ */
+static void label_warnings(const struct ktest *t)
+{
+	unsigned long n = warn_count() - t->warn_base;
+	const char *what = t->status == KTEST_FAIL ? "the case FAILED: not as expected" :
+			   t->warnings_checked ? "provoked by this case, which checks their "
+						 "count (expected)" :
+			   "NOT checked by this case";
+
+	if (n)
+		kprintf(INDENT "# %s: %lu WARNING line(s) above: %s\n", t->tcase->name, n, what);
 }
 
 /* --- selection ------------------------------------------------------------ */
@@ -150,14 +202,18 @@ void ktest_list(void)
 {
 	static const struct ktest_suite *suites[MAX_SUITES];
 	size_t n = sorted_suites(suites);
+	unsigned int cases = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		kprintf("%s%s\n", suites[i]->name,
 			suites[i]->flags & KTEST_F_BOOT_ONLY ? " (explicit, boot only)" :
 			suites[i]->flags & KTEST_F_EXPLICIT ? " (explicit)" : "");
-		for (const struct ktest_case *c = suites[i]->cases; c->name; c++)
+		for (const struct ktest_case *c = suites[i]->cases; c->name; c++) {
 			kprintf("  %-32s %s\n", c->name, c->intent ? c->intent : "");
+			cases++;
+		}
 	}
+	kprintf("%zu suites, %u cases\n", n, cases);
 }
 
 /* --- running ---------------------------------------------------------------- */
@@ -201,10 +257,15 @@ static enum ktest_status run_case_once(const struct ktest_suite *s,
 
 	if (need_unmet(c, skip_reason_buf, sizeof(skip_reason_buf)))
 		return KTEST_SKIP;
+	if (console_summary_active())
+		console_held_clear();	/* a failure shows this case's output */
 	current = &t;
+	running_set(s, c);
 	if (arch_setjmp(t.abort_jmp) == 0)
 		c->run(&t);
+	running_set(NULL, NULL);
 	current = NULL;
+	label_warnings(&t);
 	if (t.status == KTEST_SKIP)
 		strlcpy(skip_reason_buf, t.reason, sizeof(skip_reason_buf));
 	return t.status;
@@ -239,10 +300,64 @@ static void report_case(unsigned int no, const struct ktest_case *c,
 			no, c->name);
 }
 
+/*
+ * console=summary's line per suite (lib/console_mode.h). A suite whose name
+ * extends the one before ("drivers.acpi.nfit" after "drivers.acpi") joins
+ * its line, so the whole boot fits on one screen; the line is written when
+ * the next family starts, or at the end of the run.
+ */
+static struct {
+	char root[48];			/* the family's first suite; "" if none */
+	char more[96];			/* the others, as suffixes: "nfit, nfit.check" */
+	unsigned int pass, fail, skip;
+	uint64_t ns;
+} family;
+
+static void family_flush(void)
+{
+	uint64_t ms = family.ns / NSEC_PER_MSEC;
+
+	if (!family.root[0])
+		return;
+	console_summary("  %-22s %3u passed, %u failed, %u skipped %4llu.%02llu s%s%s%s\n",
+			family.root, family.pass, family.fail, family.skip,
+			(unsigned long long)(ms / 1000), (unsigned long long)(ms % 1000 / 10),
+			family.more[0] ? " (+ " : "", family.more, family.more[0] ? ")" : "");
+	family.root[0] = '\0';
+}
+
+static void family_add(const char *name, uint64_t ns)
+{
+	size_t len = strlen(family.root);
+
+	if (!console_summary_active())
+		return;
+	if (len && !strncmp(name, family.root, len) && name[len] == '.') {
+		size_t used = strlen(family.more);
+
+		scnprintf(family.more + used, sizeof(family.more) - used, "%s%s",
+			  used ? ", " : "", name + len + 1);
+	} else {
+		family_flush();
+		strlcpy(family.root, name, sizeof(family.root));
+		family.more[0] = '\0';
+		family.pass = family.fail = family.skip = 0;
+		family.ns = 0;
+	}
+	family.pass += run.pass;
+	family.fail += run.fail;
+	family.skip += run.skip;
+	family.ns += ns;
+}
+
 static void close_suite(const char *note)
 {
 	const struct ktest_suite *s = run.suite;
 	unsigned int total = run.pass + run.fail + run.skip;
+
+	family_add(s->name, ktime_get_ns() - run.start_ns);
+	if (*note)
+		family_flush();		/* a crash: nothing comes after it */
 
 	kprintf(INDENT "# %s: pass:%u fail:%u skip:%u total:%u%s\n", s->name,
 		run.pass, run.fail, run.skip, total, note);
@@ -262,6 +377,7 @@ static void run_suite(const struct ktest_suite *s, unsigned int no,
 	run.suite_no = no;
 	run.pass = run.fail = run.skip = 0;
 	run.case_no = 0;
+	run.start_ns = ktime_get_ns();
 
 	kprintf(INDENT "KTAP version 1\n");
 	kprintf(INDENT "# Subtest: %s\n", s->name);
@@ -269,21 +385,41 @@ static void run_suite(const struct ktest_suite *s, unsigned int no,
 
 	for (const struct ktest_case *c = s->cases; c->name; c++) {
 		enum ktest_status st = KTEST_PASS;
+		unsigned int r;
 
 		if (!case_selected(s, c, globs))
 			continue;
+		if (run.ran && machine.stop && machine.stop()) {
+			run.stopped = true;
+			break;
+		}
 		run.case_no++;
-		for (unsigned int r = 0; r < repeat && st == KTEST_PASS; r++)
+		for (r = 0; r < repeat && st == KTEST_PASS; r++) {
+			if (r && machine.stop && machine.stop()) {
+				kprintf(INDENT "# %s: stopped after %u of %u repeats\n", c->name, r,
+					repeat);
+				run.stopped = true;
+				break;
+			}
 			st = run_case_once(s, c);
+			run.ran = true;
+		}
 		if (st == KTEST_FAIL && repeat > 1)
 			kprintf(INDENT "# %s failed in a repetition (of %u)\n",
 				c->name, repeat);
 		report_case(run.case_no, c, st);
+		if (st == KTEST_FAIL && console_summary_active()) {
+			console_summary("  FAILED %s.%s; its output (the last %u bytes):\n",
+					s->name, c->name, CONSOLE_HELD_SIZE);
+			console_held_replay();
+		}
 		run.pass += st == KTEST_PASS;
 		run.fail += st == KTEST_FAIL;
 		run.skip += st == KTEST_SKIP;
+		if (run.stopped)
+			break;
 	}
-	close_suite("");
+	close_suite(run.stopped ? " (stopped)" : "");
 }
 
 int ktest_run(const char *globs, unsigned int repeat, struct ktest_totals *out)
@@ -298,9 +434,11 @@ int ktest_run(const char *globs, unsigned int repeat, struct ktest_totals *out)
 	for (size_t i = 0; i < n; i++)
 		planned += count_selected(suites[i], globs) > 0;
 
+	warn_set_context(warn_context);
 	kprintf("KTAP version 1\n");
 	kprintf("1..%u\n", planned);
-	for (size_t i = 0; i < n; i++) {
+	run.stopped = run.ran = false;
+	for (size_t i = 0; i < n && !run.stopped; i++) {
 		if (!count_selected(suites[i], globs))
 			continue;
 		run_suite(suites[i], ++no, globs, repeat);
@@ -309,6 +447,10 @@ int ktest_run(const char *globs, unsigned int repeat, struct ktest_totals *out)
 		tot.skipped += run.skip;
 		tot.suites++;
 	}
+	tot.stopped = run.stopped;
+	family_flush();
+	console_summary("ktest: %u suites: %u passed, %u failed, %u skipped\n", tot.suites,
+			tot.passed, tot.failed, tot.skipped);
 	if (out)
 		*out = tot;
 	return tot.failed;
@@ -379,6 +521,7 @@ void ktest_skip(struct ktest *t, const char *fmt, ...)
 
 unsigned long ktest_warnings(struct ktest *t)
 {
+	t->warnings_checked = true;
 	return warn_count() - t->warn_base;
 }
 

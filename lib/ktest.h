@@ -50,6 +50,7 @@ struct ktest {
 	enum ktest_status status;
 	char reason[96];		/* skip reason */
 	unsigned long warn_base;	/* warn_count() at case start */
+	bool warnings_checked;		/* the case called ktest_warnings() */
 	int indent;			/* KTAP nesting, for diagnostics */
 	bool quiet;			/* ktest_run_inner(): no diagnostics */
 	arch_jmp_buf abort_jmp;		/* ASSERT_* / ktest_skip() land here */
@@ -77,6 +78,10 @@ struct ktest_machine {
 	unsigned int cpus;		/* online CPUs */
 	const char *no_nvdimm;		/* NULL if there is an NVDIMM, else why not */
 	const char *no_pmem;		/* NULL if there is a pmem range, else why not */
+	/* asked before each case and each repeat but the first of the run,
+	 * never during one: true ends the run there (the shell's ^C); NULL:
+	 * never */
+	bool (*stop)(void);
 };
 
 /* Say what the machine has; until then: 1 CPU, no NVDIMM, no range. */
@@ -113,6 +118,7 @@ struct ktest_suite {
 struct ktest_totals {
 	unsigned int passed, failed, skipped;
 	unsigned int suites;
+	bool stopped;			/* the machine's stop() ended the run early */
 };
 
 /*

@@ -33,6 +33,9 @@
 
 static struct console *consoles;
 static int console_level = LOGLEVEL_DEFAULT;
+static bool person_muted;		/* atomic; see console_mute() */
+static char held[CONSOLE_HELD_SIZE];	/* muted output, cyclic; under log_lock */
+static uint64_t held_head;		/* bytes ever held since the clear */
 
 static char log_buf[LOG_BUF_SIZE];
 static uint64_t log_head;		/* bytes ever appended; under log_lock */
@@ -80,10 +83,92 @@ void console_register(struct console *con)
 	consoles = con;
 }
 
+static void hold(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		held[(held_head + i) % CONSOLE_HELD_SIZE] = s[i];
+	held_head += len;
+}
+
+/* log_lock held (or broken): every console, the person's unless muted. */
+static void console_emit(const char *s, size_t len)
+{
+	bool muted = __atomic_load_n(&person_muted, __ATOMIC_RELAXED);
+
+	for (struct console *c = consoles; c; c = c->next)
+		if (c->log_only || !muted)
+			c->write(s, len);
+	if (muted)
+		hold(s, len);
+}
+
 void console_write(const char *s, size_t len)
 {
+	unsigned long flags;
+	bool locked;
+
+	flags = log_lock_acquire(&locked);
+	console_emit(s, len);
+	log_lock_release(locked, flags);
+}
+
+bool console_has_log(void)
+{
 	for (struct console *c = consoles; c; c = c->next)
-		c->write(s, len);
+		if (c->log_only)
+			return true;
+	return false;
+}
+
+void console_mute(bool mute)
+{
+	__atomic_store_n(&person_muted, mute, __ATOMIC_RELAXED);
+}
+
+bool console_muted(void)
+{
+	return __atomic_load_n(&person_muted, __ATOMIC_RELAXED);
+}
+
+void console_write_person(const char *s, size_t len)
+{
+	unsigned long flags;
+	bool locked;
+
+	flags = log_lock_acquire(&locked);
+	for (struct console *c = consoles; c; c = c->next)
+		if (!c->log_only)
+			c->write(s, len);
+	log_lock_release(locked, flags);
+}
+
+void console_held_clear(void)
+{
+	unsigned long flags;
+	bool locked;
+
+	flags = log_lock_acquire(&locked);
+	held_head = 0;
+	log_lock_release(locked, flags);
+}
+
+/* The held bytes, oldest first, to the person's consoles (from a line start). */
+void console_held_replay(void)
+{
+	unsigned long flags;
+	uint64_t start;
+	bool locked;
+
+	flags = log_lock_acquire(&locked);
+	start = held_head > CONSOLE_HELD_SIZE ? held_head - CONSOLE_HELD_SIZE : 0;
+	if (start > 0)
+		while (start < held_head && held[start++ % CONSOLE_HELD_SIZE] != '\n')
+			;
+	for (; start < held_head; start++)
+		for (struct console *c = consoles; c; c = c->next)
+			if (!c->log_only)
+				c->write(&held[start % CONSOLE_HELD_SIZE], 1);
+	log_lock_release(locked, flags);
 }
 
 void printk_set_console_level(int level)
@@ -91,11 +176,27 @@ void printk_set_console_level(int level)
 	console_level = level;
 }
 
+/* Lines the ring has overwritten (a newline written over); atomic, written under log_lock. */
+static uint64_t log_lines_overwritten;
+
 static void log_append(const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
-		log_buf[(log_head + i) % LOG_BUF_SIZE] = s[i];
+	for (size_t i = 0; i < len; i++) {
+		char *at = &log_buf[(log_head + i) % LOG_BUF_SIZE];
+
+		if (log_head + i >= LOG_BUF_SIZE && *at == '\n')
+			__atomic_store_n(&log_lines_overwritten, log_lines_overwritten + 1,
+					 __ATOMIC_RELAXED);
+		*at = s[i];
+	}
 	log_head += len;
+}
+
+uint64_t log_lines_dropped(void)
+{
+	/* and once the ring has wrapped, log_replay() skips its first line too */
+	return __atomic_load_n(&log_lines_overwritten, __ATOMIC_RELAXED) +
+	       (__atomic_load_n(&log_head, __ATOMIC_RELAXED) > LOG_BUF_SIZE);
 }
 
 void log_replay(void (*fn)(const char *s, size_t len))
@@ -139,7 +240,7 @@ int vprintk_level(int level, const char *fmt, va_list ap)
 	flags = log_lock_acquire(&locked);
 	log_append(line, n);
 	if (level <= console_level)
-		console_write(line, n);
+		console_emit(line, n);
 	log_lock_release(locked, flags);
 	return n;
 }
@@ -163,7 +264,7 @@ int vkprintf(const char *fmt, va_list ap)
 	bool locked;
 
 	flags = log_lock_acquire(&locked);
-	console_write(line, n);
+	console_emit(line, n);
 	log_lock_release(locked, flags);
 	return n;
 }

@@ -32,10 +32,17 @@
 
 #define LOG_BUF_SIZE		(64 * 1024)
 
-/* A console: something that shows log text to a person or a program. */
+/*
+ * A console: something that shows log text to a person or a program.
+ * All fields are set before console_register() and immutable after.
+ * A log console (`log_only`: COM2 into a file) gets every byte, always;
+ * the others (the person's terminal) can be muted while the boot's
+ * self-tests run (lib/console_mode.h).
+ */
 struct console {
 	const char *name;
 	void (*write)(const char *s, size_t len);	/* must not fail */
+	bool log_only;					/* read by no person */
 	struct console *next;				/* registry link */
 };
 
@@ -52,8 +59,27 @@ void console_write(const char *s, size_t len);
 
 void printk_set_console_level(int level);
 
+/*
+ * Muting the person's consoles (lib/console_mode.c drives it). While
+ * muted, what they would have shown goes to the log consoles only, and
+ * its last CONSOLE_HELD_SIZE bytes are held, so that a self-test that
+ * fails can show its own output after all (console_held_replay()).
+ * console_write_person() writes to the person's consoles only, muted or
+ * not: the one-line-per-suite summary.
+ */
+#define CONSOLE_HELD_SIZE	4096
+/* Whether a log console is registered: muting loses nothing. */
+bool console_has_log(void);
+void console_mute(bool mute);
+bool console_muted(void);
+void console_held_clear(void);
+void console_held_replay(void);
+void console_write_person(const char *s, size_t len);
+
 /* Replay the ring buffer, oldest first, through fn. */
 void log_replay(void (*fn)(const char *s, size_t len));
+/* Lines printed since boot that log_replay() no longer shows (overwritten). */
+uint64_t log_lines_dropped(void);
 
 #ifndef pr_fmt
 #define pr_fmt(fmt) fmt

@@ -13,6 +13,7 @@
 #include <lib/printk.h>
 #include <mm/mem_init.h>
 #include <mm/memblock.h>
+#include <mm/meminfo.h>
 #include <mm/memmap.h>
 #include <mm/page_alloc.h>
 #include <mm/slab.h>
@@ -41,15 +42,34 @@ static void print_ram(const struct zone_counts *c)
 		KIB(c->nr_free), c->nr_free, KIB(c->managed - c->nr_free));
 }
 
+/* The counters when the boot stages ended; written once, then read-only. */
+static struct zone_counts at_stages_end;
+static bool stages_done;
+
+void meminfo_boot_stages_done(void)
+{
+	if (mem_init_done()) {
+		zone_get_counts(&zone_normal, &at_stages_end);
+		stages_done = true;
+	}
+}
+
 static void print_buddy(const struct zone_counts *c)
 {
+	const struct zone_counts *b = &at_stages_end;	/* zeros before the stages end */
+
 	kprintf("buddy:   free blocks per order (order: blocks)\n        ");
 	for (unsigned int o = 0; o < MAX_ORDER; o++)
 		kprintf(" %u:%lu", o, c->free_blocks[o]);
 	kprintf("\n         %lu allocations, %lu failed, %lu bad frees refused, "
-		"%lu poison errors; page_poison %s\n",
-		c->nr_alloc, c->nr_failed, c->nr_bad_free, c->nr_poison_bad,
-		zone_normal.poison ? "on" : "off");
+		"%lu poison errors%s; page_poison %s\n",
+		c->nr_alloc - b->nr_alloc, c->nr_failed - b->nr_failed,
+		c->nr_bad_free - b->nr_bad_free, c->nr_poison_bad - b->nr_poison_bad,
+		stages_done ? " since the boot stages" : "", zone_normal.poison ? "on" : "off");
+	if (b->nr_failed || b->nr_bad_free || b->nr_poison_bad)
+		kprintf("         (the boot stages' self-tests provoked %lu failed allocations, "
+			"%lu refused frees and %lu poison errors on purpose)\n",
+			b->nr_failed, b->nr_bad_free, b->nr_poison_bad);
 }
 
 static void print_memmap(void)
@@ -94,10 +114,15 @@ static int cmd_meminfo(int argc, char **argv)
 	print_ram(&c);
 	print_buddy(&c);
 	print_memmap();
-	kprintf("kmalloc: slab_debug %s\n  %-14s %5s %5s %4s %3s %8s %6s %10s %6s\n",
-		mm_options.slab_debug ? "on" : "off", "cache", "size", "slot",
+	kprintf("kmalloc: slab_debug %s; allocs and errors count since boot%s\n"
+		"  %-14s %5s %5s %4s %3s %8s %6s %10s %6s\n",
+		mm_options.slab_debug ? "on" : "off",
+		stages_done ? ", the boot stages' self-tests included" : "", "cache", "size", "slot",
 		"objs", "pgs", "in use", "slabs", "allocs", "errors");
 	kmem_cache_for_each(print_cache, NULL);
 	return 0;
 }
-SHELL_COMMAND(meminfo, "", "RAM, free pages per order, memmap, kmalloc caches", cmd_meminfo);
+SHELL_COMMAND(meminfo, "", "RAM, free pages per order, memmap, kmalloc caches",
+	      "takes no arguments; prints RAM (total, managed, free), the buddy allocator's\n"
+	      "free blocks per order and counters, the memmap, the kmalloc caches\n"
+	      "example: meminfo\n", cmd_meminfo);

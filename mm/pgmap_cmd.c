@@ -9,8 +9,8 @@
  *   pgmap wait NAME STATE [S]
  *                wait until the dev_pagemap NAME is in STATE (live, dying,
  *                waiting, dead, or gone: no such pgmap any more), at most S
- *                seconds (default 60): scripted sessions wait for the
- *                event, not for a guess of how long it takes;
+ *                seconds (default 60; ^C stops it): scripted sessions wait
+ *                for the event, not for a guess of how long it takes;
  *   page PFN     one struct page decoded: flags, zone, refcount, pgmap.
  *
  * Neither reads a device memmap without a reference on its pgmap: the
@@ -19,9 +19,8 @@
  * reported from its reference count alone, its memmap left unread.
  */
 #include <kernel/shell.h>
-#include <kernel/timer.h>
 #include <lib/cmdline.h>
-#include <lib/ktime.h>
+#include <lib/errno.h>
 #include <mm/percpu_ref.h>
 #include <lib/printk.h>
 #include <lib/string.h>
@@ -33,7 +32,6 @@
 #include <mm/page_ref.h>
 
 #define PGMAP_GONE	(-1)		/* `pgmap wait`: no pgmap of that name */
-#define WAIT_POLL_MS	10
 #define WAIT_DEFAULT_S	60
 #define WAIT_MAX_S	3600
 
@@ -73,12 +71,24 @@ static int parse_wanted_state(const char *word)
 	return -2;
 }
 
+struct state_wanted {
+	const char *name;
+	int want;
+};
+
+static bool state_reached(void *arg)
+{
+	const struct state_wanted *w = arg;
+
+	return pgmap_state_of(w->name) == w->want;
+}
+
 static int cmd_pgmap_wait(int argc, char **argv)
 {
-	unsigned long secs = WAIT_DEFAULT_S;
-	uint64_t start = ktime_get_ns();
+	unsigned long secs = WAIT_DEFAULT_S, waited;
+	struct state_wanted w;
 	char what[96];
-	int want, now;
+	int want, now, err;
 
 	if (argc < 4 || argc > 5)
 		return shell_usage_error(argv, "wait needs NAME STATE [SECONDS]");
@@ -95,16 +105,16 @@ static int cmd_pgmap_wait(int argc, char **argv)
 			argv[2], what);
 		return 1;
 	}
-	while ((now = pgmap_state_of(argv[2])) != want) {
-		if (ktime_get_ns() - start >= secs * NSEC_PER_SEC) {
-			kprintf("pgmap: %s is still %s after %lu s, not %s\n", argv[2],
-				now == PGMAP_GONE ? "gone" : pgmap_state_name(now), secs, argv[3]);
-			return 1;
-		}
-		msleep(WAIT_POLL_MS);
+	w = (struct state_wanted){ .name = argv[2], .want = want };
+	err = shell_wait(state_reached, &w, secs * 1000, &waited);
+	if (err) {
+		now = pgmap_state_of(argv[2]);
+		kprintf("pgmap%s after %lu ms: %s is still %s, not %s\n",
+			err == -EINTR ? " wait: interrupted" : ":", waited, argv[2],
+			now == PGMAP_GONE ? "gone" : pgmap_state_name(now), argv[3]);
+		return err == -EINTR ? SHELL_INTERRUPTED : 1;
 	}
-	kprintf("pgmap: %s is %s (after %llu ms)\n", argv[2], argv[3],
-		(unsigned long long)((ktime_get_ns() - start) / NSEC_PER_MSEC));
+	kprintf("pgmap: %s is %s (after %lu ms)\n", argv[2], argv[3], waited);
 	return 0;
 }
 
@@ -173,7 +183,15 @@ static int cmd_pgmap(int argc, char **argv)
 }
 SHELL_COMMAND(pgmap, "[wait NAME STATE [S]]",
 	      "device page maps (ZONE_DEVICE): teaching modes, state, references; or wait for a state",
-	      cmd_pgmap);
+	      "(nothing): the teaching modes in force, then each dev_pagemap: range, memmap\n"
+	      "      placement and size, pages, state, and its references (live: pages in use;\n"
+	      "      after the kill: what the teardown still waits for)\n"
+	      "wait NAME STATE [S]: wait until pgmap NAME is in STATE, at most S seconds;\n"
+	      "      Ctrl-C stops the wait; refused if the shell's own pin would keep it waiting\n"
+	      "NAME: a pgmap's name, the device's: pmem0, ... (as 'pgmap' lists them)\n"
+	      "STATE: live, dying, waiting, dead, or gone (no pgmap of that name any more)\n"
+	      "S: seconds, 1 to 3600 (default 60)\n"
+	      "examples: pgmap; pgmap wait pmem0 waiting; pgmap wait pmem0 gone 10\n", cmd_pgmap);
 
 static void put_held(struct dev_pagemap *held)
 {
@@ -222,4 +240,7 @@ static int cmd_page(int argc, char **argv)
 	put_held(held);
 	return 0;
 }
-SHELL_COMMAND(page, "PFN", "decode the struct page of PFN", cmd_page);
+SHELL_COMMAND(page, "PFN", "decode the struct page of PFN",
+	      "PFN: a page frame number (physical address / 4096), 0 to 0x7ffffffff (decimal\n"
+	      "      or 0x hex); a device page is read only under a reference on its pgmap\n"
+	      "example: page 0x100000 (the first page of pmem0 under QEMU)\n", cmd_page);

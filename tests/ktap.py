@@ -12,7 +12,10 @@ subtest) remembers its indent; a line deeper than the innermost block
 opens a subtest, a line shallower closes blocks. A closed subtest waits
 in its parent as `pending` until the parent's result line ("ok 3 name")
 claims it. A second top-level "KTAP version 1" (the shell's `ktest`
-command, say) starts a new document; the counts of all documents add up.
+command after the boot's own run, say) starts a new document; every
+document is counted and the counts of all documents add up. The summary
+and --json say how many documents were read and give each one's counts
+(Linux's kunit_parser reads only the first; docs/testing.md).
 
 Counting. Only leaf results are test cases: "ok" passes, "not ok" fails,
 a "# SKIP" (or "# TODO") directive skips. On top of that, every problem
@@ -30,12 +33,21 @@ So a run passes only when `failed == 0`.
 The last "zdk: verdict: WORD (details)" line is reported too; a CRASH
 verdict gives `crash_reason`.
 
+Every counted unit is an `Outcome` (`result.outcomes()`): a leaf case,
+or a problem with the weight it adds to `failed` (a missing planned
+result is one outcome per missing number), so the outcomes' statuses
+always add up to passed/failed/skipped. tests/test-all records them one
+by one in build/test-results.json.
+
 Use: `result = ktap.parse(text)` (or `parse_file(path)`), then
-`result.passed/failed/skipped/errors/suites`, `result.ok`,
-`result.failures()`. As a command: `tests/ktap.py LOG` prints a summary
-and exits 1 if anything failed or the run crashed (2 if LOG is missing).
+`result.passed/failed/skipped/errors/suites/documents`, `result.ok`,
+`result.failures()`, `result.outcomes()`, `to_json(result)`. As a
+command: `tests/ktap.py [--json] LOG` prints a summary (or the JSON) and
+exits 1 if anything failed or the run crashed (2 if LOG is missing).
 """
 
+import argparse
+import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -75,6 +87,34 @@ def split_indent(line: str):
 # --- the result structure ------------------------------------------------------
 
 @dataclass
+class Problem:
+    """Something wrong with the log's structure, counted as failures:
+    one, or one per planned result number the log lacks (`missing`)."""
+    message: str
+    missing: List[int] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    """One counted unit of a log: a leaf case, or a problem's share of
+    the failures. `name` is the case's path ("suite.case"); a problem is
+    named after its block: "suite [KTAP: result 3 missing]"."""
+    name: str
+    status: str                         # "passed", "failed" or "skipped"
+    diagnostics: List[str]              # a failed case's "# " lines; a
+                                        # skip's reason; a problem's message
+    document: int                       # 1, 2...: which KTAP document; 0: none
+    line: int = 0                       # its line in the log (0: none)
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "status": self.status, "document": self.document,
+                "line": self.line, "diagnostics": list(self.diagnostics)}
+
+
+STATUS_WORDS = {"pass": "passed", "fail": "failed", "skip": "skipped"}
+
+
+@dataclass
 class Case:
     """One result line: a leaf test case, or a suite's own result."""
     number: int
@@ -108,7 +148,7 @@ class Suite:
     plan: Optional[int] = None
     results: List[Case] = field(default_factory=list)
     summary: Optional[tuple] = None     # (pass, fail, skip, total)
-    errors: List[str] = field(default_factory=list)  # this block's own
+    problems: List[Problem] = field(default_factory=list)  # this block's own
     # Totals over this block and everything inside it (set by _finish).
     passed: int = 0
     failed: int = 0
@@ -121,11 +161,18 @@ class Suite:
     def subtests(self) -> List["Suite"]:
         return [r.suite for r in self.results if r.suite is not None]
 
+    @property
+    def errors(self) -> List[str]:
+        return [p.message for p in self.problems]
+
     def walk(self):
         """Every block nested in this one, then this one (log order)."""
         for sub in self.subtests:
             yield from sub.walk()
         yield self
+
+    def counts(self) -> dict:
+        return _counts(self.passed, self.failed, self.skipped)
 
 
 @dataclass
@@ -135,6 +182,7 @@ class KtapResult:
     skipped: int = 0
     errors: List[str] = field(default_factory=list)
     documents: List[Suite] = field(default_factory=list)
+    problems: List[Problem] = field(default_factory=list)  # outside any document
     verdict: Optional[str] = None          # PASS / FAIL / CRASH (last line)
     verdict_detail: str = ""
     crash_reason: Optional[str] = None
@@ -157,11 +205,64 @@ class KtapResult:
         for doc in self.documents:
             yield from _failed_leaves(doc, [])
 
+    def outcomes(self):
+        """Every counted unit, document by document in log order: their
+        statuses add up to passed/failed/skipped."""
+        for problem in self.problems:
+            yield Outcome("(log) [no KTAP output]", "failed", [problem.message], 0)
+        for number, doc in enumerate(self.documents, start=1):
+            yield from _block_outcomes(doc, [], number)
+
     def summary(self) -> str:
         text = f"{self.passed} passed, {self.failed} failed"
         if self.skipped:
             text += f", {self.skipped} skipped"
+        if len(self.documents) > 1:
+            text += f" ({len(self.documents)} KTAP documents)"
         return text
+
+    def documents_summary(self) -> List[str]:
+        """One line per KTAP document: where it starts, what it counted."""
+        lines = []
+        for number, doc in enumerate(self.documents, start=1):
+            suites = len(doc.subtests)
+            lines.append(f"document {number} (line {doc.lineno}): "
+                         f"{_counts_text(doc.passed, doc.failed, doc.skipped)} "
+                         f"({suites} suite{'s' * (suites != 1)})")
+        return lines
+
+
+def _counts(passed: int, failed: int, skipped: int) -> dict:
+    return {"passed": passed, "failed": failed, "skipped": skipped,
+            "total": passed + failed + skipped}
+
+
+def _counts_text(passed: int, failed: int, skipped: int) -> str:
+    text = f"{passed} passed, {failed} failed"
+    return text + (f", {skipped} skipped" if skipped else "")
+
+
+def _block_outcomes(block: Suite, path: List[str], document: int):
+    """The outcomes of one block and everything in it, in log order."""
+    for r in block.results:
+        if r.suite is not None:
+            yield from _block_outcomes(r.suite, _extend(path, r.suite.name or r.name),
+                                       document)
+        else:
+            status = STATUS_WORDS[r.status]
+            diags = {"passed": [], "skipped": [r.directive]}.get(
+                status, r.diagnostics + ([f"# {r.directive}"] if r.directive else []))
+            yield Outcome(".".join(_extend(path, r.name)), status, diags, document, r.lineno)
+    label = ".".join(path) or "(top level)"
+    for i, problem in enumerate(block.problems, start=1):
+        if problem.missing:
+            for n in problem.missing:
+                yield Outcome(f"{label} [KTAP: result {n} missing]", "failed",
+                              [problem.message], document, block.lineno)
+        else:
+            number = f" {i}" if len(block.problems) > 1 else ""
+            yield Outcome(f"{label} [KTAP error{number}]", "failed", [problem.message],
+                          document, block.lineno)
 
 
 def _failed_leaves(block: Suite, path: List[str]):
@@ -274,7 +375,8 @@ class _Parser:
         res = self.result
         if not res.documents:
             res.failed += 1
-            res.errors.append("no KTAP output (no 'KTAP version 1' line found)")
+            res.problems.append(Problem("no KTAP output (no 'KTAP version 1' line found)"))
+            res.errors.append(res.problems[-1].message)
         for doc in res.documents:
             res.passed += doc.passed
             res.failed += doc.failed
@@ -390,9 +492,9 @@ class _Parser:
             extra = sorted(set(numbers) - planned)
             if missing:
                 block.failed += len(missing)
-                block.errors.append(
+                block.problems.append(Problem(
                     f"{label}: {len(missing)} of {block.plan} planned results "
-                    f"missing ({_ranges(missing)}); each counts as a failure")
+                    f"missing ({_ranges(missing)}); each counts as a failure", missing))
             if extra:
                 self._error(block, f"{label}: results beyond the plan "
                             f"1..{block.plan}: {_ranges(extra)}")
@@ -446,7 +548,7 @@ class _Parser:
                         f"fail:{seen[1]} skip:{seen[2]} total:{len(leaves)}")
 
     def _error(self, block: Suite, message: str):
-        block.errors.append(message)
+        block.problems.append(Problem(message))
         block.failed += 1
 
 
@@ -478,7 +580,8 @@ def parse_file(path: str) -> KtapResult:
 
 
 def report(result: KtapResult, out=None, max_diag: int = 8):
-    """Print what failed and why, then the counts."""
+    """Print what failed and why, then the counts: of the whole log, and
+    of each KTAP document when there are several (all are counted)."""
     out = out or sys.stdout
     for path, case in result.failures():
         note = f" # {case.directive}" if case.directive else ""
@@ -490,21 +593,69 @@ def report(result: KtapResult, out=None, max_diag: int = 8):
     if result.crash_reason:
         print(f"  CRASH {result.crash_reason}", file=out)
     suites = len(result.suites)
-    print(f"ktap: {result.summary()} ({suites} suite{'s' * (suites != 1)})",
-          file=out)
+    docs = len(result.documents)
+    print(f"ktap: {_counts_text(result.passed, result.failed, result.skipped)} "
+          f"({suites} suite{'s' * (suites != 1)}, {docs} KTAP document{'s' * (docs != 1)}"
+          f"{', each counted' if docs > 1 else ''})", file=out)
+    if docs > 1:
+        for line in result.documents_summary():
+            print(f"  {line}", file=out)
+
+
+def _suite_json(block: Suite) -> dict:
+    cases, suites = [], []
+    for r in block.results:
+        if r.suite is not None:
+            sub = _suite_json(r.suite)
+            sub["result"] = None if r.missing else ("ok" if r.ok else "not ok")
+            suites.append(sub)
+        else:
+            cases.append({"number": r.number, "name": r.name,
+                          "status": STATUS_WORDS[r.status], "directive": r.directive,
+                          "diagnostics": list(r.diagnostics), "line": r.lineno})
+    return {"name": block.name, "line": block.lineno, "plan": block.plan,
+            "counts": block.counts(), "cases": cases, "suites": suites,
+            "errors": block.errors}
+
+
+def to_json(result: KtapResult, log: Optional[str] = None) -> dict:
+    """The whole result as plain data: counts, each document (its suites,
+    nested as in the log, their cases and errors), and the flat list of
+    outcomes whose statuses add up to the counts."""
+    documents = []
+    for number, doc in enumerate(result.documents, start=1):
+        body = _suite_json(doc)
+        documents.append({"number": number, "line": doc.lineno, "counts": body["counts"],
+                          "suites": body["suites"], "cases": body["cases"],
+                          "errors": [e for block in doc.walk() for e in block.errors]})
+    return {"log": log, "ok": result.ok,
+            "counts": _counts(result.passed, result.failed, result.skipped),
+            "documents": documents,
+            "cases": [o.to_json() for o in result.outcomes()],
+            "errors": list(result.errors), "verdict": result.verdict,
+            "verdict_detail": result.verdict_detail, "crash_reason": result.crash_reason}
 
 
 def main(argv: List[str]) -> int:
-    if len(argv) != 2 or argv[1] in ("-h", "--help"):
-        print("usage: tests/ktap.py LOG   (summarize the KTAP results in LOG)",
-              file=sys.stderr)
-        return 2
+    p = argparse.ArgumentParser(prog="tests/ktap.py",
+                                description="Summarize the KTAP results in a log.")
+    p.add_argument("--json", action="store_true",
+                   help="print the results as JSON (counts, documents, suites, cases, errors)")
+    p.add_argument("log", metavar="LOG")
     try:
-        result = parse_file(argv[1])
+        args = p.parse_args(argv[1:])
+    except SystemExit as e:
+        return 2 if e.code else 0
+    try:
+        result = parse_file(args.log)
     except OSError as e:
-        print(f"ktap: cannot read {argv[1]}: {e.strerror}", file=sys.stderr)
+        print(f"ktap: cannot read {args.log}: {e.strerror}", file=sys.stderr)
         return 2
-    report(result)
+    if args.json:
+        json.dump(to_json(result, args.log), sys.stdout, indent=1)
+        print()
+    else:
+        report(result)
     return 0 if result.ok else 1
 
 

@@ -10,7 +10,9 @@ not deserve a file. Run: `python3 -m unittest tests/test_ktap.py` or
 """
 
 import contextlib
+import glob
 import io
+import json
 import os
 import sys
 import unittest
@@ -160,11 +162,63 @@ class CannedLogs(unittest.TestCase):
             r, "suite 'lib.liar' reported ok but 1 of its results are not ok")
 
     def test_two_runs(self):
-        """Two KTAP documents in one log (the shell's ktest twice) add up."""
+        """Two KTAP documents in one log (the shell's ktest twice) add up,
+        and each keeps its own counts and says where it starts."""
         r = parse_log("two-runs")
         self.assertEqual(len(r.documents), 2)
         self.assertCounts(r, 1, 1)
         self.assertEqual(r.errors, [])
+        self.assertEqual([(d.passed, d.failed, d.lineno) for d in r.documents],
+                         [(1, 0, 2), (0, 1, 10)])
+        self.assertEqual(r.summary(), "1 passed, 1 failed (2 KTAP documents)")
+        self.assertEqual(r.documents_summary(),
+                         ["document 1 (line 2): 1 passed, 0 failed (1 suite)",
+                          "document 2 (line 10): 0 passed, 1 failed (1 suite)"])
+        self.assertEqual([(o.document, o.name, o.status) for o in r.outcomes()],
+                         [(1, "lib.crc32.crc32_check_value", "passed"),
+                          (2, "lib.crc32.crc32_check_value", "failed")])
+
+
+class Outcomes(unittest.TestCase):
+    """result.outcomes(): one unit per count, which test-all records."""
+
+    def test_outcomes_add_up_in_every_canned_log(self):
+        """In every canned log the outcomes' statuses are the counts."""
+        logs = sorted(glob.glob(os.path.join(LOGS, "*.log")))
+        self.assertGreaterEqual(len(logs), 13)
+        for path in logs:
+            r = ktap.parse_file(path)
+            statuses = [o.status for o in r.outcomes()]
+            self.assertEqual((statuses.count("passed"), statuses.count("failed"),
+                              statuses.count("skipped"), len(statuses)),
+                             (r.passed, r.failed, r.skipped, r.total), path)
+
+    def test_problems_are_named_outcomes(self):
+        """A missing planned result is one failed outcome per number, named
+        after its suite; other errors one each, with their message."""
+        r = parse_log("truncated")
+        failed = [o for o in r.outcomes() if o.status == "failed"]
+        self.assertEqual([o.name for o in failed],
+                         ["drivers.nfit [KTAP: result 3 missing]",
+                          "drivers.nfit [KTAP: result 4 missing]",
+                          "drivers.nfit [KTAP: result 5 missing]",
+                          "(top level) [KTAP error 1]",
+                          "(top level) [KTAP: result 3 missing]"])
+        self.assertIn("no result line 'ok 2 drivers.nfit'", failed[3].diagnostics[0])
+
+    def test_failed_and_skipped_carry_their_reason(self):
+        """A failed case keeps its diagnostics, a skip its directive."""
+        failed = [o for o in parse_log("failure").outcomes() if o.status == "failed"]
+        self.assertEqual(failed[0].name, "lib.crc32.crc32_empty")
+        self.assertIn("EXPECT_EQ", failed[0].diagnostics[0])
+        skipped = [o for o in parse_log("skip").outcomes() if o.status == "skipped"]
+        self.assertEqual(skipped[0].diagnostics, ["SKIP needs 2 CPUs"])
+
+    def test_no_ktap_output_is_one_outcome(self):
+        """A log without KTAP is one failed outcome, in no document."""
+        r = parse_log("no-tests")
+        self.assertEqual([(o.name, o.status, o.document) for o in r.outcomes()],
+                         [("(log) [no KTAP output]", "failed", 0)])
 
 
 class InlineCorners(unittest.TestCase):
@@ -240,8 +294,65 @@ class InlineCorners(unittest.TestCase):
         with contextlib.redirect_stdout(io.StringIO()) as out:
             self.assertEqual(ktap.main(["ktap.py", os.path.join(LOGS, "all-pass.log")]), 0)
             self.assertEqual(ktap.main(["ktap.py", os.path.join(LOGS, "panic.log")]), 1)
-        self.assertIn("ktap: 5 passed, 0 failed (2 suites)", out.getvalue())
+        self.assertIn("ktap: 5 passed, 0 failed (2 suites, 1 KTAP document)\n",
+                      out.getvalue())
         self.assertIn("CRASH BUG_ON", out.getvalue())
+
+    def test_cli_says_how_many_documents(self):
+        """With two documents the summary says so and counts each."""
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            self.assertEqual(ktap.main(["ktap.py", os.path.join(LOGS, "two-runs.log")]), 1)
+        self.assertIn("ktap: 1 passed, 1 failed (2 suites, 2 KTAP documents, each counted)\n"
+                      "  document 1 (line 2): 1 passed, 0 failed (1 suite)\n"
+                      "  document 2 (line 10): 0 passed, 1 failed (1 suite)\n",
+                      out.getvalue())
+
+    def cli_json(self, name):
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            status = ktap.main(["ktap.py", "--json", os.path.join(LOGS, name + ".log")])
+        return status, json.loads(out.getvalue())
+
+    def test_cli_json_documents(self):
+        """--json: the counts, each document with its own counts and its
+        suites and cases, the flat outcomes adding up to the counts."""
+        status, doc = self.cli_json("two-runs")
+        self.assertEqual(status, 1)
+        self.assertEqual(doc["counts"], {"passed": 1, "failed": 1, "skipped": 0, "total": 2})
+        self.assertEqual([(d["number"], d["line"], d["counts"]["passed"], d["counts"]["failed"])
+                          for d in doc["documents"]], [(1, 2, 1, 0), (2, 10, 0, 1)])
+        suite = doc["documents"][1]["suites"][0]
+        self.assertEqual((suite["name"], suite["plan"], suite["result"]),
+                         ("lib.crc32", 1, "not ok"))
+        self.assertEqual(suite["cases"][0]["status"], "failed")
+        self.assertEqual([(c["document"], c["status"]) for c in doc["cases"]],
+                         [(1, "passed"), (2, "failed")])
+        self.assertFalse(doc["ok"])
+
+    def test_cli_json_errors_and_crash(self):
+        """--json of a crashed run: the errors, the missing results as
+        failed cases, the crash reason, nested suites' counts."""
+        status, doc = self.cli_json("panic")
+        self.assertEqual(status, 1)
+        self.assertEqual(doc["counts"]["failed"], 5)
+        self.assertEqual(len(doc["errors"]), 2)
+        self.assertEqual(doc["verdict"], "CRASH")
+        self.assertIn("BUG_ON", doc["crash_reason"])
+        missing = [c["name"] for c in doc["cases"] if "missing" in c["name"]]
+        self.assertEqual(missing, ["mm.fault [KTAP: result 3 missing]",
+                                   "mm.fault [KTAP: result 4 missing]",
+                                   "(top level) [KTAP: result 3 missing]",
+                                   "(top level) [KTAP: result 4 missing]"])
+        self.assertEqual(sum(c["status"] == "failed" for c in doc["cases"]), 5)
+        status, doc = self.cli_json("nested")
+        mm = doc["documents"][0]["suites"][0]
+        self.assertEqual([s["name"] for s in mm["suites"]], ["mm.page_alloc", "mm.kmalloc"])
+        self.assertEqual(mm["counts"], {"passed": 3, "failed": 1, "skipped": 1, "total": 5})
+
+    def test_cli_missing_log(self):
+        """A log that cannot be read: exit 2, whatever the format."""
+        with contextlib.redirect_stderr(io.StringIO()) as err:
+            self.assertEqual(ktap.main(["ktap.py", "--json", "/nonexistent/x.log"]), 2)
+        self.assertIn("cannot read /nonexistent/x.log", err.getvalue())
 
 
 if __name__ == "__main__":

@@ -275,5 +275,253 @@ class QemuRunVerdicts(unittest.TestCase):
         self.assertEqual(code, CUT, err)
 
 
+def load_qemu_run():
+    import importlib.machinery
+    import importlib.util
+    loader = importlib.machinery.SourceFileLoader("qemu_run", QEMU_RUN)
+    spec = importlib.util.spec_from_loader("qemu_run", loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+class FirmwareAndKvm(unittest.TestCase):
+    """qcow2 firmware (Fedora's 4 MiB OVMF) and the word on a /dev/kvm that refuses."""
+
+    QCOW2 = b"QFI\xfb" + bytes(60)
+    setUp, tearDown = QemuRunVerdicts.setUp, QemuRunVerdicts.tearDown
+    path, stand_in, run_runner = (QemuRunVerdicts.path, QemuRunVerdicts.stand_in,
+                                  QemuRunVerdicts.run_runner)
+
+    def test_pflash_format_comes_from_the_files_bytes(self):
+        """a qcow2 image named .fd is passed as qcow2, a raw one named .qcow2 as raw,
+        and the vars copy keeps its bytes"""
+        code_fd, vars_qcow2 = self.path("code.fd"), self.path("vars.qcow2")
+        with open(code_fd, "wb") as f:
+            f.write(self.QCOW2)
+        with open(vars_qcow2, "wb") as f:
+            f.write(b"RAW!" + bytes(60))
+        qemu = self.stand_in("""
+            drives = [a for a in sys.argv if a.startswith("if=pflash")]
+            for d in drives:
+                path = d.split("file=", 1)[1]
+                print("DRIVE", d.split(",file=")[0], open(path, "rb").read(4), flush=True)
+            print("zdk: verdict: PASS (0 passed, 0 failed)", flush=True)
+            sys.exit(0)
+        """)
+        cmd_code, err = self.run_runner(qemu, "--ovmf-vars", vars_qcow2)
+        self.assertEqual(cmd_code, PASS, err)
+        with open(self.path("serial.log")) as f:
+            drives = [line.split()[1:] for line in f if line.startswith("DRIVE")]
+        self.assertEqual(drives, [["if=pflash,format=qcow2,readonly=on", "b'QFI\\xfb'"],
+                                  ["if=pflash,format=raw", "b'RAW!'"]])
+
+    def test_the_qcow2_vars_copy_stays_qcow2(self):
+        """the run's copy of a qcow2 variable store is qcow2 too, and named so"""
+        module = load_qemu_run()
+        src = self.path("OVMF_VARS_4M.qcow2")
+        with open(src, "wb") as f:
+            f.write(self.QCOW2)
+        copy = module.copy_vars(self.tmp + "/", src)
+        self.assertTrue(copy.endswith("OVMF_VARS.qcow2"), copy)
+        self.assertEqual(module.image_format(copy), "qcow2")
+        self.assertEqual(module.image_format(self.path("vars.fd")), "raw")
+
+    def test_a_refused_dev_kvm_says_why_and_how_to_fix_it(self):
+        """each reason /dev/kvm refuses to open gets its own fix, then the TCG fallback"""
+        import errno
+        module = load_qemu_run()
+        device = self.path("kvm")
+        with open(device, "w"):
+            pass
+        if os.stat(device).st_gid == 0:         # the tests run as root: a group of its own
+            os.chown(device, -1, 64999)
+        gid = os.stat(device).st_gid
+        denied = OSError(errno.EACCES, "Permission denied")
+        os.chmod(device, 0o600)
+        line = module.kvm_open_advice(denied, device, my_groups=set(), user="ann", members=[],
+                                      euid=1000)
+        self.assertIn("you are not in group", line)
+        self.assertIn("sudo usermod -aG", line)
+        self.assertIn("log in again", line)
+        self.assertTrue(line.endswith("running under TCG (much slower)"), line)
+        line = module.kvm_open_advice(denied, device, my_groups=set(), user="ann",
+                                      members=["bob", "ann"], euid=1000)
+        self.assertIn("after this login session began", line)
+        line = module.kvm_open_advice(denied, device, my_groups={gid}, user="ann", members=[],
+                                      euid=1000)
+        self.assertIn("does not let group", line)
+        os.chmod(device, 0o660)
+        line = module.kvm_open_advice(denied, device, my_groups={gid}, user="ann", members=[],
+                                      euid=1000)
+        self.assertIn("an ACL, SELinux or AppArmor refuses it", line)
+        line = module.kvm_open_advice(denied, device, my_groups=set(), user="root", members=[],
+                                      euid=0)
+        self.assertIn("even to root", line)
+        self.assertNotIn("usermod", line)
+        busy = module.kvm_open_advice(OSError(errno.EBUSY, "Device or resource busy"), device)
+        self.assertIn("another hypervisor", busy)
+        absent = module.kvm_open_advice(OSError(errno.ENXIO, "No such device or address"), device)
+        self.assertIn("kvm_intel or kvm_amd not loaded", absent)
+        for line in (busy, absent):
+            self.assertTrue(line.startswith(f"{device} exists but cannot be opened: "), line)
+
+
+def load_runner():
+    """tests/qemu-run as a module, for its input parsing and typist."""
+    import importlib.machinery
+    import importlib.util
+    loader = importlib.machinery.SourceFileLoader("qemu_run_input", QEMU_RUN)
+    spec = importlib.util.spec_from_loader("qemu_run_input", loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+class FakeLines:
+    """InputLines' interface over a list of --input lines."""
+
+    def __init__(self, *lines):
+        self.pending = [line.encode() if isinstance(line, str) else line for line in lines]
+        self.read = 0
+        self.done = False
+
+    def next(self):
+        if not self.pending:
+            self.done = True
+            return None
+        self.read += 1
+        return self.pending.pop(0)
+
+
+class InputDirections(unittest.TestCase):
+    """The --input syntax: prompts counted without the shell's redraws,
+    @wait / @ctrl-c / @type / @ahead / @pause carried out in order."""
+
+    ERASE = b"\r\x1b[K"
+    setUp, tearDown = QemuRunVerdicts.setUp, QemuRunVerdicts.tearDown
+    path, stand_in, run_runner = (QemuRunVerdicts.path, QemuRunVerdicts.stand_in,
+                                  QemuRunVerdicts.run_runner)
+
+    @classmethod
+    def setUpClass(cls):
+        cls.runner = load_runner()
+
+    def typist(self, *lines):
+        return self.runner.Typist(FakeLines(*lines))
+
+    def test_prompts_split_across_reads_are_counted_once(self):
+        """a prompt cut by a read counts once; text typed after it does not count"""
+        counter = self.runner.PromptCounter()
+        self.assertEqual(counter.feed(b"boot...\nzd"), 0)
+        self.assertEqual(counter.feed(b"k> "), 1)
+        self.assertEqual(counter.feed(b"version\r\nzdk 1\nzdk> zdk> "), 2)
+
+    def test_a_redrawn_prompt_is_not_a_new_one(self):
+        """ERASE, a message, then the prompt drawn again: no new prompt, even split anywhere"""
+        out = b"zdk> pmem l" + self.ERASE + b"unbind: pmem0: unbound\r\nzdk> pmem l"
+        for cut in range(1, len(out)):
+            counter = self.runner.PromptCounter()
+            self.assertEqual(counter.feed(out[:cut]) + counter.feed(out[cut:]), 1, cut)
+        counter = self.runner.PromptCounter()
+        self.assertEqual(counter.feed(out + b"ist\r\nlisted\r\nzdk> "), 2)
+
+    def test_directions_parse_and_bad_ones_are_refused(self):
+        """each direction's form; '@@' types an '@'; an unknown one names the choices"""
+        parse = self.runner.parse_input_line
+        self.assertEqual(parse(b"pmem list"), ("line", b"pmem list"))
+        self.assertEqual(parse(b"@@home"), ("line", b"@home"))
+        self.assertEqual(parse(b"@ctrl-c"), ("ctrl-c", None))
+        self.assertEqual(parse(b"@type pmem l"), ("type", b"pmem l"))
+        self.assertEqual(parse(b"@ahead version"), ("ahead", b"version"))
+        self.assertEqual(parse(b"@pause 250"), ("pause", 0.25))
+        kind, regex = parse(b"@wait sleep \\d+\r?\n")
+        self.assertEqual(kind, "wait")
+        self.assertTrue(regex.search(b"zdk> sleep 60000\r\n"))
+        for bad in (b"@ctrlc", b"@wait", b"@wait (", b"@pause x", b"@type", b"@ctrl-c now"):
+            with self.assertRaises(self.runner.SetupError) as caught:
+                parse(bad, "f:3")
+            self.assertIn("f:3", str(caught.exception))
+
+    def test_ctrl_c_goes_once_the_command_has_started(self):
+        """a line at its prompt; ^C only after @wait matched; the next line at the next prompt"""
+        t = self.typist("sleep 60000", r"@wait sleep 60000\r?\n", "@ctrl-c", "version")
+        self.assertEqual(t.pump(0), b"")                 # no prompt yet
+        t.output(b"zdk shell\nzdk> ")
+        self.assertEqual(t.pump(0), b"sleep 60000\r")
+        self.assertEqual(t.pump(0), b"")                 # the echo has not come
+        t.output(b"sleep 60000\r\n")
+        self.assertEqual(t.pump(0), b"\x03")
+        self.assertEqual(t.waiting_for(), "a prompt to type line 4")
+        t.output(b"^C\r\nsleep: interrupted after 120 of 60000 ms\r\nzdk> ")
+        self.assertEqual(t.pump(0), b"version\r")
+
+    def test_a_typed_half_line_is_finished_after_the_message(self):
+        """@type types ahead without Enter, @wait for a message, the rest typed without a
+        prompt; the prompt the half line was typed for and the redraw are no new prompts"""
+        t = self.typist("unbind pmem0 &", "@type pmem l", "@wait unbound", "ist", "version")
+        t.output(b"zdk> ")
+        self.assertEqual(t.pump(0), b"unbind pmem0 &\rpmem l")
+        t.output(b"unbind pmem0 &\r\nunbinding in the background\r\nzdk> ")
+        self.assertEqual(t.pump(0), b"")
+        self.assertEqual(t.waiting_for(), "@wait unbound")
+        t.output(b"pmem l" + self.ERASE + b"unbind: pmem0: unbound\r\nzdk> pmem l")
+        self.assertEqual(t.pump(0), b"ist\r")
+        self.assertEqual(t.pump(0), b"")                 # the redraw was no prompt
+        t.output(b"ist\r\nDEVICE ...\r\nzdk> ")
+        self.assertEqual(t.pump(0), b"version\r")
+
+    def test_a_line_typed_ahead_answers_the_next_prompt(self):
+        """@ahead types during a command; the prompt after it is that line's, not the next"""
+        t = self.typist("sleep 60000", "@wait sleep", "@ahead version", "@ctrl-c", "help")
+        t.output(b"zdk> ")
+        self.assertEqual(t.pump(0), b"sleep 60000\r")
+        t.output(b"sleep 60000\r\n")
+        self.assertEqual(t.pump(0), b"version\r\x03")
+        t.output(b"^C\r\nsleep: interrupted\r\nzdk> ")
+        self.assertEqual(t.pump(0), b"")                 # this prompt reads 'version'
+        t.output(b"version\r\nzdk 1\r\nzdk> ")
+        self.assertEqual(t.pump(0), b"help\r")
+
+    def test_pause_waits_its_time_and_waits_look_past_each_other(self):
+        """@pause MS holds the next line that long; a second @wait starts after the first"""
+        t = self.typist("@pause 500", "@wait a", "@wait a", "x")
+        t.output(b"zdk> a")
+        self.assertEqual(t.pump(10.0), b"")
+        self.assertAlmostEqual(t.pause_left(10.2), 0.3)
+        self.assertEqual(t.pump(10.5), b"")              # one 'a' seen: the second waits
+        t.output(b"a")
+        self.assertEqual(t.pump(10.6), b"x\r")
+
+    def test_ctrl_c_reaches_a_running_guest(self):
+        """end to end: the runner sends 0x03 once the output matches, then types at the prompt;
+        a bad direction stops the run before QEMU starts"""
+        with open(self.path("input"), "w") as f:
+            f.write("sleep 60000\n@wait started\n@ctrl-c\npoweroff\n")
+        code, err = self.run_runner(self.stand_in("""
+            def read_line():
+                line = b""
+                while not line.endswith(b"\\r"):
+                    line += sys.stdin.buffer.read(1)
+                return line[:-1]
+            sys.stdout.write("zdk> ")
+            sys.stdout.flush()
+            first = read_line()
+            print("started", flush=True)
+            got = sys.stdin.buffer.read(1)
+            sys.stdout.write("zdk> ")
+            sys.stdout.flush()
+            second = read_line()
+            ok = (first, got, second) == (b"sleep 60000", b"\\x03", b"poweroff")
+            print("zdk: verdict: " + ("PASS" if ok else "FAIL"), flush=True)
+            sys.exit(0)
+        """), "--input", self.path("input"))
+        self.assertEqual(code, PASS, err)
+        with open(self.path("input"), "w") as f:
+            f.write("version\n@nosuch thing\n")
+        code, err = self.run_runner(self.stand_in("sys.exit(0)\n"), "--input", self.path("input"))
+        self.assertEqual(code, SETUP, err)
+        self.assertIn("@nosuch thing", err)
+
 if __name__ == "__main__":
     unittest.main()

@@ -241,4 +241,6 @@ static int cmd_pagetables(int argc, char **argv)
 	return 0;
 }
 SHELL_COMMAND(pagetables, "", "the kernel's page tables: layout, page sizes, permissions",
-	      cmd_pagetables);
+	      "takes no arguments; read back from the live tables: the direct map's page sizes\n"
+	      "and caching, each kernel section's permissions\n"
+	      "example: pagetables\n", cmd_pagetables);

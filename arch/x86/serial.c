@@ -10,6 +10,10 @@
  * On a machine without a UART at COM1 (the status port reads 0xff, as
  * nothing drives the bus) output is dropped instead of waiting forever
  * for a transmitter that will never be ready.
+ *
+ * The console's writes may pass through a filter first (the shell's
+ * terminal, which erases and redraws its prompt line around messages:
+ * arch_console_set_filter()); serial_write() itself never does.
  */
 #include <lib/printk.h>
 #include <asm/cpu.h>
@@ -89,9 +93,28 @@ void serial_write(const char *s, size_t len)
 	}
 }
 
+/* arch_console_set_filter()'s; atomic: set once by the shell, read by every write */
+static void (*console_filter)(const char *s, size_t n, arch_console_raw_fn *raw);
+
+void arch_console_set_filter(void (*filter)(const char *s, size_t n, arch_console_raw_fn *raw))
+{
+	__atomic_store_n(&console_filter, filter, __ATOMIC_RELEASE);
+}
+
+static void serial_console_write(const char *s, size_t len)
+{
+	void (*filter)(const char *, size_t, arch_console_raw_fn *) =
+		__atomic_load_n(&console_filter, __ATOMIC_ACQUIRE);
+
+	if (filter)
+		filter(s, len, serial_write);
+	else
+		serial_write(s, len);
+}
+
 static struct console serial_console = {
 	.name = "ttyS0",
-	.write = serial_write,
+	.write = serial_console_write,
 };
 
 void serial_console_register(void)

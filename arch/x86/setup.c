@@ -18,6 +18,8 @@
  * answers the arch_* questions about it (<asm/platform.h>, <asm/page.h>).
  */
 #include <lib/compiler.h>
+#include <lib/console_mode.h>
+#include <lib/cmdline.h>
 #include <lib/printk.h>
 #include <lib/string.h>
 #include <lib/vsprintf.h>
@@ -44,6 +46,7 @@ _Static_assert(DIRECT_MAP_BASE == BOOT_DIRECT_MAP_BASE, "the loader's direct map
 _Static_assert(KERNEL_IMAGE_START == BOOT_KERNEL_VIRT_BASE, "the kernel is linked where it is loaded");
 #include "paging.h"
 #include "serial.h"
+#include "serial_log.h"
 #include "tsc.h"
 
 
@@ -229,12 +232,14 @@ __noreturn void x86_start(uint64_t bootinfo_phys)
 	serial_init();
 	bootinfo = bootinfo_check(bootinfo_phys);
 	serial_console_register();
+	serial_log_register();
 	pr_info("zdk %s (x86-64)", zdk_version);
 	early[EARLY_CONSOLE] = arch_cycles();
 
 	gdt_init();
 	idt_init();
 	percpu_init_boot_cpu();
+	console_mode_setup(boot_cmdline());	/* console=summary: needs locks, so per-CPU data */
 	drop_identity_map();
 	early[EARLY_TABLES] = arch_cycles();
 	cpu_features_init();

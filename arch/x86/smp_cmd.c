@@ -74,4 +74,6 @@ static int cmd_cpus(int argc, char **argv)
 	return 0;
 }
 SHELL_COMMAND(cpus, "", "list the CPUs: number, APIC id, state, timer ticks, IPIs received",
-	      cmd_cpus);
+	      "takes no arguments; one row per CPU the MADT lists: number, APIC id, online,\n"
+	      "failed or not present, timer ticks, IPIs received\n"
+	      "example: cpus\n", cmd_cpus);

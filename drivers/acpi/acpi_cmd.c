@@ -62,4 +62,7 @@ static int cmd_acpi(int argc, char **argv)
 		kprintf("no table refused\n");
 	return 0;
 }
-SHELL_COMMAND(acpi, "", "list the ACPI tables: address, length, revision, OEM, checksum, refusals", cmd_acpi);
+SHELL_COMMAND(acpi, "", "list the ACPI tables: address, length, revision, OEM, checksum, refusals",
+	      "takes no arguments; every table the RSDP leads to: signature, address, length,\n"
+	      "revision, OEM, checksum, and the tables refused with why\n"
+	      "example: acpi\n", cmd_acpi);

@@ -4,13 +4,15 @@
  *   nfit           every NFIT: each sub-table with its fields and what the
  *                  parser said about it, then the regions built
  *   nfit regions   the regions only, with their DIMMs and flush hints
- *   nfit raw       every NFIT as a hex dump (to compare with iasl -d)
+ *   nfit raw       every NFIT as a hex dump (to compare with iasl -d),
+ *                  repeated lines collapsed (lib/hexdump.h)
  *
  * Kernel only (shell glue); decoding lives in nfit_print.c, where the
  * host tests reach it.
  */
 #include <drivers/acpi/nfit_internal.h>
 #include <kernel/shell.h>
+#include <lib/hexdump.h>
 #include <lib/printk.h>
 #include <lib/string.h>
 
@@ -23,16 +25,17 @@ static __printf(2, 3) void to_console(void *arg, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void dump_line(const char *line, void *arg)
+{
+	kprintf("%s", line);
+}
+
+/* Offsets within the table, as iasl -d shows them; runs of equal lines as "*". */
 static void hex_dump(const struct acpi_table_header *h)
 {
-	const uint8_t *p = (const uint8_t *)h;
+	static const struct hexdump_style style = { .indent = "  ", .offset_digits = 4 };
 
-	for (uint32_t off = 0; off < h->length; off += 16) {
-		kprintf("  %04x:", off);
-		for (uint32_t i = off; i < off + 16 && i < h->length; i++)
-			kprintf(" %02x", p[i]);
-		kprintf("\n");
-	}
+	hexdump(&style, 0, h, h->length, dump_line, NULL);
 }
 
 static int cmd_nfit(int argc, char **argv)
@@ -71,4 +74,10 @@ static int cmd_nfit(int argc, char **argv)
 		n->warnings, n->warnings == 1 ? "" : "s", n->notes, n->notes == 1 ? "" : "s");
 	return 0;
 }
-SHELL_COMMAND(nfit, "[regions|raw]", "decode the NFIT: sub-tables, refusals, persistent-memory regions", cmd_nfit);
+SHELL_COMMAND(nfit, "[regions|raw]", "decode the NFIT: sub-tables, refusals, persistent-memory regions",
+	      "(nothing): every NFIT, each sub-table with its fields and what the parser said\n"
+	      "      about it, then the regions built and the count of refusals and warnings\n"
+	      "regions: the persistent-memory regions only, with their DIMMs and flush hints\n"
+	      "raw: every NFIT as a hex dump (offsets within the table; runs of equal lines\n"
+	      "      as '*'), to compare with iasl -d\n"
+	      "examples: nfit, nfit regions, nfit raw\n", cmd_nfit);

@@ -6,12 +6,13 @@
  *   devices DEV      one device, with its devres records newest first
  *                    (the order unbind will release them in)
  *   devices wait [S] until no probe runs in the background (at most S
- *                    seconds, default 60), showing each probe's progress
- *                    every second
+ *                    seconds, default 60; ^C stops it), showing each
+ *                    probe's progress every second
  *   bind DEV [DRV]   probe DEV with driver DRV (default: the first that
  *                    matches on its bus)
  *   unbind DEV [&]   remove DEV's driver, releasing its devres LIFO; with
  *                    &, from a kernel thread while the shell goes on
+ *   unbind wait [S]  until that thread is done (at most S s; ^C stops it)
  *
  * Kernel only (shell glue over drivers/base, which the host tests reach).
  */
@@ -75,6 +76,11 @@ static int show_one(char **argv, const char *name)
 	return 0;
 }
 
+static bool no_probe_pending(void *arg)
+{
+	return !device_probes_pending();
+}
+
 /* `devices wait [SECONDS]`: until no probe runs in the background. */
 static int wait_probes(int argc, char **argv)
 {
@@ -85,10 +91,16 @@ static int wait_probes(int argc, char **argv)
 	for (waited = 0; waited < limit; waited++) {
 		struct device_info info[MAX_LISTED];
 		unsigned int n;
+		int err = shell_wait(no_probe_pending, NULL, 1000, NULL);
 
-		if (!wait_for_device_probe_timeout(1000)) {
+		if (!err) {
 			kprintf("devices: no probe in progress\n");
 			return 0;
+		}
+		if (err == -EINTR) {
+			kprintf("devices wait: interrupted after %lu s (%u probe(s) left)\n",
+				waited, device_probes_pending());
+			return SHELL_INTERRUPTED;
 		}
 		n = MIN(device_list_snapshot(info, MAX_LISTED), MAX_LISTED);
 		for (unsigned int i = 0; i < n; i++)
@@ -127,7 +139,14 @@ static int cmd_devices(int argc, char **argv)
 }
 SHELL_COMMAND(devices, "[DEV | wait [SECONDS]]",
 	      "list devices with their driver and state; DEV: its devres; wait: for background probes",
-	      cmd_devices);
+	      "(nothing): every device: bus, driver, state, references, devres records, probes,\n"
+	      "      the last probe's error; a probing device's progress\n"
+	      "DEV: a device's name (pmem0, ...): its row and its devres records, newest first\n"
+	      "      (the order unbind releases them in)\n"
+	      "wait [SECONDS]: until no probe runs in the background, showing each probe's\n"
+	      "      progress every second; Ctrl-C stops the wait\n"
+	      "SECONDS: 1 to 3600 (default 60)\n"
+	      "examples: devices; devices pmem0; devices wait 30\n", cmd_devices);
 
 static int cmd_bind(int argc, char **argv)
 {
@@ -151,7 +170,11 @@ static int cmd_bind(int argc, char **argv)
 	put_device(dev);
 	return err ? 1 : 0;
 }
-SHELL_COMMAND(bind, "DEV [DRV]", "probe device DEV with driver DRV (default: the first match)", cmd_bind);
+SHELL_COMMAND(bind, "DEV [DRV]", "probe device DEV with driver DRV (default: the first match)",
+	      "DEV: a device's name, as 'devices' lists it (pmem0, ...)\n"
+	      "DRV: a driver on DEV's bus (pmem for an NVDIMM's region); default: the first\n"
+	      "      that matches\n"
+	      "examples: bind pmem0; bind pmem0 pmem\n", cmd_bind);
 
 /*
  * `unbind DEV &`: the unbind runs in a kernel thread and the shell stays
@@ -216,11 +239,17 @@ static int unbind_in_background(char **argv, struct device *dev)
 	return 0;
 }
 
+static bool bg_unbind_done(void *arg)
+{
+	return completion_done(&bg_unbind_finished);
+}
+
 /* `unbind wait [S]`: until the background unbind has finished, at most S s. */
 static int wait_bg_unbind(int argc, char **argv)
 {
-	unsigned long secs = 60;
+	unsigned long secs = 60, waited;
 	char what[96];
+	int err;
 
 	if (argc == 3 && !shell_number(argv, "SECONDS", argv[2], 1, 3600, &secs))
 		return 2;
@@ -233,11 +262,12 @@ static int wait_bg_unbind(int argc, char **argv)
 			bg_unbind_name, what);
 		return 1;
 	}
-	if (!wait_for_completion_timeout(&bg_unbind_finished, secs * 1000)) {
-		kprintf("unbind wait: %s is still unbinding after %lu s ('pgmap', "
-			"'devices %s' show what it waits for)\n", bg_unbind_name, secs,
-			bg_unbind_name);
-		return 1;
+	err = shell_wait(bg_unbind_done, NULL, secs * 1000, &waited);
+	if (err) {
+		kprintf("unbind wait: %safter %lu ms: %s is still unbinding ('pgmap', "
+			"'devices %s' show what it waits for)\n",
+			err == -EINTR ? "interrupted " : "", waited, bg_unbind_name, bg_unbind_name);
+		return err == -EINTR ? SHELL_INTERRUPTED : 1;
 	}
 	reap_bg_unbind();
 	kprintf("unbind: %s: the background unbind has finished\n", bg_unbind_name);
@@ -273,5 +303,12 @@ static int cmd_unbind(int argc, char **argv)
 	return err ? 1 : 0;
 }
 SHELL_COMMAND(unbind, "DEV [&] | wait [S]", "remove device DEV's driver, releasing its devres "
-	      "last-in-first-out; with &, from a kernel thread; wait: for that thread (at most S "
-	      "seconds, default 60)", cmd_unbind);
+	      "last-in-first-out; &: from a kernel thread; wait: for that thread",
+	      "DEV: a device's name, as 'devices' lists it (pmem0, ...); refused in the\n"
+	      "      foreground while the shell's own pin holds pages of it (it would wait for\n"
+	      "      the shell)\n"
+	      "&: unbind from a kernel thread while the shell goes on; it says when it is done\n"
+	      "      (one at a time)\n"
+	      "wait [S]: wait for that thread to finish; Ctrl-C stops the wait\n"
+	      "S: seconds, 1 to 3600 (default 60)\n"
+	      "examples: unbind pmem0; unbind pmem0 &; unbind wait 10\n", cmd_unbind);

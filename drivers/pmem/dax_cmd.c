@@ -4,7 +4,8 @@
  *   pin DEV PGOFF N [CPU]  map DEV with DAX in a shell-owned address space,
  *                          touch pages PGOFF..PGOFF+N-1 (N <= 512) and
  *                          hold them through fast GUP, on CPU (default:
- *                          the shell's);
+ *                          the shell's), PIN_BATCH pages at a time: ^C
+ *                          between two batches puts back those pinned;
  *   unpin [keep]           put them (on the CPU that pinned them) and drop
  *                          the address space; `keep` keeps the mapping;
  *   touch PGOFF            read page PGOFF through that mapping, as a
@@ -31,6 +32,7 @@
 
 #define PIN_ADDR	0x40000000UL
 #define PIN_MAX		512
+#define PIN_BATCH	64	/* pages touched and pinned between two looks for ^C */
 
 /* The shell's mapping and pins: only the shell thread touches these. */
 static struct mm_struct *pin_mm;	/* the address space of the mapping, or NULL */
@@ -40,29 +42,53 @@ static long pin_nr;			/* pages pinned (0: the mapping alone) */
 static unsigned int pin_cpu;		/* the CPU that pinned them */
 static struct device *pin_dev;		/* the mapping's device, referenced */
 
-/* A GUP or an unpin run on pin_cpu by a kernel thread the shell joins. */
+/*
+ * A GUP or an unpin run on pin_cpu by a kernel thread the shell joins:
+ * the shell fills in addr and n, the thread the rest, which the shell
+ * reads after the join.
+ */
 struct pin_work {
 	unsigned long addr, n;
-	long ret;
+	long pinned;		/* pages held, pin_pages[0..pinned) */
+	int err;		/* what stopped the pin short, 0 if nothing */
+	bool interrupted;	/* ^C stopped it short */
 };
 
 /* Touch the pages as a program would (DAX faults map them), then pin
- * them: so the pin is the lockless walk's, in every teaching mode. */
+ * them: so the pin is the lockless walk's, in every teaching mode. A
+ * batch at a time, looking for ^C between two. */
 static int pin_on_cpu(void *arg)
 {
 	struct pin_work *w = arg;
 
-	for (unsigned long i = 0; i < w->n; i++) {
-		int err = handle_user_fault(pin_mm, w->addr + i * PAGE_SIZE, FAULT_FLAG_WRITE);
+	w->pinned = 0;
+	while ((unsigned long)w->pinned < w->n) {
+		unsigned long first = w->addr + (unsigned long)w->pinned * PAGE_SIZE;
+		unsigned long n = MIN(w->n - (unsigned long)w->pinned, (unsigned long)PIN_BATCH);
+		long got;
 
-		if (err) {
-			w->ret = err;
+		if (w->pinned && shell_interrupted()) {
+			w->interrupted = true;
+			return 0;
+		}
+		for (unsigned long i = 0; i < n; i++) {
+			int err = handle_user_fault(pin_mm, first + i * PAGE_SIZE, FAULT_FLAG_WRITE);
+
+			if (err) {
+				w->err = err;
+				return 0;
+			}
+		}
+		use_mm(pin_mm);
+		got = get_user_pages_fast(first, n, FOLL_WRITE, pin_pages + w->pinned);
+		unuse_mm(pin_mm);
+		if (got > 0)
+			w->pinned += got;
+		if (got != (long)n) {
+			w->err = got < 0 ? (int)got : 0;	/* 0: only some could be */
 			return 0;
 		}
 	}
-	use_mm(pin_mm);
-	w->ret = get_user_pages_fast(w->addr, w->n, FOLL_WRITE, pin_pages);
-	unuse_mm(pin_mm);
 	return 0;
 }
 
@@ -135,7 +161,10 @@ static int cmd_unpin(int argc, char **argv)
 	return 0;
 }
 SHELL_COMMAND(unpin, "[keep]", "put the pages `pin` holds and drop its mapping (keep: keep the mapping)",
-	      cmd_unpin);
+	      "(nothing): put every page 'pin' holds (on the CPU that pinned them) and drop\n"
+	      "      the address space of its mapping\n"
+	      "keep: put the pages but keep the mapping, for 'touch' to read after an unbind\n"
+	      "examples: unpin; unpin keep\n", cmd_unpin);
 
 /* The shell's own pin keeps an unbind of its device waiting. */
 static bool pin_holds(const char *name, char *what, size_t size)
@@ -211,23 +240,30 @@ static int cmd_pin(int argc, char **argv)
 	}
 	pin_cpu = (unsigned int)cpu;
 	pin_len = (pgoff + n) * PAGE_SIZE;
+	w = (struct pin_work){ .addr = PIN_ADDR + pgoff * PAGE_SIZE, .n = n };
 	ret = pmem_dax_mmap(p, pin_mm, PIN_ADDR, pin_len, PROT_READ | PROT_WRITE);
 	if (ret != (long)PIN_ADDR) {
 		step = "the DAX mapping";
+		w.err = ret < 0 ? (int)ret : -EINVAL;
 	} else {
 		step = "the touch and fast GUP";
-		w = (struct pin_work){ .addr = PIN_ADDR + pgoff * PAGE_SIZE, .n = n, .ret = -EAGAIN };
-		ret = run_on_pin_cpu(pin_on_cpu, &w, "pin") ? w.ret : -ENOMEM;
+		if (!run_on_pin_cpu(pin_on_cpu, &w, "pin"))
+			w.err = -ENOMEM;
 	}
-	if (ret != (long)n) {
-		if (ret > 0 && ret < (long)n)	/* fast GUP pinned some */
-			unpin_pages((unsigned long)ret, "pin");
+	if (w.pinned != (long)n) {
+		if (w.pinned > 0)		/* fast GUP pinned some: none are kept */
+			unpin_pages((unsigned long)w.pinned, "pin");
 		mm_destroy(pin_mm);
 		pin_mm = NULL;
-		kprintf("pin: %s pages %lu to %lu: %s: %s\n", argv[1], pgoff, pgoff + n - 1, step,
-			ret < 0 ? errno_name(ret) : "only some could be pinned; none kept");
+		if (w.interrupted)
+			kprintf("pin: interrupted after %ld of %lu pages; put them back, none kept\n",
+				w.pinned, n);
+		else
+			kprintf("pin: %s pages %lu to %lu: %s: %s\n", argv[1], pgoff, pgoff + n - 1,
+				step, w.err < 0 ? errno_name(w.err) :
+				"only some could be pinned; none kept");
 		put_device(&p->dev);
-		return 1;
+		return w.interrupted ? SHELL_INTERRUPTED : 1;
 	}
 	pin_nr = n;
 	pin_dev = &p->dev;		/* keeps the reference pmem_find() took */
@@ -235,7 +271,15 @@ static int cmd_pin(int argc, char **argv)
 		argv[1], page_to_pfn(pin_pages[0]), page_ref_count(pin_pages[0]), pin_cpu);
 	return 0;
 }
-SHELL_COMMAND(pin, "DEV PGOFF N [CPU]", "hold N DAX pages of DEV through fast GUP (on CPU)", cmd_pin);
+SHELL_COMMAND(pin, "DEV PGOFF N [CPU]", "hold N DAX pages of DEV through fast GUP (on CPU)",
+	      "DEV: a bound pmem device with struct pages (pmem0, ...); one pin at a time\n"
+	      "PGOFF: the first page, in 4 KiB pages from the device's first DAX page: 0 to\n"
+	      "      its last (65535 for a 256 MiB device with its memmap in RAM)\n"
+	      "N: pages, 1 to 512, and no further than the device's last page; Ctrl-C stops\n"
+	      "      the pin between batches of 64 and puts back the pages pinned so far\n"
+	      "CPU: the CPU that touches and pins them, 0 to the last online (default: the\n"
+	      "      shell's); 'unpin' puts them back there\n"
+	      "examples: pin pmem0 0 1; pin pmem0 100 512 1\n", cmd_pin);
 
 static int cmd_touch(int argc, char **argv)
 {
@@ -263,4 +307,8 @@ static int cmd_touch(int argc, char **argv)
 		PIN_ADDR + pgoff * PAGE_SIZE, value);
 	return 0;
 }
-SHELL_COMMAND(touch, "PGOFF", "read a page of the mapping `pin` made, as a program would", cmd_touch);
+SHELL_COMMAND(touch, "PGOFF", "read a page of the mapping `pin` made, as a program would",
+	      "PGOFF: a page of the mapping, in 4 KiB pages from its start: 0 to the last page\n"
+	      "      'pin' mapped (its PGOFF + N - 1); a DAX fault if it is not mapped, EFAULT\n"
+	      "      once the device is gone\n"
+	      "example: touch 0\n", cmd_touch);

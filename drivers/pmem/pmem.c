@@ -344,3 +344,20 @@ int pmem_init(void)
 		"the background", n, n == 1 ? "" : "s", bound, bound == 1 ? "" : "s", probing);
 	return 0;
 }
+
+void pmem_boot_stages_done(void)
+{
+	for (unsigned int i = 0; i < npmem; i++) {
+		char name[DEVICE_NAME_MAX];
+		struct pmem_device *p;
+
+		snprintf(name, sizeof(name), "pmem%u", i);
+		p = pmem_find(name);
+		if (!p)
+			continue;
+		__atomic_store_n(&p->stages_reads, READ_ONCE_A(p->nr_reads), __ATOMIC_RELAXED);
+		__atomic_store_n(&p->stages_writes, READ_ONCE_A(p->nr_writes), __ATOMIC_RELAXED);
+		__atomic_store_n(&p->stages_errors, READ_ONCE_A(p->nr_errors), __ATOMIC_RELAXED);
+		put_device(&p->dev);
+	}
+}

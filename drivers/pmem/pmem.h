@@ -122,6 +122,8 @@ struct pmem_device {
 	unsigned long dax_zapped_bytes;		/* (t) the last unbind's zap */
 	/* (a) */
 	unsigned long nr_reads, nr_writes, nr_flushes, nr_errors;
+	/* (a) the three counters when the boot stages ended (pmem_boot_stages_done()) */
+	unsigned long stages_reads, stages_writes, stages_errors;
 	uint64_t bytes_read, bytes_written;
 };
 
@@ -146,6 +148,12 @@ static inline struct pmem_device *to_pmem(struct device *dev)
 
 /* Register the bus, a device per NFIT region and the driver. 0 or errno. */
 int pmem_init(void);
+/*
+ * The boot stages are over: record each device's read, write and error
+ * counts, so that `pmem list` shows what happened since, and the
+ * self-tests' share (their provoked errors) apart.
+ */
+void pmem_boot_stages_done(void);
 /* pmem devices created by pmem_init() (pmem0 .. pmemN-1). */
 unsigned int pmem_device_count(void);
 /*
@@ -186,6 +194,14 @@ void pmem_submit(struct pmem_device *pmem, struct pmem_request *rq);
 #define PMEM_CRC_CHUNK	(64 * 1024)
 int pmem_crc32(struct pmem_device *pmem, uint64_t sector, uint64_t count,
 	       unsigned int flags, uint32_t *crc);
+/*
+ * The same, asking stop() between chunks (never inside one): once it says
+ * true, -EINTR with *crc the CRC-32 of the *done sectors summed so far.
+ * *done: the sectors summed, whatever the result.
+ */
+int pmem_crc32_stoppable(struct pmem_device *pmem, uint64_t sector, uint64_t count,
+			 unsigned int flags, bool (*stop)(void), uint64_t *done,
+			 uint32_t *crc);
 
 /*
  * For DAX: the kernel address and pfn of page pgoff of the device, and how

@@ -4,14 +4,16 @@
  *   pmem [list]                       devices: range, size, driver, flush
  *                                     instruction, queue state, I/O in
  *                                     flight, counters, durability
- *   pmem read DEV SECTOR [COUNT]      hex dump of COUNT sectors (default 1, max 16)
+ *   pmem read DEV SECTOR [COUNT]      hex dump of COUNT sectors (default 1, max 16),
+ *                                     repeated lines collapsed (lib/hexdump.h)
  *   pmem write DEV SECTOR PATTERN [COUNT]
  *                                     fill COUNT sectors (default 1, max 2048):
  *                                     PATTERN 0..255 (or 0x00..0xff) is a
  *                                     byte; a text not starting with a digit
  *                                     or a sign is repeated
  *   pmem crc32 DEV [SECTOR COUNT]     IEEE CRC-32 (as zlib's crc32) of the
- *                                     range, default the whole device
+ *                                     range, default the whole device; ^C
+ *                                     stops it between chunks
  *   pmem flush DEV                    a PREFLUSH request
  *   pmem freeze DEV | unfreeze DEV    freeze/unfreeze the request queue
  *
@@ -25,6 +27,7 @@
 #include <kernel/shell.h>
 #include <lib/cmdline.h>
 #include <lib/errno.h>
+#include <lib/hexdump.h>
 #include <lib/printk.h>
 #include <lib/string.h>
 #include <lib/vsprintf.h>
@@ -45,8 +48,15 @@ static void list_one(struct pmem_device *p)
 		(unsigned long long)(p->phys + p->size - 1),
 		(unsigned long long)(p->size >> 20), dev->driver ? dev->driver->name : "-",
 		bound ? arch_cache_flush_name(p->flush) : "-", blk_queue_state(&p->queue),
-		blk_queue_in_flight(&p->queue), READ_ONCE_A(p->nr_reads),
-		READ_ONCE_A(p->nr_writes), READ_ONCE_A(p->nr_errors));
+		blk_queue_in_flight(&p->queue),
+		READ_ONCE_A(p->nr_reads) - READ_ONCE_A(p->stages_reads),
+		READ_ONCE_A(p->nr_writes) - READ_ONCE_A(p->stages_writes),
+		READ_ONCE_A(p->nr_errors) - READ_ONCE_A(p->stages_errors));
+	if (READ_ONCE_A(p->stages_reads) || READ_ONCE_A(p->stages_writes))
+		kprintf("        READS, WRITES and ERRORS count since the boot stages, whose "
+			"self-tests did %lu reads and %lu writes and provoked %lu errors on "
+			"purpose\n", READ_ONCE_A(p->stages_reads), READ_ONCE_A(p->stages_writes),
+			READ_ONCE_A(p->stages_errors));
 	if (!bound) {
 		char state[64];
 
@@ -86,20 +96,14 @@ static int cmd_list(void)
 	return 0;
 }
 
-static void hex_dump(uint64_t base, const uint8_t *p, size_t len)
+/* One console write per line: a message from another thread lands between lines. */
+static void dump_line(const char *line, void *arg)
 {
-	for (size_t off = 0; off < len; off += 16) {
-		char ascii[17];
-
-		kprintf("%010llx:", (unsigned long long)(base + off));
-		for (size_t i = 0; i < 16; i++) {
-			kprintf(" %02x", p[off + i]);
-			ascii[i] = p[off + i] >= 0x20 && p[off + i] < 0x7f ? (char)p[off + i] : '.';
-		}
-		ascii[16] = '\0';
-		kprintf("  %s\n", ascii);
-	}
+	kprintf("%s", line);
 }
+
+/* Byte offsets on the device, ten hex digits (a 1 TiB device), and the text. */
+static const struct hexdump_style dump_style = { .indent = "", .offset_digits = 10, .ascii = true };
 
 static int io_error(char **argv, int err)
 {
@@ -208,7 +212,7 @@ static int cmd_rw(struct pmem_device *p, int argc, char **argv, bool write)
 		kprintf("%s: wrote %lu sector%s at sector %lu (%s), durable\n", p->dev.name,
 			count, count == 1 ? "" : "s", sector, byte >= 0 ? "byte fill" : "text");
 	else
-		hex_dump((uint64_t)sector * PMEM_SECTOR_SIZE, buf, len);
+		hexdump(&dump_style, (uint64_t)sector * PMEM_SECTOR_SIZE, buf, len, dump_line, NULL);
 	kfree(buf);
 	return err ? 1 : 0;
 }
@@ -216,6 +220,7 @@ static int cmd_rw(struct pmem_device *p, int argc, char **argv, bool write)
 static int cmd_crc(struct pmem_device *p, int argc, char **argv)
 {
 	unsigned long sector = 0, count;
+	uint64_t done;
 	uint32_t crc;
 	int err;
 
@@ -226,7 +231,15 @@ static int cmd_crc(struct pmem_device *p, int argc, char **argv)
 		return 2;
 	if (argc == 3)
 		count = p->nr_sectors;
-	err = pmem_crc32(p, sector, count, PMEM_REQ_NOWAIT, &crc);
+	/* ^C stops it between two chunks of PMEM_CRC_CHUNK */
+	err = pmem_crc32_stoppable(p, sector, count, PMEM_REQ_NOWAIT, shell_interrupted, &done,
+				   &crc);
+	if (err == -EINTR) {
+		kprintf("pmem crc32: interrupted after %llu of %llu bytes from sector %lu "
+			"(crc32 0x%08x of those)\n", (unsigned long long)done * PMEM_SECTOR_SIZE,
+			(unsigned long long)count * PMEM_SECTOR_SIZE, sector, crc);
+		return SHELL_INTERRUPTED;
+	}
 	if (err)
 		return io_error(argv, err);
 	kprintf("%s: crc32 0x%08x over %llu bytes from sector %lu\n", p->dev.name, crc,
@@ -347,4 +360,27 @@ static int cmd_pmem(int argc, char **argv)
 }
 SHELL_COMMAND(pmem, "[list | read DEV SECTOR [COUNT] | write DEV SECTOR PATTERN [COUNT] | "
 	      "crc32 DEV [SECTOR COUNT] | flush|freeze|unfreeze DEV]",
-	      "pmem devices: list, hex dump, fill, CRC-32, queue freeze", cmd_pmem);
+	      "pmem devices: list, hex dump, fill, CRC-32, queue freeze",
+	      "list (the default): each device: range, size, driver, flush instruction, queue\n"
+	      "      state, I/O in flight, counters, whether writes are durable\n"
+	      "read DEV SECTOR [COUNT]: a hex dump of COUNT sectors from SECTOR; a run of equal\n"
+	      "      16-byte lines shows as one '*' line, and the last line is always shown\n"
+	      "write DEV SECTOR PATTERN [COUNT]: fill COUNT sectors from SECTOR with PATTERN;\n"
+	      "      durable once it says so\n"
+	      "crc32 DEV [SECTOR COUNT]: the IEEE CRC-32 (as zlib's crc32()) of the range,\n"
+	      "      default the whole device; Ctrl-C stops it between 64 KiB chunks\n"
+	      "flush DEV: a PREFLUSH request (every completed write made durable)\n"
+	      "freeze DEV, unfreeze DEV: freeze the request queue (I/O waits; the shell's own\n"
+	      "      fails at once with EAGAIN, as only the shell could unfreeze it), thaw it\n"
+	      "DEV: a pmem device: pmem0, pmem1, ... ('pmem list' shows them)\n"
+	      "SECTOR: the first sector, in 512-byte sectors: 0 to the device's last\n"
+	      "      (its size / 512 - 1; with pmem.memmap=dev, the memmap's part excluded)\n"
+	      "COUNT: sectors of 512 bytes, default 1: read 1 to 16, write 1 to 2048, crc32 1\n"
+	      "      to the device's end; never past the last sector\n"
+	      "PATTERN: a byte 0 to 255 (or 0x00 to 0xff), written to every byte; or a text\n"
+	      "      (in double quotes if it has blanks), repeated; a text must not start\n"
+	      "      with a digit or a sign ('1K' or '256' are refused, not written as text)\n"
+	      "examples: pmem read pmem0 0 2\n"
+	      "          pmem write pmem0 4096 0xab 8\n"
+	      "          pmem write pmem0 4096 \"hello, pmem\"\n"
+	      "          pmem crc32 pmem0 0 2048\n", cmd_pmem);

@@ -186,6 +186,15 @@ long pmem_direct_access(struct pmem_device *pmem, unsigned long pgoff,
 int pmem_crc32(struct pmem_device *pmem, uint64_t sector, uint64_t count,
 	       unsigned int flags, uint32_t *crc)
 {
+	uint64_t done;
+
+	return pmem_crc32_stoppable(pmem, sector, count, flags, NULL, &done, crc);
+}
+
+int pmem_crc32_stoppable(struct pmem_device *pmem, uint64_t sector, uint64_t count,
+			 unsigned int flags, bool (*stop)(void), uint64_t *done,
+			 uint32_t *crc)
+{
 	const uint64_t chunk = PMEM_CRC_CHUNK >> PMEM_SECTOR_SHIFT;
 	struct pmem_request whole = {
 		.sector = sector, .count = count, .buf = crc, .dir = PMEM_READ,
@@ -194,6 +203,7 @@ int pmem_crc32(struct pmem_device *pmem, uint64_t sector, uint64_t count,
 	int err;
 	void *buf;
 
+	*done = 0;
 	if (!count) {
 		*crc = 0;
 		return 0;
@@ -213,14 +223,20 @@ int pmem_crc32(struct pmem_device *pmem, uint64_t sector, uint64_t count,
 	while (count && !err) {
 		uint64_t n = MIN(count, chunk);
 
+		if (*done && stop && stop()) {
+			err = -EINTR;
+			break;
+		}
 		err = pmem_rw_flags(pmem, sector, buf, n, PMEM_READ, flags);
-		if (!err)
+		if (!err) {
 			c = crc32(c, buf, (size_t)(n << PMEM_SECTOR_SHIFT));
+			*done += n;
+		}
 		sector += n;
 		count -= n;
 	}
 	kfree(buf);
-	if (!err)
+	if (!err || err == -EINTR)
 		*crc = c;
 	return err;
 }

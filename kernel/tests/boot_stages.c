@@ -10,10 +10,12 @@
 #include <kernel/main.h>
 #include <kernel/shell.h>
 #include <kernel/smp.h>
+#include <drivers/base/device.h>
 #include <drivers/pmem/pmem.h>
 #include <lib/boot_param.h>
 #include <lib/bench.h>
 #include <lib/cmdline.h>
+#include <lib/errno.h>
 #include <lib/ktest.h>
 #include <lib/printk.h>
 #include <lib/string.h>
@@ -21,14 +23,16 @@
 
 #define REPEAT_MAX	100000	/* ktest.repeat= and ktest's REPEAT */
 
-/* Tell the harness what this machine has, for the cases' declared needs. */
-static void ktest_say_machine(void)
+/* Tell the harness what this machine has, for the cases' declared needs,
+ * and what may stop a run between cases (NULL: nothing). */
+static void ktest_say_machine(bool (*stop)(void))
 {
 	struct ktest_machine m = {
 		.cpus = num_online_cpus(),
 		.no_nvdimm = pmem_device_count() ? NULL : "no pmem device: the NFIT lists none",
 		/* the kernel's persistent memory is pmem0 and pieces of it */
 		.no_pmem = pmem_device_count() ? NULL : "no pmem device: the NFIT lists none",
+		.stop = stop,
 	};
 
 	ktest_set_machine(&m);
@@ -65,7 +69,7 @@ static enum verdict run_boot_tests(const struct cmdline *cl, char *detail, size_
 	}
 	wait_for_device_probe();	/* the tests see every device bound */
 	pr_info("ktest: running '%s' (repeat %lu)", globs, repeat);
-	ktest_say_machine();
+	ktest_say_machine(NULL);
 	ktest_run(globs, (unsigned int)repeat, &tot);
 	scnprintf(detail, size, "%u passed, %u failed, %u skipped",
 		  tot.passed, tot.failed, tot.skipped);
@@ -132,6 +136,35 @@ static bool shell_is_free(char **argv)
 	return false;
 }
 
+static bool no_probe_pending(void *arg)
+{
+	return !device_probes_pending();
+}
+
+/* The tests and benchmarks see every device bound: wait for the probes, or ^C. */
+static bool probes_done(char **argv)
+{
+	if (shell_wait(no_probe_pending, NULL, 0, NULL) != -EINTR)
+		return true;
+	kprintf("%s: interrupted while waiting for the background probes ('devices')\n",
+		argv[0]);
+	return false;
+}
+
+/*
+ * ktest's cases run commands of their own (kernel.shell.faults): ^C is
+ * masked while they run, and looked for here, between cases and repeats.
+ */
+static bool ktest_stop(void)
+{
+	bool stop;
+
+	shell_interrupt_mask(false);
+	stop = shell_interrupted();
+	shell_interrupt_mask(true);
+	return stop;
+}
+
 static int cmd_ktest(int argc, char **argv)
 {
 	const char *globs = argc > 1 ? argv[1] : "*";
@@ -158,14 +191,33 @@ static int cmd_ktest(int argc, char **argv)
 	}
 	if (!shell_is_free(argv))
 		return 1;
-	wait_for_device_probe();	/* the tests see every device bound */
-	ktest_say_machine();
+	if (!probes_done(argv))
+		return SHELL_INTERRUPTED;
+	ktest_say_machine(ktest_stop);
+	shell_interrupt_mask(true);
 	ktest_run(globs, (unsigned int)repeat, &tot);
+	shell_interrupt_mask(false);
+	ktest_say_machine(NULL);
+	if (tot.stopped) {
+		kprintf("ktest: interrupted after %u passed, %u failed, %u skipped (the rest "
+			"not run)\n", tot.passed, tot.failed, tot.skipped);
+		return SHELL_INTERRUPTED;
+	}
 	kprintf("ktest: %u passed, %u failed, %u skipped\n",
 		tot.passed, tot.failed, tot.skipped);
 	return tot.failed ? 1 : 0;
 }
-SHELL_COMMAND(ktest, "[GLOBS|-l] [REPEAT]", "run self-tests (default all) or list them", cmd_ktest);
+SHELL_COMMAND(ktest, "[GLOBS|-l] [REPEAT]", "run self-tests (default all) or list them",
+	      "GLOBS: comma-separated shell patterns (* ? [...]) over suite names and\n"
+	      "      SUITE.CASE names (default *: every suite but the explicit ones, which only\n"
+	      "      a pattern spelling out their parent selects); the boot-only suites are\n"
+	      "      refused here (boot them with ktest=GLOBS)\n"
+	      "-l: list every suite and case with its intent, then the counts\n"
+	      "REPEAT: runs of each selected case, 1 to 100000 (default 1); a case passes only\n"
+	      "      if every run does\n"
+	      "Ctrl-C stops the run between two cases or two repeats, never inside a case.\n"
+	      "Refused while 'pin' holds pages or a queue is frozen (the tests would wait).\n"
+	      "examples: ktest lib.crc32; ktest 'lib.*,mm.buddy' 10; ktest -l\n", cmd_ktest);
 
 static int cmd_bench(int argc, char **argv)
 {
@@ -183,10 +235,16 @@ static int cmd_bench(int argc, char **argv)
 		return shell_usage_error(argv, "'%s' selects no benchmark (bench -l lists them)", globs);
 	if (!shell_is_free(argv))
 		return 1;
-	wait_for_device_probe();
+	if (!probes_done(argv))
+		return SHELL_INTERRUPTED;
 	failed = bench_run_all(globs, &ran);
 	kprintf("bench: %u ran, %d could not run\n", ran, failed);
 	return failed ? 1 : 0;
 }
-SHELL_COMMAND(bench, "[GLOBS|-l]", "run benchmarks (default all) or list them", cmd_bench);
+SHELL_COMMAND(bench, "[GLOBS|-l]", "run benchmarks (default all) or list them",
+	      "GLOBS: comma-separated shell patterns over benchmark names (default *)\n"
+	      "-l: list the benchmarks\n"
+	      "Each prints a line and a BENCH {json} record; a benchmark is not stopped by\n"
+	      "Ctrl-C once it runs. Refused while 'pin' holds pages or a queue is frozen.\n"
+	      "examples: bench boot.kernel_ms; bench 'mm.*'; bench -l\n", cmd_bench);
 

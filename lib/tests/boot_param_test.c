@@ -51,11 +51,32 @@ static void listed_once_in_name_order(struct ktest *t)
 		EXPECT_TRUE(t, strcmp(seen[i - 1], seen[i]) < 0);
 }
 
+static void defaults_are_read_from_the_values(struct ktest *t)
+{
+	static const struct boot_param colon = { "x", "N (default: from the clock)", "" };
+	static const struct boot_param flag = { "y", "flag", "" };
+	static const struct boot_param unclosed = { "z", "N (default 5", "" };
+	char buf[32];
+
+	ASSERT_TRUE(t, boot_param_default(boot_param_find("page_poison"), buf, sizeof(buf)));
+	EXPECT_STREQ(t, buf, "off");
+	ASSERT_TRUE(t, boot_param_default(boot_param_find("zone_device.refs"), buf, sizeof(buf)));
+	EXPECT_STREQ(t, buf, "single");
+	ASSERT_TRUE(t, boot_param_default(&colon, buf, sizeof(buf)));
+	EXPECT_STREQ(t, buf, "from the clock");
+	ASSERT_TRUE(t, boot_param_default(&colon, buf, 5));	/* cut to the buffer */
+	EXPECT_STREQ(t, buf, "from");
+	EXPECT_FALSE(t, boot_param_default(&flag, buf, sizeof(buf)));
+	EXPECT_FALSE(t, boot_param_default(&unclosed, buf, sizeof(buf)));
+}
+
 static const struct ktest_case boot_param_cases[] = {
 	KTEST_CASE(known_parameters_are_found, "a declared parameter is found by its exact name"),
 	KTEST_CASE(unknown_parameters_are_counted,
 		   "each argument nothing declares is named and counted"),
 	KTEST_CASE(listed_once_in_name_order, "the list has each parameter once, sorted"),
+	KTEST_CASE(defaults_are_read_from_the_values,
+		   "the default a parameter's values text states, or none"),
 	{}
 };
 KTEST_SUITE(boot_param_suite, "lib.boot_param", boot_param_cases);

@@ -15,6 +15,15 @@
 int arch_console_getc(void);
 /* A byte if one is waiting, else -1. */
 int arch_console_trygetc(void);
+/*
+ * What the console (COM1) shows goes through filter(s, n, raw), which
+ * writes with raw (the UART, "\n" as "\r\n"); NULL: straight out. The
+ * shell's terminal uses it to keep its prompt line whole around messages
+ * (kernel/shell_tty.h). Called from any CPU, under printk's lock with
+ * interrupts masked: the filter must not print or sleep.
+ */
+typedef void arch_console_raw_fn(const char *s, size_t n);
+void arch_console_set_filter(void (*filter)(const char *s, size_t n, arch_console_raw_fn *raw));
 
 /* --- leaving the machine --- */
 /* QEMU's isa-debug-exit: QEMU exits with status (code << 1) | 1. */
