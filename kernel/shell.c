@@ -15,6 +15,7 @@
 #include <kernel/shell_line.h>
 #include <kernel/shell_tty.h>
 #include <kernel/timer.h>
+#include <lib/bug.h>
 #include <lib/cmdline.h>
 #include <lib/errno.h>
 #include <lib/ktime.h>
@@ -87,11 +88,69 @@ bool shell_holds(const char *name, char *what, size_t size)
 	return false;
 }
 
+int shell_keyword(const struct shell_keyword *keywords, const char *arg, const char *word)
+{
+	for (int i = 0; keywords && keywords[i].word; i++) {
+		const char *of = keywords[i].arg;
+		bool same_arg = of == arg || (of && arg && !strcmp(of, arg));
+
+		if (same_arg && !strcmp(keywords[i].word, word))
+			return i;
+	}
+	return -1;
+}
+
+const char *shell_keyword_list(const struct shell_keyword *keywords, const char *arg,
+			       char *buf, size_t size)
+{
+	unsigned int n = 0, total = 0;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; keywords && keywords[i].word; i++)
+		total += shell_keyword(keywords, arg, keywords[i].word) == i;
+	for (int i = 0; keywords && keywords[i].word; i++) {
+		if (shell_keyword(keywords, arg, keywords[i].word) != i)
+			continue;
+		n++;
+		len += scnprintf(buf + len, size - len, "%s%s",
+				 n == 1 ? "" : n == total ? " or " : ", ", keywords[i].word);
+	}
+	return buf;
+}
+
+static bool usage_delimiter(char c)
+{
+	return c == ' ' || c == '[' || c == ']' || c == '|' || c == '(' || c == ')' ||
+	       c == '.' || c == ',';
+}
+
+bool shell_usage_has(const char *args, const char *word, size_t len)
+{
+	for (const char *a = args; *a;) {
+		size_t n = 0;
+
+		while (a[n] && !usage_delimiter(a[n]))
+			n++;
+		if (n && n == len && !strncmp(a, word, len))
+			return true;
+		a += n ? n : 1;
+	}
+	return false;
+}
+
 bool shell_number(char **argv, const char *what, const char *s, unsigned long min,
 		  unsigned long max, unsigned long *out)
 {
+	const struct shell_cmd *cmd = shell_find_cmd(argv[0]);
 	unsigned long v;
 	int err = parse_ulong(s, &v);
+
+	/* the error names the argument as `help NAME` does, or the person
+	 * cannot find it there */
+	WARN(cmd && !shell_usage_has(cmd->args, what, strcspn(what, " ")),
+	     "shell: %s: an error would name %s, which its usage '%s' does not", argv[0], what,
+	     cmd ? cmd->args : "");
 
 	if (err == -EINVAL) {
 		kprintf("%s: %s '%s' is not a number (decimal, 0x hex, K/M/G suffix)\n",
@@ -163,11 +222,7 @@ static void nap(unsigned int ms)
 		mdelay(ms);
 		return;
 	}
-	while (ktime_get_ns() < deadline) {
-		set_current_state(TASK_SLEEPING);
-		schedule_until(deadline);
-	}
-	__set_current_state(TASK_RUNNING);
+	sleep_until(deadline);
 }
 
 int shell_wait(bool (*done)(void *arg), void *arg, unsigned long timeout_ms,

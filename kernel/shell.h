@@ -17,6 +17,13 @@
  * at least one line starting "example". Suite kernel.shell.help checks
  * that every command's doc does.
  *
+ * A command whose parser takes words as they are spelt (subcommands such
+ * as "list" or "wait", the values of an argument such as STATE's "gone")
+ * lists them in a table of struct shell_keyword, registered with it
+ * (SHELL_COMMAND_KEYWORDS) and looked up by its parser (shell_keyword()):
+ * what the parser takes and what kernel.shell.help checks `help NAME`
+ * describes come from that one table.
+ *
  * run() gets argv[0] = the command's name. It prints its own output, and
  * for bad arguments one line "NAME: what was wrong" (shell_usage_error()
  * helps), returning non-zero; the prompt always comes back. A command
@@ -29,21 +36,50 @@
 
 #include <lib/compiler.h>
 
+/*
+ * A word a command's parser takes as it is spelt. arg NULL: a subcommand
+ * or keyword, a word of the usage that starts an entry of the doc
+ * ("wait [SECONDS]: ..."); arg "STATE": one of the values argument STATE
+ * takes, listed in STATE's entry of the doc ("STATE: live, dying, ...").
+ */
+struct shell_keyword {
+	const char *word;
+	const char *arg;
+};
+#define SHELL_WORD(word_)		{ .word = word_ }
+#define SHELL_VALUE(arg_, word_)	{ .word = word_, .arg = arg_ }
+
 struct shell_cmd {
 	const char *name;
 	const char *args;		/* usage of the arguments, "" if none */
 	const char *help;		/* one line */
 	const char *doc;		/* `help NAME`: lines, each ending "\n" */
 	int (*run)(int argc, char **argv);
+	/* the words its parser takes, ending with { NULL }; NULL: none */
+	const struct shell_keyword *keywords;
 };
 
-#define SHELL_COMMAND(name_, args_, help_, doc_, fn_)			\
+#define SHELL_COMMAND_KEYWORDS(name_, args_, help_, doc_, fn_, keywords_) \
 	static const struct shell_cmd __shell_cmd_##name_ = {		\
 		.name = #name_, .args = args_, .help = help_, .doc = doc_, \
-		.run = fn_,						\
+		.run = fn_, .keywords = keywords_,			\
 	};								\
 	static const struct shell_cmd *const __shell_ptr_##name_	\
 		__used __section("shell_cmds") = &__shell_cmd_##name_
+#define SHELL_COMMAND(name_, args_, help_, doc_, fn_)			\
+	SHELL_COMMAND_KEYWORDS(name_, args_, help_, doc_, fn_, NULL)
+
+/*
+ * The index in keywords (ending with { NULL }) of word, among those of
+ * arg (NULL: the subcommands and keywords); -1 if it is none of them.
+ */
+int shell_keyword(const struct shell_keyword *keywords, const char *arg, const char *word);
+/* Is word (its first len bytes) a word of usage args (words are split at
+ * blanks and at [ ] | ( ) . ,)? */
+bool shell_usage_has(const char *args, const char *word, size_t len);
+/* Those of arg (NULL: the subcommands), as "a, b or c", into buf; buf. */
+const char *shell_keyword_list(const struct shell_keyword *keywords, const char *arg,
+			       char *buf, size_t size);
 
 /*
  * What the shell itself holds between commands (`pin`'s pages, a queue
@@ -79,7 +115,9 @@ __printf(2, 3) int shell_usage_error(char **argv, const char *fmt, ...);
 /*
  * Argument s as a number from min to max (decimal, 0x hex, K/M/G: see
  * parse_ulong()): true and *out, or false after printing what was wrong
- * with it and the range allowed ("NAME: WHAT 'S': ...").
+ * with it and the range allowed ("NAME: WHAT 'S': ..."). WHAT starts with
+ * the argument's name as the command's usage spells it (a warning says
+ * otherwise: the error would name an argument `help` does not know).
  */
 bool shell_number(char **argv, const char *what, const char *s, unsigned long min,
 		  unsigned long max, unsigned long *out);

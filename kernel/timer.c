@@ -132,9 +132,14 @@ void msleep(unsigned int ms)
 		mdelay(ms);
 		return;
 	}
-	while (ktime_get_ns() < deadline) {
+	sleep_until(deadline);
+}
+
+void sleep_until(uint64_t deadline_ns)
+{
+	while (ktime_get_ns() < deadline_ns) {
 		set_current_state(TASK_SLEEPING);
-		schedule_until(deadline);
+		schedule_until(deadline_ns);
 	}
 	__set_current_state(TASK_RUNNING);
 }

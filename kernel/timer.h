@@ -12,6 +12,8 @@
  *
  *   msleep(ms)               sleep at least ms ms (process context;
  *                            before sched_init() it busy-waits)
+ *   sleep_until(deadline)    the sleep itself, ticks running: until the
+ *                            deadline passes, whatever wakes the thread
  *   schedule_until(deadline) with the state already TASK_SLEEPING: sleep
  *                            until woken or the deadline passes; false
  *                            (without sleeping) if it already has
@@ -32,6 +34,7 @@ unsigned long jiffies_read(void);
 unsigned long cpu_ticks(unsigned int cpu);
 
 void msleep(unsigned int ms);
+void sleep_until(uint64_t deadline_ns);
 bool schedule_until(uint64_t deadline_ns);
 
 #endif /* KERNEL_TIMER_H */

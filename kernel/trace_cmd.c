@@ -7,7 +7,9 @@
  *                         (pgmap_count), so a timeline can start there
  *   trace off [GLOBS]     stop recording them (default all)
  *   trace clear           forget what the rings hold
- *   trace dump [GLOBS]    print what they hold (default all), oldest first
+ *   trace dump [GLOBS]    print what they hold (default all), oldest first;
+ *                         ^C stops it between two lines (at 115200 baud a
+ *                         full ring of 16384 entries takes minutes)
  */
 #include <kernel/shell.h>
 #include <kernel/smp.h>
@@ -69,10 +71,49 @@ static int trace_list(void)
 	return 0;
 }
 
+static void dump_line(const char *line, void *arg)
+{
+	kprintf("%s", line);		/* one console write: nothing lands inside it */
+}
+
+/* The subcommands: what the parser takes and what `help trace` describes. */
+enum { TRACE_LIST, TRACE_ON, TRACE_OFF, TRACE_CLEAR, TRACE_DUMP };
+static const struct shell_keyword trace_keywords[] = {
+	[TRACE_LIST] = SHELL_WORD("list"),
+	[TRACE_ON] = SHELL_WORD("on"),
+	[TRACE_OFF] = SHELL_WORD("off"),
+	[TRACE_CLEAR] = SHELL_WORD("clear"),
+	[TRACE_DUMP] = SHELL_WORD("dump"),
+	{}
+};
+
+static int trace_dump_cmd(uint64_t mask)
+{
+	struct trace_dump_stats st;
+	/* ^C between two lines: a full ring takes minutes at 115200 baud */
+	int d = trace_dump(mask, dump_line, NULL, shell_interrupted, &st);
+
+	if (d < 0) {
+		kprintf("trace: another dump is running\n");
+		return 1;
+	}
+	if (st.stopped) {
+		kprintf("trace dump: stopped by Ctrl-C after %llu of %llu events (%llu printed); "
+			"the rest not printed\n", (unsigned long long)(st.held - st.unread),
+			(unsigned long long)st.held, (unsigned long long)st.events);
+		return SHELL_INTERRUPTED;
+	}
+	kprintf("trace: dump %d: %llu event(s), %llu overwritten, %llu skipped\n", d,
+		(unsigned long long)st.events, (unsigned long long)st.overwritten,
+		(unsigned long long)st.skipped);
+	return 0;
+}
+
 static int cmd_trace(int argc, char **argv)
 {
 	const char *globs = argc > 2 ? argv[2] : "*";
-	struct trace_dump_stats st;
+	int sub = argc > 1 ? shell_keyword(trace_keywords, NULL, argv[1]) : -1;
+	char known[48];
 	uint64_t mask;
 	int n;
 
@@ -80,42 +121,34 @@ static int cmd_trace(int argc, char **argv)
 		return trace_status();
 	if (argc > 3)
 		return shell_usage_error(argv, "too many arguments (several patterns: a,b,c)");
-	if (!strcmp(argv[1], "list") || !strcmp(argv[1], "clear")) {
+	if (sub < 0)
+		return shell_usage_error(argv, "unknown subcommand '%s' (%s)", argv[1],
+					 shell_keyword_list(trace_keywords, NULL, known,
+							    sizeof(known)));
+	if (sub == TRACE_LIST || sub == TRACE_CLEAR) {
 		if (argc > 2)
 			return shell_usage_error(argv, "%s takes no pattern", argv[1]);
-		if (argv[1][0] == 'l')
+		if (sub == TRACE_LIST)
 			return trace_list();
 		trace_clear();
 		kprintf("trace: cleared\n");
 		return 0;
 	}
-	if (strcmp(argv[1], "on") && strcmp(argv[1], "off") && strcmp(argv[1], "dump"))
-		return shell_usage_error(argv, "unknown subcommand '%s'", argv[1]);
 	n = trace_mask_of(globs, &mask);
 	if (n < 0)
 		return shell_usage_error(argv, "'%s' matches no event ('trace list' names them)",
 					 globs);
-	if (!strcmp(argv[1], "dump")) {
-		int d = trace_dump(mask, &st);
-
-		if (d < 0) {
-			kprintf("trace: another dump is running\n");
-			return 1;
-		}
-		kprintf("trace: dump %d: %llu event(s), %llu overwritten, %llu skipped\n", d,
-			(unsigned long long)st.events, (unsigned long long)st.overwritten,
-			(unsigned long long)st.skipped);
-		return 0;
-	}
-	if (argv[1][1] == 'n' && !rings_ready())
+	if (sub == TRACE_DUMP)
+		return trace_dump_cmd(mask);
+	if (sub == TRACE_ON && !rings_ready())
 		return 1;
-	trace_set(globs, argv[1][1] == 'n');
-	if (argv[1][1] == 'n')
+	trace_set(globs, sub == TRACE_ON);
+	if (sub == TRACE_ON)
 		memremap_trace_counts();
-	kprintf("trace: %d event(s) %s\n", n, argv[1][1] == 'n' ? "on" : "off");
+	kprintf("trace: %d event(s) %s\n", n, sub == TRACE_ON ? "on" : "off");
 	return 0;
 }
-SHELL_COMMAND(trace, "[list | on [GLOBS] | off [GLOBS] | clear | dump [GLOBS]]",
+SHELL_COMMAND_KEYWORDS(trace, "[list | on [GLOBS] | off [GLOBS] | clear | dump [GLOBS]]",
 	      "record lifetime events and print them (docs/tracing.md)",
 	      "(nothing): how many events record, and what each CPU's ring holds\n"
 	      "list: every event, its arguments, on or off\n"
@@ -124,7 +157,9 @@ SHELL_COMMAND(trace, "[list | on [GLOBS] | off [GLOBS] | clear | dump [GLOBS]]",
 	      "off [GLOBS]: stop recording them (default all)\n"
 	      "clear: forget what the rings hold\n"
 	      "dump [GLOBS]: print what the rings hold of these events, oldest first, one\n"
-	      "      checksummed line each (scripts/timeline.py reads them)\n"
+	      "      checksummed line each (scripts/timeline.py reads them); Ctrl-C stops it\n"
+	      "      between two lines (its end line then says stopped=, the entries unread)\n"
 	      "GLOBS: comma-separated shell patterns over event names (default *), e.g.\n"
 	      "      'page_*,pgmap_*' ('trace list' names them)\n"
-	      "examples: trace on; trace on 'pgmap_*,pin'; trace dump; trace off\n", cmd_trace);
+	      "examples: trace on; trace on 'pgmap_*,pin'; trace dump; trace off\n", cmd_trace,
+	      trace_keywords);

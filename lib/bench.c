@@ -51,7 +51,7 @@ bool bench_globs_match_any(const char *globs)
 	return false;
 }
 
-void bench_list(void)
+void bench_print_list(void)
 {
 	for (const struct bench *const *p = __start_bench_list; p < __stop_bench_list; p++)
 		kprintf("  %-36s %s\n", (*p)->name, (*p)->unit);
@@ -125,25 +125,33 @@ failed:
 }
 
 int bench_run_list(const struct bench *const *first, const struct bench *const *end,
-		   const char *globs, bool report, unsigned int *ran)
+		   const char *globs, bool report, bool (*stop)(void), struct bench_totals *out)
 {
-	int failed = 0, err;
-	unsigned int count = 0;
+	struct bench_totals tot = { 0 };
+	int err;
 
-	for (int last = 0; last <= 1; last++)
+	for (const struct bench *const *p = first; p < end; p++)
+		tot.selected += bench_selected(*p, globs);
+	for (int last = 0; last <= 1 && !tot.stopped; last++)
 		for (const struct bench *const *p = first; p < end; p++) {
 			if ((*p)->runs_last != last || !bench_selected(*p, globs))
 				continue;
-			count++;
+			/* between two benchmarks only: a sample cut short would
+			 * leave its setup undone or its figure wrong */
+			if (tot.ran && stop && stop()) {
+				tot.stopped = true;
+				break;
+			}
+			tot.ran++;
 			err = bench_run_one(*p, NULL, report);
-			failed += err < 0 && err != BENCH_SKIP;
+			tot.failed += err < 0 && err != BENCH_SKIP;
 		}
-	if (ran)
-		*ran = count;
-	return failed;
+	if (out)
+		*out = tot;
+	return tot.failed;
 }
 
-int bench_run_all(const char *globs, unsigned int *ran)
+int bench_run_all(const char *globs, bool (*stop)(void), struct bench_totals *out)
 {
-	return bench_run_list(__start_bench_list, __stop_bench_list, globs, true, ran);
+	return bench_run_list(__start_bench_list, __stop_bench_list, globs, true, stop, out);
 }

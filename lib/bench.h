@@ -17,7 +17,8 @@
  * this machine returns bench_skip(r, "why") and is reported as skipped.
  *
  * Order: registry order, except that benchmarks marked runs_last go after
- * every other selected one. Mark those that change the machine under the
+ * every other selected one. A run may be stopped between two benchmarks
+ * (the shell's Ctrl-C), never inside one. Mark those that change the machine under the
  * others' feet: remapping a device range flushes whole TLBs, and QEMU
  * resizes its software TLB at such flushes, which can make a later copy
  * benchmark many times slower (docs/testing.md, "Benchmarks").
@@ -67,23 +68,42 @@ struct bench {
 #define BENCH_MAX_SAMPLES	63
 #define BENCH_WARMUP		3
 
+/*
+ * The registry is the linker section "bench_list". No function may share
+ * that name: in a file that defines a BENCH, the assembler takes a call
+ * to a function called bench_list for the section's own symbol and jumps
+ * into the pointers (so the listing is bench_print_list()).
+ */
 #define BENCH(var, ...)							\
 	static const struct bench var = { __VA_ARGS__ };		\
 	static const struct bench *const __bench_ptr_##var		\
 		__used __section("bench_list") = &var
 
-/* Run every registered benchmark matched by globs (runs_last ones last);
- * returns how many failed to run, skips not counted. */
-int bench_run_all(const char *globs, unsigned int *ran);
+/* What a run of a selection did (bench_run_all(), bench_run_list()). */
+struct bench_totals {
+	unsigned int selected;		/* benchmarks the globs select */
+	unsigned int ran;		/* of those, started (run, skipped or failed) */
+	int failed;			/* of those, could not run (skips not counted) */
+	bool stopped;			/* stop() ended the run: selected - ran not run */
+};
+
+/*
+ * Run every registered benchmark matched by globs (runs_last ones last).
+ * stop (NULL: never) is asked before each benchmark but the first, never
+ * during one: true ends the run there. Returns how many failed to run,
+ * skips not counted; *out (may be NULL) says what ran.
+ */
+int bench_run_all(const char *globs, bool (*stop)(void), struct bench_totals *out);
 /* The same over the array [first, end) (tests), printing only if `report`. */
 int bench_run_list(const struct bench *const *first, const struct bench *const *end,
-		   const char *globs, bool report, unsigned int *ran);
+		   const char *globs, bool report, bool (*stop)(void), struct bench_totals *out);
 bool bench_globs_match_any(const char *globs);
 /* Run one benchmark, registered or not, printing its lines if `report`;
  * 0 (res->median in thousandths), BENCH_SKIP (res->skip_reason says why)
  * or the negative errno that stopped it. res may be NULL. */
 int bench_run_one(const struct bench *b, struct bench_result *res, bool report);
-void bench_list(void);
+/* Print every registered benchmark with its unit (`bench -l`). */
+void bench_print_list(void);
 
 /* From setup() or sample(): not possible here, and why (a literal: it
  * must outlive the run, and goes into a JSON string, so no quotes). */

@@ -34,7 +34,9 @@ static struct {
 	unsigned int suite_no;		/* KTAP number of the open suite */
 	unsigned int case_no;		/* KTAP number of the case in progress */
 	unsigned int pass, fail, skip;	/* within the open suite */
-	bool stopped;			/* machine.stop() said so: no case after */
+	unsigned int not_run;		/* of skip: the cases stop_reason left (the
+					 * one it stopped included) */
+	const char *stop_reason;	/* machine.stop()'s: no case runs after it */
 	bool ran;			/* a case ran in this ktest_run(): stop() is
 					 * asked only after one, so a run always
 					 * shows something */
@@ -350,6 +352,15 @@ static void family_add(const char *name, uint64_t ns)
 	family.ns += ns;
 }
 
+/* Has the machine said stop? Asked only once a case has run in this run;
+ * once it has said so, the run stays stopped. */
+static bool stop_asked(void)
+{
+	if (!run.stop_reason && run.ran && machine.stop)
+		run.stop_reason = machine.stop();
+	return run.stop_reason != NULL;
+}
+
 static void close_suite(const char *note)
 {
 	const struct ktest_suite *s = run.suite;
@@ -357,12 +368,14 @@ static void close_suite(const char *note)
 
 	family_add(s->name, ktime_get_ns() - run.start_ns);
 	if (*note)
-		family_flush();		/* a crash: nothing comes after it */
+		family_flush();		/* a crash, a stop: nothing comes after it */
 
 	kprintf(INDENT "# %s: pass:%u fail:%u skip:%u total:%u%s\n", s->name,
 		run.pass, run.fail, run.skip, total, note);
 	if (run.fail)
 		kprintf("not ok %u %s\n", run.suite_no, s->name);
+	else if (run.skip && !run.pass && run.stop_reason)
+		kprintf("ok %u %s # SKIP %s\n", run.suite_no, s->name, run.stop_reason);
 	else if (run.skip && !run.pass)
 		kprintf("ok %u %s # SKIP\n", run.suite_no, s->name);
 	else
@@ -370,12 +383,53 @@ static void close_suite(const char *note)
 	run.suite = NULL;
 }
 
+/*
+ * One selected case, `repeat` times while it passes, asking the machine
+ * between two runs: one stopped before its last run is skipped, with the
+ * runs it made (a case passes only if every run does), never passed.
+ */
+static void run_case(const struct ktest_suite *s, const struct ktest_case *c,
+		     unsigned int repeat)
+{
+	enum ktest_status st = KTEST_PASS;
+	unsigned int r;
+
+	run.case_no++;
+	for (r = 0; r < repeat && st == KTEST_PASS; r++) {
+		if (r && stop_asked())
+			break;
+		st = run_case_once(s, c);
+		run.ran = true;
+	}
+	if (st == KTEST_PASS && r < repeat) {
+		kprintf(INDENT "ok %u %s # SKIP %s after %u of %u repeats\n", run.case_no,
+			c->name, run.stop_reason, r, repeat);
+		run.skip++;
+		run.not_run++;
+		return;
+	}
+	if (st == KTEST_FAIL && repeat > 1)
+		kprintf(INDENT "# %s failed in a repetition (of %u)\n",
+			c->name, repeat);
+	report_case(run.case_no, c, st);
+	if (st == KTEST_FAIL && console_summary_active()) {
+		console_summary("  FAILED %s.%s; its output (the last %u bytes):\n",
+				s->name, c->name, CONSOLE_HELD_SIZE);
+		console_held_replay();
+	}
+	run.pass += st == KTEST_PASS;
+	run.fail += st == KTEST_FAIL;
+	run.skip += st == KTEST_SKIP;
+}
+
 static void run_suite(const struct ktest_suite *s, unsigned int no,
 		      const char *globs, unsigned int repeat)
 {
+	char note[64] = "";
+
 	run.suite = s;
 	run.suite_no = no;
-	run.pass = run.fail = run.skip = 0;
+	run.pass = run.fail = run.skip = run.not_run = 0;
 	run.case_no = 0;
 	run.start_ns = ktime_get_ns();
 
@@ -384,42 +438,20 @@ static void run_suite(const struct ktest_suite *s, unsigned int no,
 	kprintf(INDENT "1..%u\n", count_selected(s, globs));
 
 	for (const struct ktest_case *c = s->cases; c->name; c++) {
-		enum ktest_status st = KTEST_PASS;
-		unsigned int r;
-
 		if (!case_selected(s, c, globs))
 			continue;
-		if (run.ran && machine.stop && machine.stop()) {
-			run.stopped = true;
-			break;
+		if (!stop_asked()) {
+			run_case(s, c, repeat);
+			continue;
 		}
-		run.case_no++;
-		for (r = 0; r < repeat && st == KTEST_PASS; r++) {
-			if (r && machine.stop && machine.stop()) {
-				kprintf(INDENT "# %s: stopped after %u of %u repeats\n", c->name, r,
-					repeat);
-				run.stopped = true;
-				break;
-			}
-			st = run_case_once(s, c);
-			run.ran = true;
-		}
-		if (st == KTEST_FAIL && repeat > 1)
-			kprintf(INDENT "# %s failed in a repetition (of %u)\n",
-				c->name, repeat);
-		report_case(run.case_no, c, st);
-		if (st == KTEST_FAIL && console_summary_active()) {
-			console_summary("  FAILED %s.%s; its output (the last %u bytes):\n",
-					s->name, c->name, CONSOLE_HELD_SIZE);
-			console_held_replay();
-		}
-		run.pass += st == KTEST_PASS;
-		run.fail += st == KTEST_FAIL;
-		run.skip += st == KTEST_SKIP;
-		if (run.stopped)
-			break;
+		/* the plan is met: each case not run is a result, skipped */
+		kprintf(INDENT "ok %u %s # SKIP %s\n", ++run.case_no, c->name, run.stop_reason);
+		run.skip++;
+		run.not_run++;
 	}
-	close_suite(run.stopped ? " (stopped)" : "");
+	if (run.stop_reason)
+		scnprintf(note, sizeof(note), " (%s)", run.stop_reason);
+	close_suite(note);
 }
 
 int ktest_run(const char *globs, unsigned int repeat, struct ktest_totals *out)
@@ -437,17 +469,27 @@ int ktest_run(const char *globs, unsigned int repeat, struct ktest_totals *out)
 	warn_set_context(warn_context);
 	kprintf("KTAP version 1\n");
 	kprintf("1..%u\n", planned);
-	run.stopped = run.ran = false;
-	for (size_t i = 0; i < n && !run.stopped; i++) {
-		if (!count_selected(suites[i], globs))
+	run.stop_reason = NULL;
+	run.ran = false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned int cases = count_selected(suites[i], globs);
+
+		if (!cases)
 			continue;
+		if (stop_asked()) {
+			/* the top plan is met: a suite not run is one result */
+			kprintf("ok %u %s # SKIP %s\n", ++no, suites[i]->name, run.stop_reason);
+			tot.not_run += cases;
+			continue;
+		}
 		run_suite(suites[i], ++no, globs, repeat);
 		tot.passed += run.pass;
 		tot.failed += run.fail;
-		tot.skipped += run.skip;
+		tot.skipped += run.skip - run.not_run;
+		tot.not_run += run.not_run;
 		tot.suites++;
 	}
-	tot.stopped = run.stopped;
+	tot.stopped = run.stop_reason != NULL;
 	family_flush();
 	console_summary("ktest: %u suites: %u passed, %u failed, %u skipped\n", tot.suites,
 			tot.passed, tot.failed, tot.skipped);

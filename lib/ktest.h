@@ -78,10 +78,14 @@ struct ktest_machine {
 	unsigned int cpus;		/* online CPUs */
 	const char *no_nvdimm;		/* NULL if there is an NVDIMM, else why not */
 	const char *no_pmem;		/* NULL if there is a pmem range, else why not */
-	/* asked before each case and each repeat but the first of the run,
-	 * never during one: true ends the run there (the shell's ^C); NULL:
-	 * never */
-	bool (*stop)(void);
+	/*
+	 * Asked before each suite, case and repeat but the first of the run,
+	 * never during one: a reason (a literal: "stopped by Ctrl-C") ends
+	 * the run there, NULL lets it go on; no stop(): never. The KTAP stays
+	 * whole: the case it stops is "ok N name # SKIP REASON after r of R
+	 * repeats", every case and suite not run "ok N name # SKIP REASON".
+	 */
+	const char *(*stop)(void);
 };
 
 /* Say what the machine has; until then: 1 CPU, no NVDIMM, no range. */
@@ -116,14 +120,18 @@ struct ktest_suite {
 
 /* Totals of one run, for the caller's verdict. */
 struct ktest_totals {
-	unsigned int passed, failed, skipped;
-	unsigned int suites;
+	unsigned int passed, failed, skipped;	/* skipped: by the cases' own needs */
+	unsigned int suites;		/* suites run, the one stopped included */
 	bool stopped;			/* the machine's stop() ended the run early */
+	unsigned int not_run;		/* then: the cases reported skipped for it
+					 * (the one it stopped included) */
 };
 
 /*
  * Run every selected case `repeat` times (a case passes only if every
- * repetition passes) and print KTAP version 1 through kprintf().
+ * repetition passes; one stopped before its last is skipped, not passed)
+ * and print KTAP version 1 through kprintf(): every plan is met, even
+ * when the machine's stop() ends the run.
  * Returns the number of failed cases.
  */
 int ktest_run(const char *globs, unsigned int repeat, struct ktest_totals *out);

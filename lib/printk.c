@@ -46,20 +46,11 @@ static bool log_lock_broken;		/* atomic: a writer went on without it */
 static unsigned long log_lock_acquire(bool *locked)
 {
 	unsigned long flags = arch_irq_save();
-	unsigned long spins = 0;
-	uint64_t start = ktime_get_ns();
+	enum spin_bounded got = spin_lock_bounded(&log_lock, &log_lock_broken,
+						  PRINTK_LOCK_WAIT_NS, PRINTK_LOCK_MAX_SPINS);
 
-	while (!(*locked = spin_trylock(&log_lock))) {
-		if (__atomic_load_n(&log_lock_broken, __ATOMIC_RELAXED))
-			return flags;	/* already broken once: do not wait again */
-		cpu_relax();
-		if (++spins > PRINTK_LOCK_MAX_SPINS ||
-		    (start && ktime_get_ns() - start > PRINTK_LOCK_WAIT_NS)) {
-			__atomic_store_n(&log_lock_broken, true, __ATOMIC_RELAXED);
-			return flags;
-		}
-	}
-	if (__atomic_exchange_n(&log_lock_broken, false, __ATOMIC_RELAXED)) {
+	*locked = got != SPIN_BOUNDED_FAILED;
+	if (got == SPIN_BOUNDED_RECOVERED) {
 		static const char note[] = "printk: the log lock was held too long; "
 					   "lines written meanwhile may be mixed\n";
 		for (struct console *c = consoles; c; c = c->next)

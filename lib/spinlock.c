@@ -19,7 +19,11 @@
  *
  * Never reports before the clock runs (ktime_get_ns() is 0 until the TSC
  * is calibrated) and never from printk's own lock, which only ever uses
- * spin_trylock (lib/printk.c) and so never comes here.
+ * spin_trylock (lib/printk.c, through spin_lock_bounded()) and so never
+ * comes here.
+ *
+ * spin_lock_bounded(), the wait that gives up, is here too: a trylock in a
+ * loop, bounded by the clock, remembering a lock it gave up on.
  */
 #include <lib/atomic.h>
 #include <lib/ktime.h>
@@ -67,4 +71,23 @@ void spin_lock_wait(spinlock_t *l, unsigned int ticket, unsigned long ip)
 			reported = true;
 		}
 	}
+}
+
+enum spin_bounded __spin_lock_bounded(spinlock_t *l, bool *broken, uint64_t wait_ns,
+				      unsigned long max_spins, unsigned long ip)
+{
+	uint64_t start = ktime_get_ns();
+
+	for (unsigned long spins = 0; !__spin_trylock(l, ip); spins++) {
+		/* broken once: the holder is likely gone, do not wait again */
+		if (__atomic_load_n(broken, __ATOMIC_RELAXED))
+			return SPIN_BOUNDED_FAILED;
+		if (spins >= max_spins || (start && ktime_get_ns() - start > wait_ns)) {
+			__atomic_store_n(broken, true, __ATOMIC_RELAXED);
+			return SPIN_BOUNDED_FAILED;
+		}
+		cpu_relax();
+	}
+	return __atomic_exchange_n(broken, false, __ATOMIC_RELAXED) ? SPIN_BOUNDED_RECOVERED :
+								      SPIN_BOUNDED_LOCKED;
 }

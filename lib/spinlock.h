@@ -149,6 +149,27 @@ static inline void spin_unlock(spinlock_t *l)
 	arch_irq_enable();						\
 } while (0)
 
+/*
+ * For a lock whose holder may never let go (a fault inside the section,
+ * on this CPU or another; a CPU that died holding it), where going on
+ * without it beats waiting forever (printk's, the shell terminal's): try
+ * for at most wait_ns (max_spins turns while the clock reads 0, before it
+ * is calibrated). A wait that runs out marks the lock broken (*broken,
+ * atomic); while it stays taken, later callers try once and do not wait
+ * again. Whoever gets it next clears the mark. Only ever a trylock, so
+ * never the stall report (which prints).
+ */
+enum spin_bounded {
+	SPIN_BOUNDED_FAILED,		/* not taken: go on without it */
+	SPIN_BOUNDED_LOCKED,		/* taken */
+	SPIN_BOUNDED_RECOVERED,		/* taken, after it was marked broken: others
+					 * went on without it meanwhile */
+};
+enum spin_bounded __spin_lock_bounded(spinlock_t *l, bool *broken, uint64_t wait_ns,
+				      unsigned long max_spins, unsigned long ip);
+#define spin_lock_bounded(l, broken, wait_ns, max_spins) \
+	__spin_lock_bounded((l), (broken), (wait_ns), (max_spins), _THIS_IP_)
+
 /* For assertions only: somebody (maybe not the caller) holds it. */
 static inline bool spin_is_locked(spinlock_t *l)
 {

@@ -84,3 +84,14 @@ void term_line_message(struct term_line *t, const char *s, size_t n, term_write_
 	if (!t->mid_row)
 		redraw(t, out);
 }
+
+void term_line_write(struct term_line *t, const struct term_own *own, const char *s, size_t n,
+		     term_write_fn *out)
+{
+	if (s != own->buf)
+		term_line_message(t, s, n, out);
+	else if (own->prompt)
+		term_line_begin(t, own->prompt, out);	/* s holds the prompt's text */
+	else
+		term_line_echo(t, s, n, out);
+}

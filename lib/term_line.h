@@ -22,6 +22,13 @@
  *                        or echo (which starts a new row first).
  *   term_line_end()      the line is over (the editor returned it).
  *
+ * term_line_write() picks among the first three for a write to the
+ * terminal: the editor's own writes are marked (struct term_own, which
+ * names the one buffer the editor writes from), everything else is a
+ * message. A mark, not a guess from where the write comes from: output
+ * another writer slips in on the same CPU in the middle of the editor's
+ * write (printk's note that its lock was held too long) is a message.
+ *
  * So the redraw of a message M over a line "zdk> pmem l" is exactly:
  * TERM_ERASE_LINE M "zdk> pmem l". The erase clears one row: a prompt
  * and text wider than the terminal wrap, and their earlier rows stay.
@@ -51,6 +58,22 @@ struct term_line {
 	bool mid_row;			/* the last message did not end its row */
 };
 
+/*
+ * The editor's own writes: those from buf, which nothing else writes
+ * from. prompt: set while the write from buf is that prompt (it stays
+ * the line's prompt, so it must outlive the line), NULL for an echo.
+ * Written by the editor's thread only; read by term_line_write() only for
+ * a write from buf, which that thread makes, so never while it changes.
+ */
+struct term_own {
+	const char *buf;
+	const char *prompt;
+};
+
+/* A write to the terminal: the editor's prompt or echo if it is from
+ * own->buf, else a message. */
+void term_line_write(struct term_line *t, const struct term_own *own, const char *s, size_t n,
+		     term_write_fn *out);
 void term_line_begin(struct term_line *t, const char *prompt, term_write_fn *out);
 void term_line_echo(struct term_line *t, const char *s, size_t n, term_write_fn *out);
 void term_line_message(struct term_line *t, const char *s, size_t n, term_write_fn *out);

@@ -6,6 +6,10 @@
  *   @trace d=3 n=0 cpu=1 t=1234567890 page_put pfn=0x140000 ref=1 ~5d1c0a3e
  *   @trace d=3 end events=812 overwritten=0 skipped=0 ~0b9a77c2
  *
+ * A dump stopped early (the shell's Ctrl-C, between two event lines) ends
+ * with the same end line and " stopped=N", N the entries it left unread:
+ * a reader takes it for what it is, incomplete.
+ *
  * Each line is one console write, starts with "@trace " and ends with
  * " ~" and the CRC-32 of what precedes the " ~": a reader (scripts/
  * timeline.py) finds the lines among any other output, drops a damaged
@@ -20,7 +24,6 @@
 #include <asm/platform.h>
 #include <lib/crc32.h>
 #include <lib/errno.h>
-#include <lib/printk.h>
 #include <lib/string.h>
 #include <lib/trace.h>
 #include <lib/trace_dump.h>
@@ -49,10 +52,10 @@ static size_t seal(char *line, size_t len)
 }
 
 /* Print one line: the text so far, then " ~CRC". */
-static void emit(char *line, size_t len)
+static void emit(char *line, size_t len, void (*out)(const char *line, void *arg), void *arg)
 {
 	seal(line, len);
-	kprintf("%s", line);
+	out(line, arg);
 }
 
 /* Append " NAME=VALUE" for each argument of e, as its format says. */
@@ -137,7 +140,18 @@ size_t trace_format_event(char line[TRACE_LINE_MAX], unsigned int d, uint64_t n,
 	return seal(line, format_args(line, len, e));
 }
 
-int trace_dump(uint64_t mask, struct trace_dump_stats *st)
+/* Entries not read yet: the cursors' ranges and the entries they hold. */
+static uint64_t unread(unsigned int cpus)
+{
+	uint64_t n = 0;
+
+	for (unsigned int cpu = 0; cpu < cpus; cpu++)
+		n += cursors[cpu].end - cursors[cpu].next + cursors[cpu].have;
+	return n;
+}
+
+int trace_dump(uint64_t mask, void (*out)(const char *line, void *arg), void *arg,
+	       bool (*stop)(void), struct trace_dump_stats *st)
 {
 	char line[LINE_MAX];
 	unsigned int d, rings = 0, cpus = nr_cpu_ids < NR_CPUS ? nr_cpu_ids : NR_CPUS;
@@ -163,12 +177,13 @@ int trace_dump(uint64_t mask, struct trace_dump_stats *st)
 			st->overwritten += head - start - r->size;
 			cursors[cpu].next = head - r->size;
 		}
+		st->held += head - cursors[cpu].next;
 		advance(cpu, &cursors[cpu], st);
 	}
 	len = scnprintf(line, LINE_MAX - ROOM, "@trace d=%u begin cpus=%u rings=%u size=%u "
 			"recording=%d", d, cpus, rings, size,
 			trace_mask_weight(__atomic_load_n(&trace_mask, __ATOMIC_RELAXED)));
-	emit(line, len);
+	emit(line, len, out, arg);
 	for (;;) {
 		struct cursor *first = NULL;
 		unsigned int cpu_first = 0;
@@ -181,8 +196,15 @@ int trace_dump(uint64_t mask, struct trace_dump_stats *st)
 		if (!first)
 			break;
 		if (mask & (1ULL << first->e.id)) {
+			/* between two lines, never before the first: a stopped
+			 * dump still shows where the rings start */
+			if (st->events && stop && stop()) {
+				st->stopped = true;
+				st->unread = unread(cpus);
+				break;
+			}
 			trace_format_event(line, d, st->events, &first->e);
-			kprintf("%s", line);
+			out(line, arg);
 			st->events++;
 		}
 		advance(cpu_first, first, st);
@@ -190,7 +212,10 @@ int trace_dump(uint64_t mask, struct trace_dump_stats *st)
 	len = scnprintf(line, LINE_MAX - ROOM, "@trace d=%u end events=%llu overwritten=%llu skipped=%llu",
 		       d, (unsigned long long)st->events, (unsigned long long)st->overwritten,
 		       (unsigned long long)st->skipped);
-	emit(line, len);
+	if (st->stopped)
+		len += scnprintf(line + len, LINE_MAX - ROOM - len, " stopped=%llu",
+				 (unsigned long long)st->unread);
+	emit(line, len, out, arg);
 	__atomic_store_n(&dumping, 0, __ATOMIC_RELEASE);
 	return (int)d;
 }

@@ -5,6 +5,7 @@
 #ifndef LIB_TRACE_DUMP_H
 #define LIB_TRACE_DUMP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct trace_entry;
@@ -19,16 +20,23 @@ size_t trace_format_event(char line[TRACE_LINE_MAX], unsigned int d, uint64_t n,
 			  const struct trace_entry *e);
 
 struct trace_dump_stats {
+	uint64_t held;		/* entries the rings held when the dump started */
 	uint64_t events;	/* lines printed */
 	uint64_t overwritten;	/* entries lost to a full ring before they were read */
 	uint64_t skipped;	/* entries still being written as the dump passed */
+	uint64_t unread;	/* stop() ended the dump with these not read; 0 if it ran out */
+	bool stopped;		/* stop() ended it */
 };
 
 /*
- * Print the events of mask (1 << id) that the rings hold, oldest first;
- * *st says what was printed and what was not. Returns the dump's number
- * (its d=), or -EBUSY while another dump runs.
+ * Print the events of mask (1 << id) that the rings hold, oldest first,
+ * one line at a time to out(line, arg) (NUL-terminated, newline
+ * included); *st says what was printed and what was not. stop (NULL:
+ * never) is asked before each event line but the first: true ends the
+ * dump there, its end line saying stopped= with the entries not read.
+ * Returns the dump's number (its d=), or -EBUSY while another dump runs.
  */
-int trace_dump(uint64_t mask, struct trace_dump_stats *st);
+int trace_dump(uint64_t mask, void (*out)(const char *line, void *arg), void *arg,
+	       bool (*stop)(void), struct trace_dump_stats *st);
 
 #endif /* LIB_TRACE_DUMP_H */

@@ -6,10 +6,10 @@
  *                waiting / dead) and the reference count once it is exact
  *                (after the kill: what the teardown still waits for), live
  *                pages otherwise;
- *   pgmap wait NAME STATE [S]
+ *   pgmap wait NAME STATE [SECONDS]
  *                wait until the dev_pagemap NAME is in STATE (live, dying,
- *                waiting, dead, or gone: no such pgmap any more), at most S
- *                seconds (default 60; ^C stops it): scripted sessions wait
+ *                waiting, dead, or gone: no such pgmap any more), at most
+ *                SECONDS (default 60; ^C stops it): scripted sessions wait
  *                for the event, not for a guess of how long it takes;
  *   page PFN     one struct page decoded: flags, zone, refcount, pgmap.
  *
@@ -61,8 +61,22 @@ static int pgmap_state_of(const char *name)
 	return PGMAP_GONE;
 }
 
+/* What the parser takes: `wait`, and the states it waits for (STATE). */
+static const struct shell_keyword pgmap_keywords[] = {
+	SHELL_WORD("wait"),
+	SHELL_VALUE("STATE", "live"),
+	SHELL_VALUE("STATE", "dying"),
+	SHELL_VALUE("STATE", "waiting"),
+	SHELL_VALUE("STATE", "dead"),
+	SHELL_VALUE("STATE", "gone"),
+	{}
+};
+
+/* The state STATE word names, PGMAP_GONE for gone; -2 if none. */
 static int parse_wanted_state(const char *word)
 {
+	if (shell_keyword(pgmap_keywords, "STATE", word) < 0)
+		return -2;
 	if (!strcmp(word, "gone"))
 		return PGMAP_GONE;
 	for (int st = PGMAP_LIVE; st <= PGMAP_DEAD; st++)
@@ -88,14 +102,16 @@ static int cmd_pgmap_wait(int argc, char **argv)
 	unsigned long secs = WAIT_DEFAULT_S, waited;
 	struct state_wanted w;
 	char what[96];
+	char states[64];
 	int want, now, err;
 
 	if (argc < 4 || argc > 5)
 		return shell_usage_error(argv, "wait needs NAME STATE [SECONDS]");
 	want = parse_wanted_state(argv[3]);
 	if (want == -2)
-		return shell_usage_error(argv, "unknown state '%s' (live, dying, waiting, dead, gone)",
-					 argv[3]);
+		return shell_usage_error(argv, "unknown state '%s' (%s)", argv[3],
+					 shell_keyword_list(pgmap_keywords, "STATE", states,
+							    sizeof(states)));
 	if (argc == 5 && !shell_number(argv, "SECONDS", argv[4], 1, WAIT_MAX_S, &secs))
 		return 2;
 	/* past WAITING comes only once the pins are gone: not the shell's own */
@@ -124,7 +140,7 @@ static int cmd_pgmap(int argc, char **argv)
 	struct graveyard_stats gs;
 	unsigned int n;
 
-	if (argc > 1 && !strcmp(argv[1], "wait"))
+	if (argc > 1 && shell_keyword(pgmap_keywords, NULL, argv[1]) >= 0)
 		return cmd_pgmap_wait(argc, argv);
 	if (argc > 1)
 		return shell_usage_error(argv, "takes no arguments, or wait NAME STATE [SECONDS]");
@@ -181,17 +197,18 @@ static int cmd_pgmap(int argc, char **argv)
 	}
 	return 0;
 }
-SHELL_COMMAND(pgmap, "[wait NAME STATE [S]]",
+SHELL_COMMAND_KEYWORDS(pgmap, "[wait NAME STATE [SECONDS]]",
 	      "device page maps (ZONE_DEVICE): teaching modes, state, references; or wait for a state",
 	      "(nothing): the teaching modes in force, then each dev_pagemap: range, memmap\n"
 	      "      placement and size, pages, state, and its references (live: pages in use;\n"
 	      "      after the kill: what the teardown still waits for)\n"
-	      "wait NAME STATE [S]: wait until pgmap NAME is in STATE, at most S seconds;\n"
+	      "wait NAME STATE [SECONDS]: wait until pgmap NAME is in STATE, at most SECONDS;\n"
 	      "      Ctrl-C stops the wait; refused if the shell's own pin would keep it waiting\n"
 	      "NAME: a pgmap's name, the device's: pmem0, ... (as 'pgmap' lists them)\n"
 	      "STATE: live, dying, waiting, dead, or gone (no pgmap of that name any more)\n"
-	      "S: seconds, 1 to 3600 (default 60)\n"
-	      "examples: pgmap; pgmap wait pmem0 waiting; pgmap wait pmem0 gone 10\n", cmd_pgmap);
+	      "SECONDS: 1 to 3600 (default 60)\n"
+	      "examples: pgmap; pgmap wait pmem0 waiting; pgmap wait pmem0 gone 10\n", cmd_pgmap,
+	      pgmap_keywords);
 
 static void put_held(struct dev_pagemap *held)
 {

@@ -178,6 +178,39 @@ class CannedLogs(unittest.TestCase):
                          [(1, "lib.crc32.crc32_check_value", "passed"),
                           (2, "lib.crc32.crc32_check_value", "failed")])
 
+    def test_stopped_by_ctrl_c(self):
+        """ktest stopped by the shell's Ctrl-C: the case it stopped mid-repeats, the cases
+        and the suite it never ran are skips with the reason; every plan is met, so nothing
+        counts as failed and the suites' summaries agree."""
+        r = parse_log("stopped-by-ctrl-c")
+        self.assertEqual(len(r.documents), 2)
+        self.assertCounts(r, 1, 0, 5)
+        self.assertEqual(r.errors, [])
+        self.assertTrue(r.ok)
+        self.assertEqual([(s.name, s.plan) for s in r.suites],
+                         [("lib.crc32", 3), ("lib.string", 2)])
+        self.assertEqual([d.plan for d in r.documents], [2, 1])
+        skips = {o.name: o.diagnostics for o in r.outcomes() if o.status == "skipped"}
+        self.assertEqual(skips["lib.crc32.empty_input"],
+                         ["SKIP stopped by Ctrl-C after 164 of 200 repeats"])
+        self.assertEqual(skips["lib.glob"], ["SKIP stopped by Ctrl-C"])
+        self.assertEqual(skips["lib.string.memcmp_past_nul"],
+                         ["SKIP stopped by Ctrl-C after 12 of 1000 repeats"])
+
+    def test_stopped_run_without_its_skips_is_read_as_failures(self):
+        """The same run with the stopped case passed and the rest left out (plans unmet)
+        is what the skips prevent: the missing results are failures."""
+        text = "\n".join(["KTAP version 1", "1..2", "    KTAP version 1",
+                          "    # Subtest: lib.crc32", "    1..3", "    ok 1 check_value",
+                          "    # empty_input: stopped after 164 of 200 repeats",
+                          "    ok 2 empty_input",
+                          "    # lib.crc32: pass:2 fail:0 skip:0 total:2 (stopped)",
+                          "ok 1 lib.crc32"])
+        r = parse_text(text)
+        self.assertCounts(r, 2, 2)
+        self.assertErrorMentions(r, "1 of 3 planned results missing (3)",
+                                 "1 of 2 planned results missing (2)")
+
 
 class Outcomes(unittest.TestCase):
     """result.outcomes(): one unit per count, which test-all records."""

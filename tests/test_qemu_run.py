@@ -473,15 +473,53 @@ class InputDirections(unittest.TestCase):
 
     def test_a_line_typed_ahead_answers_the_next_prompt(self):
         """@ahead types during a command; the prompt after it is that line's, not the next"""
-        t = self.typist("sleep 60000", "@wait sleep", "@ahead version", "@ctrl-c", "help")
+        t = self.typist("sleep 1000", "@wait sleep", "@ahead version", "help")
         t.output(b"zdk> ")
-        self.assertEqual(t.pump(0), b"sleep 60000\r")
-        t.output(b"sleep 60000\r\n")
-        self.assertEqual(t.pump(0), b"version\r\x03")
-        t.output(b"^C\r\nsleep: interrupted\r\nzdk> ")
+        self.assertEqual(t.pump(0), b"sleep 1000\r")
+        t.output(b"sleep 1000\r\n")
+        self.assertEqual(t.pump(0), b"version\r")
+        t.output(b"zdk> ")
         self.assertEqual(t.pump(0), b"")                 # this prompt reads 'version'
         t.output(b"version\r\nzdk 1\r\nzdk> ")
         self.assertEqual(t.pump(0), b"help\r")
+
+    def test_ahead_after_type_ends_that_line(self):
+        """@type then @ahead is one line: it takes one prompt, the next line the one after"""
+        t = self.typist("@type pmem", "@ahead  list", "version")
+        t.output(b"zdk> ")
+        self.assertEqual(t.pump(0), b"pmem list\r")
+        t.output(b"pmem list\r\nDEVICE ...\r\nzdk> ")
+        self.assertEqual(t.pump(0), b"version\r")
+
+    def test_type_after_type_continues_that_line(self):
+        """two @type lines and the plain line that ends them: one prompt"""
+        t = self.typist("@type pm", "@type em l", "ist", "version")
+        t.output(b"zdk> ")
+        self.assertEqual(t.pump(0), b"pmem list\r")
+        t.output(b"pmem list\r\nDEVICE ...\r\nzdk> ")
+        self.assertEqual(t.pump(0), b"version\r")
+
+    def test_ctrl_c_discards_the_lines_typed_ahead(self):
+        """the shell discards what was typed ahead of a stopped command: the prompt after
+        it is the next line's"""
+        t = self.typist("sleep 60000", "@wait sleep", "@ahead version", "@ahead cpus",
+                        "@ctrl-c", "help")
+        t.output(b"zdk> ")
+        self.assertEqual(t.pump(0), b"sleep 60000\r")
+        t.output(b"sleep 60000\r\n")
+        self.assertEqual(t.pump(0), b"version\rcpus\r\x03")
+        t.output(b"^C\r\nsleep: interrupted\r\nshell: Ctrl-C discarded 13 bytes typed ahead"
+                 b"\r\nzdk> ")
+        self.assertEqual(t.pump(0), b"help\r")
+
+    def test_ctrl_c_at_a_prompt_answers_no_prompt(self):
+        """a Ctrl-C at an empty prompt draws a new one: still one line to type, at it"""
+        t = self.typist("@ctrl-c", "version", "help")
+        t.output(b"zdk> ")
+        self.assertEqual(t.pump(0), b"\x03")
+        t.output(b"^C\r\nzdk> ")
+        self.assertEqual(t.pump(0), b"version\r")
+        self.assertEqual(t.pump(0), b"")                 # help waits for its own prompt
 
     def test_pause_waits_its_time_and_waits_look_past_each_other(self):
         """@pause MS holds the next line that long; a second @wait starts after the first"""

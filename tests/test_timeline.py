@@ -96,10 +96,10 @@ class Log:
     def begin(self):
         return signed(f"@trace d={self.d} begin cpus={self.cpus} size=65536 recording=24")
 
-    def end(self, events=None, overwritten=0, skipped=0):
+    def end(self, events=None, overwritten=0, skipped=0, stopped=None):
         events = len(self.bodies) if events is None else events
         return signed(f"@trace d={self.d} end events={events} overwritten={overwritten} "
-                      f"skipped={skipped}")
+                      f"skipped={skipped}" + ("" if stopped is None else f" stopped={stopped}"))
 
     def lines(self, **end):
         return [self.begin()] + [signed(b) for b in self.bodies] + [self.end(**end)]
@@ -387,6 +387,10 @@ class Completeness(unittest.TestCase):
     def test_skipped_refused(self):
         """Entries still being written as the dump passed: refused, naming skipped=."""
         self.assertIn("skipped=2", self.refusal(default_story().lines(skipped=2)))
+
+    def test_stopped_refused(self):
+        """A dump stopped by Ctrl-C (its n= run complete so far): refused, naming stopped=."""
+        self.assertIn("stopped=40", self.refusal(default_story().lines(stopped=40)))
 
     def test_events_count_beyond_lines(self):
         """An end line counting more events than printed names the missing n=."""

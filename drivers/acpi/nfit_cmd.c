@@ -38,12 +38,19 @@ static void hex_dump(const struct acpi_table_header *h)
 	hexdump(&style, 0, h, h->length, dump_line, NULL);
 }
 
+/* What the parser takes, and what `help nfit` describes. */
+enum { NFIT_REGIONS, NFIT_RAW };
+static const struct shell_keyword nfit_keywords[] = {
+	[NFIT_REGIONS] = SHELL_WORD("regions"), [NFIT_RAW] = SHELL_WORD("raw"), {}
+};
+
 static int cmd_nfit(int argc, char **argv)
 {
 	const struct acpi_tables *t = acpi_kernel_tables();
 	const struct nfit *n = nfit_kernel();
-	bool raw = argc > 1 && !strcmp(argv[1], "raw");
-	bool regions_only = argc > 1 && !strcmp(argv[1], "regions");
+	int sub = argc > 1 ? shell_keyword(nfit_keywords, NULL, argv[1]) : -1;
+	bool raw = sub == NFIT_RAW;
+	bool regions_only = sub == NFIT_REGIONS;
 	unsigned int i;
 
 	if (argc > 2 || (argc > 1 && !raw && !regions_only))
@@ -74,10 +81,11 @@ static int cmd_nfit(int argc, char **argv)
 		n->warnings, n->warnings == 1 ? "" : "s", n->notes, n->notes == 1 ? "" : "s");
 	return 0;
 }
-SHELL_COMMAND(nfit, "[regions|raw]", "decode the NFIT: sub-tables, refusals, persistent-memory regions",
+SHELL_COMMAND_KEYWORDS(nfit, "[regions|raw]",
+	      "decode the NFIT: sub-tables, refusals, persistent-memory regions",
 	      "(nothing): every NFIT, each sub-table with its fields and what the parser said\n"
 	      "      about it, then the regions built and the count of refusals and warnings\n"
 	      "regions: the persistent-memory regions only, with their DIMMs and flush hints\n"
 	      "raw: every NFIT as a hex dump (offsets within the table; runs of equal lines\n"
 	      "      as '*'), to compare with iasl -d\n"
-	      "examples: nfit, nfit regions, nfit raw\n", cmd_nfit);
+	      "examples: nfit, nfit regions, nfit raw\n", cmd_nfit, nfit_keywords);

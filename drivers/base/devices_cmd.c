@@ -5,14 +5,16 @@
  *                    references, devres records, probes, last probe error
  *   devices DEV      one device, with its devres records newest first
  *                    (the order unbind will release them in)
- *   devices wait [S] until no probe runs in the background (at most S
- *                    seconds, default 60; ^C stops it), showing each
+ *   devices wait [SECONDS]
+ *                    until no probe runs in the background (at most
+ *                    SECONDS, default 60; ^C stops it), showing each
  *                    probe's progress every second
  *   bind DEV [DRV]   probe DEV with driver DRV (default: the first that
  *                    matches on its bus)
  *   unbind DEV [&]   remove DEV's driver, releasing its devres LIFO; with
  *                    &, from a kernel thread while the shell goes on
- *   unbind wait [S]  until that thread is done (at most S s; ^C stops it)
+ *   unbind wait [SECONDS]
+ *                    until that thread is done (at most SECONDS; ^C stops it)
  *
  * Kernel only (shell glue over drivers/base, which the host tests reach).
  */
@@ -28,6 +30,12 @@
 #include <asm/percpu.h>
 
 #define MAX_LISTED	32
+#define WAIT_DEFAULT_S	60		/* devices wait, unbind wait */
+#define WAIT_MAX_S	3600
+
+/* What the parsers take, and what `help devices` and `help unbind` describe. */
+static const struct shell_keyword devices_keywords[] = { SHELL_WORD("wait"), {} };
+static const struct shell_keyword unbind_keywords[] = { SHELL_WORD("wait"), {} };
 
 static void print_row(const struct device_info *i)
 {
@@ -84,10 +92,10 @@ static bool no_probe_pending(void *arg)
 /* `devices wait [SECONDS]`: until no probe runs in the background. */
 static int wait_probes(int argc, char **argv)
 {
-	unsigned long limit = 60, waited;
+	unsigned long limit = WAIT_DEFAULT_S, waited;
 
-	if (argc == 3 && !shell_number(argv, "SECONDS", argv[2], 1, 3600, &limit))
-		return 1;
+	if (argc == 3 && !shell_number(argv, "SECONDS", argv[2], 1, WAIT_MAX_S, &limit))
+		return 2;
 	for (waited = 0; waited < limit; waited++) {
 		struct device_info info[MAX_LISTED];
 		unsigned int n;
@@ -117,7 +125,7 @@ static int cmd_devices(int argc, char **argv)
 	struct device_info info[MAX_LISTED];
 	unsigned int n;
 
-	if (argc >= 2 && !strcmp(argv[1], "wait")) {
+	if (argc >= 2 && shell_keyword(devices_keywords, NULL, argv[1]) >= 0) {
 		if (argc > 3)
 			return shell_usage_error(argv, "wait takes at most SECONDS");
 		return wait_probes(argc, argv);
@@ -137,7 +145,7 @@ static int cmd_devices(int argc, char **argv)
 		kprintf("no devices registered\n");
 	return 0;
 }
-SHELL_COMMAND(devices, "[DEV | wait [SECONDS]]",
+SHELL_COMMAND_KEYWORDS(devices, "[DEV | wait [SECONDS]]",
 	      "list devices with their driver and state; DEV: its devres; wait: for background probes",
 	      "(nothing): every device: bus, driver, state, references, devres records, probes,\n"
 	      "      the last probe's error; a probing device's progress\n"
@@ -146,7 +154,8 @@ SHELL_COMMAND(devices, "[DEV | wait [SECONDS]]",
 	      "wait [SECONDS]: until no probe runs in the background, showing each probe's\n"
 	      "      progress every second; Ctrl-C stops the wait\n"
 	      "SECONDS: 1 to 3600 (default 60)\n"
-	      "examples: devices; devices pmem0; devices wait 30\n", cmd_devices);
+	      "examples: devices; devices pmem0; devices wait 30\n", cmd_devices,
+	      devices_keywords);
 
 static int cmd_bind(int argc, char **argv)
 {
@@ -244,14 +253,14 @@ static bool bg_unbind_done(void *arg)
 	return completion_done(&bg_unbind_finished);
 }
 
-/* `unbind wait [S]`: until the background unbind has finished, at most S s. */
+/* `unbind wait [SECONDS]`: until the background unbind has finished. */
 static int wait_bg_unbind(int argc, char **argv)
 {
-	unsigned long secs = 60, waited;
+	unsigned long secs = WAIT_DEFAULT_S, waited;
 	char what[96];
 	int err;
 
-	if (argc == 3 && !shell_number(argv, "SECONDS", argv[2], 1, 3600, &secs))
+	if (argc == 3 && !shell_number(argv, "SECONDS", argv[2], 1, WAIT_MAX_S, &secs))
 		return 2;
 	if (!bg_unbinder) {
 		kprintf("unbind: no background unbind to wait for\n");
@@ -280,7 +289,7 @@ static int cmd_unbind(int argc, char **argv)
 	char what[96];
 	int err;
 
-	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "wait"))
+	if ((argc == 2 || argc == 3) && shell_keyword(unbind_keywords, NULL, argv[1]) >= 0)
 		return wait_bg_unbind(argc, argv);
 	reap_bg_unbind();
 	if (argc != 2 && !(argc == 3 && !strcmp(argv[2], "&")))
@@ -302,13 +311,14 @@ static int cmd_unbind(int argc, char **argv)
 	put_device(dev);
 	return err ? 1 : 0;
 }
-SHELL_COMMAND(unbind, "DEV [&] | wait [S]", "remove device DEV's driver, releasing its devres "
+SHELL_COMMAND_KEYWORDS(unbind, "DEV [&] | wait [SECONDS]", "remove device DEV's driver, releasing its devres "
 	      "last-in-first-out; &: from a kernel thread; wait: for that thread",
 	      "DEV: a device's name, as 'devices' lists it (pmem0, ...); refused in the\n"
 	      "      foreground while the shell's own pin holds pages of it (it would wait for\n"
 	      "      the shell)\n"
 	      "&: unbind from a kernel thread while the shell goes on; it says when it is done\n"
 	      "      (one at a time)\n"
-	      "wait [S]: wait for that thread to finish; Ctrl-C stops the wait\n"
-	      "S: seconds, 1 to 3600 (default 60)\n"
-	      "examples: unbind pmem0; unbind pmem0 &; unbind wait 10\n", cmd_unbind);
+	      "wait [SECONDS]: wait for that thread to finish; Ctrl-C stops the wait\n"
+	      "SECONDS: 1 to 3600 (default 60)\n"
+	      "examples: unbind pmem0; unbind pmem0 &; unbind wait 10\n", cmd_unbind,
+	      unbind_keywords);

@@ -138,9 +138,12 @@ static void drop_mapping(void)
 	pin_dev = NULL;
 }
 
+/* What unpin's parser takes, and what `help unpin` describes. */
+static const struct shell_keyword unpin_keywords[] = { SHELL_WORD("keep"), {} };
+
 static int cmd_unpin(int argc, char **argv)
 {
-	bool keep = argc == 2 && !strcmp(argv[1], "keep");
+	bool keep = argc == 2 && shell_keyword(unpin_keywords, NULL, argv[1]) >= 0;
 
 	if (argc > 2 || (argc == 2 && !keep))
 		return shell_usage_error(argv, "takes no arguments, or keep");
@@ -160,11 +163,12 @@ static int cmd_unpin(int argc, char **argv)
 		drop_mapping();
 	return 0;
 }
-SHELL_COMMAND(unpin, "[keep]", "put the pages `pin` holds and drop its mapping (keep: keep the mapping)",
+SHELL_COMMAND_KEYWORDS(unpin, "[keep]",
+	      "put the pages `pin` holds and drop its mapping (keep: keep the mapping)",
 	      "(nothing): put every page 'pin' holds (on the CPU that pinned them) and drop\n"
 	      "      the address space of its mapping\n"
 	      "keep: put the pages but keep the mapping, for 'touch' to read after an unbind\n"
-	      "examples: unpin; unpin keep\n", cmd_unpin);
+	      "examples: unpin; unpin keep\n", cmd_unpin, unpin_keywords);
 
 /* The shell's own pin keeps an unbind of its device waiting. */
 static bool pin_holds(const char *name, char *what, size_t size)

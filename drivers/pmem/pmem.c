@@ -345,19 +345,29 @@ int pmem_init(void)
 	return 0;
 }
 
-void pmem_boot_stages_done(void)
+void pmem_for_each(void (*fn)(struct pmem_device *p, void *arg), void *arg)
 {
 	for (unsigned int i = 0; i < npmem; i++) {
 		char name[DEVICE_NAME_MAX];
 		struct pmem_device *p;
 
 		snprintf(name, sizeof(name), "pmem%u", i);
-		p = pmem_find(name);
+		p = pmem_find(name);		/* a reference, for fn's while */
 		if (!p)
 			continue;
-		__atomic_store_n(&p->stages_reads, READ_ONCE_A(p->nr_reads), __ATOMIC_RELAXED);
-		__atomic_store_n(&p->stages_writes, READ_ONCE_A(p->nr_writes), __ATOMIC_RELAXED);
-		__atomic_store_n(&p->stages_errors, READ_ONCE_A(p->nr_errors), __ATOMIC_RELAXED);
+		fn(p, arg);
 		put_device(&p->dev);
 	}
+}
+
+static void mark_stages_done(struct pmem_device *p, void *arg)
+{
+	__atomic_store_n(&p->stages_reads, READ_ONCE_A(p->nr_reads), __ATOMIC_RELAXED);
+	__atomic_store_n(&p->stages_writes, READ_ONCE_A(p->nr_writes), __ATOMIC_RELAXED);
+	__atomic_store_n(&p->stages_errors, READ_ONCE_A(p->nr_errors), __ATOMIC_RELAXED);
+}
+
+void pmem_boot_stages_done(void)
+{
+	pmem_for_each(mark_stages_done, NULL);
 }

@@ -154,6 +154,8 @@ int pmem_init(void);
  * self-tests' share (their provoked errors) apart.
  */
 void pmem_boot_stages_done(void);
+/* fn on each pmem device pmem_init() made and that still exists, pmem0 first. */
+void pmem_for_each(void (*fn)(struct pmem_device *p, void *arg), void *arg);
 /* pmem devices created by pmem_init() (pmem0 .. pmemN-1). */
 unsigned int pmem_device_count(void);
 /*

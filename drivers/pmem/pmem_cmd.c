@@ -36,7 +36,7 @@
 #define READ_MAX	16
 #define WRITE_MAX	2048
 
-static void list_one(struct pmem_device *p)
+static void list_one(struct pmem_device *p, void *arg)
 {
 	struct device *dev = &p->dev;
 	/* acquire: pairs with the state's release store, so a bound device's
@@ -74,25 +74,13 @@ static void list_one(struct pmem_device *p)
 
 static int cmd_list(void)
 {
-	unsigned int n = pmem_device_count();
-
-	if (!n) {
+	if (!pmem_device_count()) {
 		kprintf("no NVDIMM: the NFIT lists no persistent-memory region\n");
 		return 0;
 	}
 	kprintf("%-7s %-23s %10s  %-7s %-10s %-7s %9s %8s %8s %6s\n", "DEVICE", "RANGE",
 		"SIZE", "DRIVER", "FLUSH", "QUEUE", "IN-FLIGHT", "READS", "WRITES", "ERRORS");
-	for (unsigned int i = 0; i < n; i++) {
-		char name[DEVICE_NAME_MAX];
-		struct pmem_device *p;
-
-		snprintf(name, sizeof(name), "pmem%u", i);
-		p = pmem_find(name);
-		if (!p)
-			continue;
-		list_one(p);
-		put_device(&p->dev);
-	}
+	pmem_for_each(list_one, NULL);
 	return 0;
 }
 
@@ -298,14 +286,27 @@ static void note_frozen(const char *name, bool on)
 	}
 }
 
-static int cmd_queue(struct pmem_device *p, char **argv)
+/* The subcommands: what the parser takes and what `help pmem` describes. */
+enum { SUB_LIST, SUB_READ, SUB_WRITE, SUB_CRC32, SUB_FLUSH, SUB_FREEZE, SUB_UNFREEZE };
+static const struct shell_keyword pmem_keywords[] = {
+	[SUB_LIST] = SHELL_WORD("list"),
+	[SUB_READ] = SHELL_WORD("read"),
+	[SUB_WRITE] = SHELL_WORD("write"),
+	[SUB_CRC32] = SHELL_WORD("crc32"),
+	[SUB_FLUSH] = SHELL_WORD("flush"),
+	[SUB_FREEZE] = SHELL_WORD("freeze"),
+	[SUB_UNFREEZE] = SHELL_WORD("unfreeze"),
+	{}
+};
+
+static int cmd_queue(struct pmem_device *p, int sub, char **argv)
 {
-	if (!strcmp(argv[1], "flush")) {
+	if (sub == SUB_FLUSH) {
 		int err = pmem_flush(p, PMEM_REQ_NOWAIT);
 
 		if (err)
 			return io_error(argv, err);
-	} else if (!strcmp(argv[1], "freeze")) {
+	} else if (sub == SUB_FREEZE) {
 		if (strcmp(blk_queue_state(&p->queue), "live")) {
 			kprintf("pmem freeze: %s: the queue is %s, not live\n", p->dev.name,
 				blk_queue_state(&p->queue));
@@ -328,18 +329,18 @@ static int cmd_queue(struct pmem_device *p, char **argv)
 
 static int cmd_pmem(int argc, char **argv)
 {
-	static const char *const verbs[] = { "read", "write", "crc32", "flush", "freeze",
-					     "unfreeze" };
+	int sub = argc == 1 ? SUB_LIST : shell_keyword(pmem_keywords, NULL, argv[1]);
 	struct pmem_device *p;
-	bool known = false;
+	char known[80];
 	int ret;
 
-	if (argc == 1 || (argc == 2 && !strcmp(argv[1], "list")))
-		return cmd_list();
-	for (unsigned int i = 0; i < ARRAY_SIZE(verbs); i++)
-		known |= !strcmp(argv[1], verbs[i]);
-	if (!known)
-		return shell_usage_error(argv, "unknown subcommand '%s'", argv[1]);
+	if (sub < 0)
+		return shell_usage_error(argv, "unknown subcommand '%s' (%s)", argv[1],
+					 shell_keyword_list(pmem_keywords, NULL, known,
+							    sizeof(known)));
+	if (sub == SUB_LIST)
+		return argc > 2 ? shell_usage_error(argv, "list takes nothing after it") :
+				  cmd_list();
 	if (argc < 3)
 		return shell_usage_error(argv, "%s needs a device (pmem0, ...)", argv[1]);
 	p = pmem_find(argv[2]);
@@ -347,18 +348,18 @@ static int cmd_pmem(int argc, char **argv)
 		kprintf("pmem %s: no pmem device '%s' (see 'pmem list')\n", argv[1], argv[2]);
 		return 1;
 	}
-	if (!strcmp(argv[1], "read") || !strcmp(argv[1], "write"))
-		ret = cmd_rw(p, argc, argv, argv[1][0] == 'w');
-	else if (!strcmp(argv[1], "crc32"))
+	if (sub == SUB_READ || sub == SUB_WRITE)
+		ret = cmd_rw(p, argc, argv, sub == SUB_WRITE);
+	else if (sub == SUB_CRC32)
 		ret = cmd_crc(p, argc, argv);
 	else if (argc != 3)
 		ret = shell_usage_error(argv, "%s takes only a device", argv[1]);
 	else
-		ret = cmd_queue(p, argv);
+		ret = cmd_queue(p, sub, argv);
 	put_device(&p->dev);
 	return ret;
 }
-SHELL_COMMAND(pmem, "[list | read DEV SECTOR [COUNT] | write DEV SECTOR PATTERN [COUNT] | "
+SHELL_COMMAND_KEYWORDS(pmem, "[list | read DEV SECTOR [COUNT] | write DEV SECTOR PATTERN [COUNT] | "
 	      "crc32 DEV [SECTOR COUNT] | flush|freeze|unfreeze DEV]",
 	      "pmem devices: list, hex dump, fill, CRC-32, queue freeze",
 	      "list (the default): each device: range, size, driver, flush instruction, queue\n"
@@ -383,4 +384,4 @@ SHELL_COMMAND(pmem, "[list | read DEV SECTOR [COUNT] | write DEV SECTOR PATTERN 
 	      "examples: pmem read pmem0 0 2\n"
 	      "          pmem write pmem0 4096 0xab 8\n"
 	      "          pmem write pmem0 4096 \"hello, pmem\"\n"
-	      "          pmem crc32 pmem0 0 2048\n", cmd_pmem);
+	      "          pmem crc32 pmem0 0 2048\n", cmd_pmem, pmem_keywords);

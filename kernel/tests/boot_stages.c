@@ -25,7 +25,7 @@
 
 /* Tell the harness what this machine has, for the cases' declared needs,
  * and what may stop a run between cases (NULL: nothing). */
-static void ktest_say_machine(bool (*stop)(void))
+static void ktest_say_machine(const char *(*stop)(void))
 {
 	struct ktest_machine m = {
 		.cpus = num_online_cpus(),
@@ -90,7 +90,7 @@ BOOT_STAGE(ktest_stage);
 static enum verdict run_boot_benchmarks(const struct cmdline *cl, char *detail, size_t size)
 {
 	const char *globs = cmdline_get(cl, "bench");
-	unsigned int ran;
+	struct bench_totals tot;
 	int failed;
 
 	if (!globs || !strcmp(globs, "none"))
@@ -101,8 +101,8 @@ static enum verdict run_boot_benchmarks(const struct cmdline *cl, char *detail, 
 		return VERDICT_FAIL;
 	}
 	wait_for_device_probe();
-	failed = bench_run_all(globs, &ran);
-	pr_info("bench: %u benchmarks ran, %d could not run", ran, failed);
+	failed = bench_run_all(globs, NULL, &tot);
+	pr_info("bench: %u benchmarks ran, %d could not run", tot.ran, failed);
 	if (failed)
 		scnprintf(detail, size, "a benchmark could not run");
 	return failed ? VERDICT_FAIL : VERDICT_PASS;
@@ -151,18 +151,20 @@ static bool probes_done(char **argv)
 	return false;
 }
 
+#define STOPPED_BY_CTRL_C	"stopped by Ctrl-C"
+
 /*
  * ktest's cases run commands of their own (kernel.shell.faults): ^C is
  * masked while they run, and looked for here, between cases and repeats.
  */
-static bool ktest_stop(void)
+static const char *ktest_stop(void)
 {
 	bool stop;
 
 	shell_interrupt_mask(false);
 	stop = shell_interrupted();
 	shell_interrupt_mask(true);
-	return stop;
+	return stop ? STOPPED_BY_CTRL_C : NULL;
 }
 
 static int cmd_ktest(int argc, char **argv)
@@ -199,8 +201,9 @@ static int cmd_ktest(int argc, char **argv)
 	shell_interrupt_mask(false);
 	ktest_say_machine(NULL);
 	if (tot.stopped) {
-		kprintf("ktest: interrupted after %u passed, %u failed, %u skipped (the rest "
-			"not run)\n", tot.passed, tot.failed, tot.skipped);
+		kprintf("ktest: %s: %u passed, %u failed, %u skipped; %u not run (reported as "
+			"skipped)\n", STOPPED_BY_CTRL_C, tot.passed, tot.failed, tot.skipped,
+			tot.not_run);
 		return SHELL_INTERRUPTED;
 	}
 	kprintf("ktest: %u passed, %u failed, %u skipped\n",
@@ -215,20 +218,21 @@ SHELL_COMMAND(ktest, "[GLOBS|-l] [REPEAT]", "run self-tests (default all) or lis
 	      "-l: list every suite and case with its intent, then the counts\n"
 	      "REPEAT: runs of each selected case, 1 to 100000 (default 1); a case passes only\n"
 	      "      if every run does\n"
-	      "Ctrl-C stops the run between two cases or two repeats, never inside a case.\n"
+	      "Ctrl-C stops the run between two cases or two repeats, never inside a case;\n"
+	      "      the case it stops and those not run are reported '# SKIP stopped by Ctrl-C'\n"
 	      "Refused while 'pin' holds pages or a queue is frozen (the tests would wait).\n"
 	      "examples: ktest lib.crc32; ktest 'lib.*,mm.buddy' 10; ktest -l\n", cmd_ktest);
 
 static int cmd_bench(int argc, char **argv)
 {
 	const char *globs = argc > 1 ? argv[1] : "*";
-	unsigned int ran;
+	struct bench_totals tot;
 	int failed;
 
 	if (argc > 2)
 		return shell_usage_error(argv, "too many arguments");
 	if (argc > 1 && !strcmp(argv[1], "-l")) {
-		bench_list();
+		bench_print_list();
 		return 0;
 	}
 	if (!bench_globs_match_any(globs))
@@ -237,14 +241,23 @@ static int cmd_bench(int argc, char **argv)
 		return 1;
 	if (!probes_done(argv))
 		return SHELL_INTERRUPTED;
-	failed = bench_run_all(globs, &ran);
-	kprintf("bench: %u ran, %d could not run\n", ran, failed);
+	/* ^C between two benchmarks, never inside one: its setup would stay
+	 * undone, its figure would be wrong */
+	failed = bench_run_all(globs, shell_interrupted, &tot);
+	if (tot.stopped) {
+		kprintf("bench: %s after %u of %u benchmarks (%d could not run); the other %u "
+			"not run\n", STOPPED_BY_CTRL_C, tot.ran, tot.selected, failed,
+			tot.selected - tot.ran);
+		return SHELL_INTERRUPTED;
+	}
+	kprintf("bench: %u ran, %d could not run\n", tot.ran, failed);
 	return failed ? 1 : 0;
 }
 SHELL_COMMAND(bench, "[GLOBS|-l]", "run benchmarks (default all) or list them",
 	      "GLOBS: comma-separated shell patterns over benchmark names (default *)\n"
 	      "-l: list the benchmarks\n"
-	      "Each prints a line and a BENCH {json} record; a benchmark is not stopped by\n"
-	      "Ctrl-C once it runs. Refused while 'pin' holds pages or a queue is frozen.\n"
+	      "Each prints a line and a BENCH {json} record. Ctrl-C stops the run between two\n"
+	      "      benchmarks, never inside one. Refused while 'pin' holds pages or a queue\n"
+	      "      is frozen.\n"
 	      "examples: bench boot.kernel_ms; bench 'mm.*'; bench -l\n", cmd_bench);
 

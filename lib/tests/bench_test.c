@@ -119,12 +119,14 @@ static const struct bench *const order_list[] = { &order_last, &order_a, &order_
 
 static void runs_last_goes_after_the_others(struct ktest *t)
 {
-	unsigned int ran = 0;
+	struct bench_totals tot;
 
 	ordered = 0;
 	EXPECT_EQ(t, bench_run_list(order_list, order_list + ARRAY_SIZE(order_list), "order.*",
-				    false, &ran), 0);
-	ASSERT_EQ(t, ran, 3);
+				    false, NULL, &tot), 0);
+	ASSERT_EQ(t, tot.ran, 3);
+	EXPECT_EQ(t, tot.selected, 3);
+	EXPECT_FALSE(t, tot.stopped);
 	ASSERT_EQ(t, ordered, 3);
 	EXPECT_STREQ(t, order[0], "order.a");
 	EXPECT_STREQ(t, order[1], "order.b");
@@ -133,15 +135,58 @@ static void runs_last_goes_after_the_others(struct ktest *t)
 
 static void order_keeps_the_glob_selection(struct ktest *t)
 {
-	unsigned int ran = 0;
+	struct bench_totals tot;
 
 	ordered = 0;
 	EXPECT_EQ(t, bench_run_list(order_list, order_list + ARRAY_SIZE(order_list),
-				    "order.last,order.b", false, &ran), 0);
-	ASSERT_EQ(t, ran, 2);
+				    "order.last,order.b", false, NULL, &tot), 0);
+	ASSERT_EQ(t, tot.ran, 2);
 	ASSERT_EQ(t, ordered, 2);
 	EXPECT_STREQ(t, order[0], "order.b");
 	EXPECT_STREQ(t, order[1], "order.last");
+}
+
+/* --- stop: asked between benchmarks, never before the first ------------------ */
+
+static unsigned int stop_asked, stop_after;
+
+/* Says stop once it has been asked stop_after times. */
+static bool stop_counting(void)
+{
+	return ++stop_asked > stop_after;
+}
+
+static void stop_ends_the_run_between_benchmarks(struct ktest *t)
+{
+	struct bench_totals tot;
+
+	ordered = 0;
+	stop_asked = 0;
+	stop_after = 1;			/* the run goes on once, then stops */
+	EXPECT_EQ(t, bench_run_list(order_list, order_list + ARRAY_SIZE(order_list), "order.*",
+				    false, stop_counting, &tot), 0);
+	EXPECT_EQ(t, stop_asked, 2);		/* before the second and the third */
+	EXPECT_TRUE(t, tot.stopped);
+	EXPECT_EQ(t, tot.selected, 3);
+	ASSERT_EQ(t, tot.ran, 2);
+	ASSERT_EQ(t, ordered, 2);
+	EXPECT_STREQ(t, order[0], "order.a");
+	EXPECT_STREQ(t, order[1], "order.b");	/* order.last, runs_last, never ran */
+}
+
+static void stop_is_never_asked_before_the_first(struct ktest *t)
+{
+	struct bench_totals tot;
+
+	ordered = 0;
+	stop_asked = 0;
+	stop_after = 0;			/* stop at the first ask */
+	EXPECT_EQ(t, bench_run_list(order_list, order_list + ARRAY_SIZE(order_list), "order.a",
+				    false, stop_counting, &tot), 0);
+	EXPECT_EQ(t, stop_asked, 0);
+	EXPECT_FALSE(t, tot.stopped);
+	EXPECT_EQ(t, tot.ran, 1);
+	EXPECT_EQ(t, ordered, 1);
 }
 
 static void conversions_are_exact(struct ktest *t)
@@ -163,6 +208,10 @@ static const struct ktest_case bench_cases[] = {
 	KTEST_CASE(runs_last_goes_after_the_others,
 		   "runs_last benchmarks run after every other selected one"),
 	KTEST_CASE(order_keeps_the_glob_selection, "the two passes run only what the globs select"),
+	KTEST_CASE(stop_ends_the_run_between_benchmarks,
+		   "stop() is asked between benchmarks; true leaves the rest not run, counted"),
+	KTEST_CASE(stop_is_never_asked_before_the_first,
+		   "stop() is not asked before the first benchmark: a run always runs one"),
 	KTEST_CASE(conversions_are_exact, "per-op and MB/s helpers in thousandths"),
 	{}
 };

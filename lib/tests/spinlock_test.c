@@ -242,6 +242,53 @@ static void long_wait_is_reported(struct ktest *t)
 	EXPECT_EQ(t, __atomic_load_n(&spin_stall_reports, __ATOMIC_RELAXED) - before, 1);
 }
 
+#define BOUNDED_WAIT_NS	(50 * NSEC_PER_MSEC)
+
+/*
+ * A holder that never lets go (this case holds the lock itself, as a
+ * fault inside the section leaves it): the first bounded wait runs out
+ * and marks the lock broken; the next does not wait again; the lock,
+ * free again, is taken once more and the mark cleared, said once.
+ */
+static void bounded_wait_remembers_a_broken_lock(struct ktest *t)
+{
+	DEFINE_SPINLOCK(l);
+	bool broken = false;
+	uint64_t start, took;
+
+	spin_lock(&l);
+	start = ktime_get_ns();
+	EXPECT_EQ(t, spin_lock_bounded(&l, &broken, BOUNDED_WAIT_NS, ~0UL), SPIN_BOUNDED_FAILED);
+	took = ktime_get_ns() - start;
+	EXPECT_GE(t, took, BOUNDED_WAIT_NS);
+	EXPECT_TRUE(t, broken);
+	start = ktime_get_ns();
+	EXPECT_EQ(t, spin_lock_bounded(&l, &broken, BOUNDED_WAIT_NS, ~0UL), SPIN_BOUNDED_FAILED);
+	took = ktime_get_ns() - start;
+	EXPECT_LT(t, took, BOUNDED_WAIT_NS / 2);	/* one try, no second wait */
+	EXPECT_EQ(t, l.next, 1);			/* the tries drew no ticket */
+	spin_unlock(&l);
+	EXPECT_EQ(t, spin_lock_bounded(&l, &broken, BOUNDED_WAIT_NS, ~0UL),
+		  SPIN_BOUNDED_RECOVERED);
+	EXPECT_FALSE(t, broken);
+	spin_unlock(&l);
+	EXPECT_EQ(t, spin_lock_bounded(&l, &broken, BOUNDED_WAIT_NS, ~0UL), SPIN_BOUNDED_LOCKED);
+	spin_unlock(&l);
+	EXPECT_FALSE(t, spin_is_locked(&l));
+}
+
+static void bounded_wait_counts_spins_without_a_clock(struct ktest *t)
+{
+	DEFINE_SPINLOCK(l);
+	bool broken = false;
+
+	spin_lock(&l);
+	/* a wait bound the clock cannot reach: the spin count ends it */
+	EXPECT_EQ(t, spin_lock_bounded(&l, &broken, ~0ULL, 1000), SPIN_BOUNDED_FAILED);
+	EXPECT_TRUE(t, broken);
+	spin_unlock(&l);
+}
+
 static const struct ktest_case spinlock_cases[] = {
 	KTEST_CASE(fresh_lock_is_free_and_tickets_advance,
 		   "lock draws ticket 0 and records the holder, unlock serves ticket 1"),
@@ -251,6 +298,10 @@ static const struct ktest_case spinlock_cases[] = {
 		   "the ticket counters wrap past 2^32 and the lock still works"),
 	KTEST_CASE(irqsave_restores_the_interrupt_state,
 		   "irqsave masks interrupts, irqrestore and a failed trylock restore them"),
+	KTEST_CASE(bounded_wait_remembers_a_broken_lock,
+		   "a bounded wait that ran out is not waited again until the lock is had"),
+	KTEST_CASE(bounded_wait_counts_spins_without_a_clock,
+		   "the spin count bounds the wait where the clock does not"),
 	KTEST_CASE_NEEDS(two_cpus_count_exactly, KTEST_NEEDS_CPUS(2),
 		   "2 CPUs incrementing a plain counter under the lock reach the exact sum"),
 	KTEST_CASE_NEEDS(two_cpus_count_exactly_irqsave, KTEST_NEEDS_CPUS(2),

@@ -126,6 +126,44 @@ static void overlong_row_is_tracked_up_to_its_limit(struct ktest *t)
 	term_line_end(&tl);
 }
 
+/*
+ * The editor's writes are told apart by their mark alone: a message
+ * written from elsewhere in the middle of the editor's own write (printk's
+ * note, from the same CPU, before the prompt or the echo it carries) is a
+ * message, neither swallowed nor taken for the prompt or the echo.
+ */
+static char own_buf[16];
+static struct term_own own = { .buf = own_buf };
+
+static void own_write(const char *prompt, const char *s)
+{
+	static const char note[] = "printk: the log lock was held too long\n";
+
+	own.prompt = prompt;
+	strlcpy(own_buf, s, sizeof(own_buf));
+	term_line_write(&tl, &own, note, sizeof(note) - 1, out);	/* comes first */
+	term_line_write(&tl, &own, own_buf, strlen(own_buf), out);
+	own.prompt = NULL;
+}
+
+static void only_marked_writes_are_the_editors(struct ktest *t)
+{
+	static const char echo_text[] = "ls";	/* the same bytes, not from own_buf */
+
+	start();
+	own_write("zdk> ", "zdk> ");
+	EXPECT_TRUE(t, term_line_editing(&tl));
+	own_write(NULL, "pmem");
+	EXPECT_STREQ(t, screen, "printk: the log lock was held too long\nzdk> "
+		     ERASE "printk: the log lock was held too long\nzdk> pmem");
+	EXPECT_EQ(t, tl.width, 4);
+	/* the editor's bytes written from another buffer are someone else's */
+	term_line_write(&tl, &own, echo_text, 2, out);
+	EXPECT_EQ(t, tl.width, 4);
+	own_write(NULL, "\n");
+	EXPECT_FALSE(t, term_line_editing(&tl));
+}
+
 static const struct ktest_case term_line_cases[] = {
 	KTEST_CASE(message_outside_a_line_is_written_as_is, "no line edited: nothing added"),
 	KTEST_CASE(message_over_a_half_typed_line_redraws_it,
@@ -138,6 +176,8 @@ static const struct ktest_case term_line_cases[] = {
 	KTEST_CASE(ctrl_c_echo_ends_the_line, "the echo of ^C and Enter ends the line"),
 	KTEST_CASE(end_stops_the_tracking, "after term_line_end messages go out as they are"),
 	KTEST_CASE(overlong_row_is_tracked_up_to_its_limit, "a row past TERM_LINE_MAX is cut in the model"),
+	KTEST_CASE(only_marked_writes_are_the_editors,
+		   "output slipped into the editor's write is a message, never its prompt or echo"),
 	{}
 };
 KTEST_SUITE(term_line_suite, "lib.term_line", term_line_cases);

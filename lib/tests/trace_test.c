@@ -199,6 +199,91 @@ static void long_name_is_cut_at_eight(struct ktest *t)
 	EXPECT_TRUE(t, strstr(line, " name=pmem0123 ~") != NULL);
 }
 
+/* --- the dump, stopped between two lines ------------------------------------- */
+
+static struct trace_ring saved_all[NR_CPUS];
+
+/* Every CPU's ring put aside, this CPU's replaced by an empty test buffer:
+ * a dump then reads this case's events alone. */
+static void tracing_borrow_all(struct ktest *t, unsigned int cpu)
+{
+	if (__atomic_load_n(&trace_mask, __ATOMIC_RELAXED))
+		ktest_skip(t, "tracing is on: these cases would mix their events with it");
+	memcpy(saved_all, trace_rings, sizeof(saved_all));
+	memset(trace_rings, 0, sizeof(saved_all));
+	memset(test_buf, 0, sizeof(test_buf));
+	trace_attach(cpu, test_buf[0], TEST_ENTRIES);
+}
+
+static void tracing_return_all(void)
+{
+	__atomic_store_n(&trace_mask, 0, __ATOMIC_RELAXED);
+	memcpy(trace_rings, saved_all, sizeof(saved_all));
+}
+
+#define DUMP_LINES_KEPT	16
+
+static char dump_text[DUMP_LINES_KEPT][TRACE_LINE_MAX];
+static unsigned int dump_lines, stop_asks;
+
+static void keep_line(const char *line, void *arg)
+{
+	if (dump_lines < DUMP_LINES_KEPT)
+		strlcpy(dump_text[dump_lines], line, TRACE_LINE_MAX);
+	dump_lines++;
+}
+
+/* Says stop at its third ask: before the fourth event line. */
+static bool stop_at_third_ask(void)
+{
+	return ++stop_asks >= 3;
+}
+
+static void dump_stops_between_lines(struct ktest *t)
+{
+	unsigned int cpu = smp_processor_id();
+	struct trace_dump_stats st;
+	char end[64];
+	int d;
+
+	tracing_borrow_all(t, cpu);
+	trace_set("unpin", true);
+	for (int i = 0; i < 10; i++)
+		trace_event(unpin, i, 1, 0);
+	__atomic_store_n(&trace_mask, 0, __ATOMIC_RELAXED);
+	dump_lines = stop_asks = 0;
+	d = trace_dump(~0ULL, keep_line, NULL, stop_at_third_ask, &st);
+	/* EXPECTs only until the rings are given back */
+	EXPECT_GT(t, d, 0);
+	EXPECT_EQ(t, stop_asks, 3);		/* not before the first line */
+	EXPECT_TRUE(t, st.stopped);
+	EXPECT_EQ(t, st.held, 10);
+	EXPECT_EQ(t, st.events, 3);
+	EXPECT_EQ(t, st.unread, 7);
+	EXPECT_EQ(t, dump_lines, 5);		/* begin, n=0..2, end */
+	if (dump_lines == 5) {
+		EXPECT_TRUE(t, strstr(dump_text[1], " n=0 ") && strstr(dump_text[1], " unpin "));
+		EXPECT_TRUE(t, strstr(dump_text[3], " n=2 ") != NULL);
+		scnprintf(end, sizeof(end),
+			  "@trace d=%d end events=3 overwritten=0 skipped=0 stopped=7 ~", d);
+		EXPECT_TRUE(t, !strncmp(dump_text[4], end, strlen(end)));
+	}
+
+	/* without stop() it runs out, and its end line has no stopped= */
+	dump_lines = 0;
+	d = trace_dump(~0ULL, keep_line, NULL, NULL, &st);
+	EXPECT_FALSE(t, st.stopped);
+	EXPECT_EQ(t, st.events, 10);
+	EXPECT_EQ(t, st.unread, 0);
+	EXPECT_EQ(t, dump_lines, 12);
+	if (dump_lines == 12) {
+		scnprintf(end, sizeof(end), "@trace d=%d end events=10 overwritten=0 skipped=0 ~",
+			  d);
+		EXPECT_TRUE(t, !strncmp(dump_text[11], end, strlen(end)));
+	}
+	tracing_return_all();
+}
+
 /*
  * A writer on another CPU laps a reader of its ring many times: every
  * entry the reader gets must be whole (its three arguments agree with its
@@ -261,6 +346,8 @@ static const struct ktest_case trace_cases[] = {
 	KTEST_CASE(clear_forgets_what_was_held, "clear moves the start to the head"),
 	KTEST_CASE(line_format_is_exact, "the dump's lines match docs/tracing.md, CRC included"),
 	KTEST_CASE(long_name_is_cut_at_eight, "a name argument keeps its first eight characters"),
+	KTEST_CASE(dump_stops_between_lines,
+		   "stop() ends a dump between two lines; its end line counts the unread"),
 	KTEST_CASE_NEEDS(reader_never_sees_a_torn_entry, KTEST_NEEDS_CPUS(2),
 			 "a reader racing a writer that laps it gets whole entries or none"),
 	{}

@@ -5,9 +5,10 @@ precede it). Each line's CRC-32 (zlib's) over the text from '@' up to the
 " ~" must match, else the line is reported with its line number and
 dropped. Lines group into dumps by d= (a new begin line starts a new dump,
 so a reboot's d=1 does not merge with the last). A dump is complete when
-its begin and end lines are there, its n= run 0..events-1 without a gap
-and its end line's overwritten and skipped are both 0 (an entry lost to a
-full ring, or still being written as the dump passed, is missing). Events
+its begin and end lines are there, its n= run 0..events-1 without a gap,
+its end line's overwritten and skipped are both 0 (an entry lost to a
+full ring, or still being written as the dump passed, is missing) and it
+has no stopped= (the dump was stopped, by Ctrl-C, before its last entry). Events
 become Event(n, cpu, t_ns, name, args): values are ints (0x.. hexadecimal
 or signed decimal) or strings (name=pmem0, phase=wait_begin; "-" is the
 kernel's empty name).
@@ -208,6 +209,9 @@ def incomplete_reasons(dump):
     if skipped:
         out.append(f"skipped={skipped}: events still being written as the dump passed "
                    "(dump again once the activity has stopped)")
+    if "stopped" in end:
+        out.append(f"stopped={end['stopped']}: the dump was stopped (Ctrl-C) with that many "
+                   "entries unread")
     return out
 
 

@@ -31,12 +31,12 @@ static struct console stdout_console = {
 int main(int argc, char **argv)
 {
 	const char *globs = "*";
-	unsigned int ran;
+	struct bench_totals tot;
 	int failed;
 
 	console_register(&stdout_console);
 	if (argc > 1 && !strcmp(argv[1], "-l")) {
-		bench_list();
+		bench_print_list();
 		return 0;
 	}
 	if (argc > 2 || (argc > 1 && argv[1][0] == '-')) {
@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 	}
 	/* what the percpu_ref figures' rcu_read_lock() costs depends on it */
 	printf("host-bench: RCU read side: %s (arch/host/rcu.c)\n", rcu_host_read_side());
-	failed = bench_run_all(globs, &ran);
-	printf("bench: %u ran, %d could not run\n", ran, failed);
+	failed = bench_run_all(globs, NULL, &tot);
+	printf("bench: %u ran, %d could not run\n", tot.ran, failed);
 	return failed ? 1 : 0;
 }
