@@ -196,6 +196,13 @@ bool shell_tty_poll_interrupt(void)
 			}
 		}
 		spin_unlock(&tty_lock);
+	} else {
+		/* the ring's lock is lost (a fault inside the filter): the ring is
+		 * not ours to touch, but Ctrl-C must still stop the command; the
+		 * bytes read besides it are lost, as the ring's state is */
+		for (unsigned int i = 0; i < POLL_MAX_BYTES && (c = arch_console_trygetc()) >= 0;
+		     i++)
+			ctrl_c |= c == CTRL_C;
 	}
 	arch_irq_restore(flags);
 	if (ctrl_c && !__atomic_exchange_n(&interrupted, true, __ATOMIC_RELAXED))

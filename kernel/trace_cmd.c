@@ -98,9 +98,9 @@ static int trace_dump_cmd(uint64_t mask)
 		return 1;
 	}
 	if (st.stopped) {
-		kprintf("trace dump: stopped by Ctrl-C after %llu of %llu events (%llu printed); "
-			"the rest not printed\n", (unsigned long long)(st.held - st.unread),
-			(unsigned long long)st.held, (unsigned long long)st.events);
+		kprintf("trace dump: stopped by Ctrl-C: %llu events printed, %llu of the rings' "
+			"%llu entries read; the rest not printed\n", (unsigned long long)st.events,
+			(unsigned long long)(st.held - st.unread), (unsigned long long)st.held);
 		return SHELL_INTERRUPTED;
 	}
 	kprintf("trace: dump %d: %llu event(s), %llu overwritten, %llu skipped\n", d,

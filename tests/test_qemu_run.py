@@ -70,6 +70,34 @@ class QemuRunVerdicts(unittest.TestCase):
         """))
         self.assertEqual(code, CRASH, err)
 
+    def test_a_verdict_inside_a_line_is_not_one(self):
+        """a verdict echoed inside a typed line does not count: only one at a line's start"""
+        code, err = self.run_runner(self.stand_in("""
+            print("zdk> say zdk: verdict: PASS (typed, not printed)", flush=True)
+            sys.exit(0)
+        """))
+        self.assertEqual(code, CRASH, err)
+        self.assertIn("no verdict line", err)
+
+    def test_an_interactive_runs_verdict_from_the_terminal_when_com2_has_none(self):
+        """verdict_log(): the COM2 log's verdict, else the terminal's (a kernel that
+        stopped before COM2 was set up), else the COM2 log (no verdict anywhere)"""
+        module = load_qemu_run()
+        com2, term = self.path("run.log"), self.path("run-console.log")
+        run = module.Run()
+        run.terminal_log = term
+        for text_com2, text_term, want in (
+                (b"x\nzdk: verdict: PASS (1 passed)\n", b"zdk: verdict: FAIL (no)\n", com2),
+                (b"early lines only\n", b"[    0.1] zdk: verdict: CRASH (boot-info)\n", term),
+                (b"nothing\n", b"nothing either\n", com2)):
+            with open(com2, "wb") as f:
+                f.write(text_com2)
+            with open(term, "wb") as f:
+                f.write(text_term)
+            self.assertEqual(module.verdict_log(run, com2), want)
+        run.terminal_log = None                 # not interactive: the log alone
+        self.assertEqual(module.verdict_log(run, com2), com2)
+
     def test_power_off_after_pass_verdict_passes(self):
         """an ACPI power-off after 'verdict: PASS' is a pass"""
         code, err = self.run_runner(self.stand_in("""
@@ -550,6 +578,7 @@ class InputDirections(unittest.TestCase):
             sys.stdout.write("zdk> ")
             sys.stdout.flush()
             second = read_line()
+            print()                             # the shell's echo ends the line
             ok = (first, got, second) == (b"sleep 60000", b"\\x03", b"poweroff")
             print("zdk: verdict: " + ("PASS" if ok else "FAIL"), flush=True)
             sys.exit(0)
