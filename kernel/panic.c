@@ -32,9 +32,10 @@ void die(const char *reason)
 		console_summary("--- the crash, as COM2 has it (the last %u bytes) ---\n",
 				CONSOLE_HELD_SIZE);
 		console_held_replay();
-		console_summary_end();
 	}
-	boot_stages_dying(reason);	/* a running self-test closes its report */
+	boot_stages_dying(reason);	/* a running self-test closes its report (and, in
+					 * summary mode, its suite family's line) */
+	console_summary_end();
 	verdict_exit(VERDICT_CRASH, reason);
 }
 

@@ -328,13 +328,28 @@ static void family_flush(void)
 	family.root[0] = '\0';
 }
 
+/* Does suite `name` extend the family on its line? */
+static bool family_member(const char *name)
+{
+	size_t len = strlen(family.root);
+
+	return len && !strncmp(name, family.root, len) && name[len] == '.';
+}
+
+/* A suite starts: the family before it, if it is not one of them, is complete. */
+static void family_start(const char *name)
+{
+	if (console_summary_active() && !family_member(name))
+		family_flush();
+}
+
 static void family_add(const char *name, uint64_t ns)
 {
 	size_t len = strlen(family.root);
 
 	if (!console_summary_active())
 		return;
-	if (len && !strncmp(name, family.root, len) && name[len] == '.') {
+	if (family_member(name)) {
 		size_t used = strlen(family.more);
 
 		scnprintf(family.more + used, sizeof(family.more) - used, "%s%s",
@@ -432,6 +447,7 @@ static void run_suite(const struct ktest_suite *s, unsigned int no,
 	run.pass = run.fail = run.skip = run.not_run = 0;
 	run.case_no = 0;
 	run.start_ns = ktime_get_ns();
+	family_start(s->name);
 
 	kprintf(INDENT "KTAP version 1\n");
 	kprintf(INDENT "# Subtest: %s\n", s->name);
