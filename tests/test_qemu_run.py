@@ -454,6 +454,16 @@ class InputDirections(unittest.TestCase):
         counter = self.runner.PromptCounter()
         self.assertEqual(counter.feed(out + b"ist\r\nlisted\r\nzdk> "), 2)
 
+    def test_prompt_ends_are_offsets_in_the_whole_output(self):
+        """ends holds where each new prompt ends, across reads, redraws left out"""
+        out = b"boot\nzdk> " + self.ERASE + b"msg\r\nzdk> pmem list\r\nlisted\r\nzdk> "
+        want = [out.index(b"zdk> ") + 5, len(out)]
+        for cut in range(1, len(out)):
+            counter = self.runner.PromptCounter()
+            counter.feed(out[:cut])
+            counter.feed(out[cut:])
+            self.assertEqual(counter.ends, want, cut)
+
     def test_directions_parse_and_bad_ones_are_refused(self):
         """each direction's form; '@@' types an '@'; an unknown one names the choices"""
         parse = self.runner.parse_input_line

@@ -1,0 +1,93 @@
+"""Tests of tests/gdb-check's reading of the shell: each typed line's answer
+is the text after its echo up to the shell's next new prompt, whatever
+background messages the shell redraws its prompt after."""
+
+import importlib.machinery
+import importlib.util
+import os
+import shutil
+import tempfile
+import unittest
+import unittest.mock
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ERASE = b"\r\x1b[K"
+
+
+def load_gdb_check():
+    loader = importlib.machinery.SourceFileLoader("gdb_check", os.path.join(HERE, "gdb-check"))
+    spec = importlib.util.spec_from_loader("gdb_check", loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+class FakeShell:
+    """Stands in for qemu-run: each line written to stdin appends the
+    scripted output to the serial log at once."""
+
+    def __init__(self, log, replies):
+        self.log = log
+        self.replies = replies      # line typed -> bytes the "shell" writes
+        self.stdin = self
+
+    def write(self, data):
+        with open(self.log, "ab") as f:
+            f.write(self.replies[data.decode().rstrip("\n")])
+
+    def flush(self):
+        pass
+
+    def poll(self):
+        return None
+
+
+class TypeLineTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.gdb_check = load_gdb_check()
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="zdk-gdb-check-test-")
+        self.log = os.path.join(self.tmp, "serial.log")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def type(self, boot, line, reply):
+        with open(self.log, "wb") as f:
+            f.write(boot)
+        shell = FakeShell(self.log, {line: reply})
+        return self.gdb_check.type_line(shell, self.log, line)
+
+    def test_answer_is_the_text_between_the_echo_and_the_prompt(self):
+        """a plain line: its echo left out, the text up to the next prompt kept"""
+        answer = self.type(b"boot\r\nzdk> ", "devices wait",
+                           b"devices wait\r\ndevices: no probe in progress\r\nzdk> ")
+        self.assertEqual(answer, "devices: no probe in progress\n")
+
+    def test_a_message_redrawn_over_the_prompt_after_typing_is_not_the_answer(self):
+        """a probe's message lands between the prompt and the echo: the answer is still the command's"""
+        answer = self.type(b"boot\r\nzdk> ", "devices wait",
+                           ERASE + b"[    0.07] pmem0: bound to driver pmem\r\nzdk> "
+                           b"devices wait\r\ndevices: no probe in progress\r\nzdk> ")
+        self.assertEqual(answer, "devices: no probe in progress\n")
+
+    def test_messages_redrawn_before_typing_do_not_count_as_prompts(self):
+        """redrawn prompts already in the log do not make the wait end early"""
+        answer = self.type(b"boot\r\nzdk> " + ERASE + b"[ 0.07] one\r\nzdk> " + ERASE +
+                           b"[ 0.08] two\r\nzdk> ", "pgmap",
+                           b"pgmap\r\npmem0 live per-CPU; 5 pages in use\r\nzdk> ")
+        self.assertEqual(answer, "pmem0 live per-CPU; 5 pages in use\n")
+
+    def test_no_prompt_after_the_line_is_a_session_error(self):
+        """a shell that never answers raises SessionError naming the line (no hang)"""
+        with unittest.mock.patch.object(self.gdb_check, "LINE_TIMEOUT", 0.5), \
+                self.assertRaises(self.gdb_check.SessionError) as caught:
+            self.type(b"boot\r\nzdk> ", "pgmap", b"pgmap\r\n")
+        self.assertIn("'pgmap': no prompt after", str(caught.exception))
+
+
+if __name__ == "__main__":
+    unittest.main()
