@@ -74,12 +74,28 @@ class TypeLineTest(unittest.TestCase):
                            b"devices wait\r\ndevices: no probe in progress\r\nzdk> ")
         self.assertEqual(answer, "devices: no probe in progress\n")
 
-    def test_messages_redrawn_before_typing_do_not_count_as_prompts(self):
-        """redrawn prompts already in the log do not make the wait end early"""
-        answer = self.type(b"boot\r\nzdk> " + ERASE + b"[ 0.07] one\r\nzdk> " + ERASE +
-                           b"[ 0.08] two\r\nzdk> ", "pgmap",
-                           b"pgmap\r\npmem0 live per-CPU; 5 pages in use\r\nzdk> ")
+    def test_a_redraw_still_to_come_when_typing_is_not_the_answer(self):
+        """a message's ERASE is in the log, its redrawn prompt not yet: that prompt is no answer"""
+        answer = self.type(b"boot\r\nzdk> " + ERASE + b"[ 0.07] pmem0: bound\r\n", "pgmap",
+                           b"zdk> pgmap\r\npmem0 live per-CPU; 5 pages in use\r\nzdk> ")
         self.assertEqual(answer, "pmem0 live per-CPU; 5 pages in use\n")
+
+    def test_a_redraw_in_the_middle_of_the_echo_leaves_the_answer_whole(self):
+        """a message lands after 'dev' is echoed: the shell redraws 'zdk> dev', the answer is the command's"""
+        answer = self.type(b"boot\r\nzdk> ", "devices wait",
+                           b"dev" + ERASE + b"[ 0.07] pmem0: bound\r\nzdk> dev"
+                           b"ices wait\r\ndevices: no probe in progress\r\nzdk> ")
+        self.assertEqual(answer, "devices: no probe in progress\n")
+
+    def test_a_redraw_after_the_answer_belongs_to_the_next_line(self):
+        """a message redrawn over the prompt that ends an answer is not part of that answer"""
+        with open(self.log, "wb") as f:
+            f.write(b"boot\r\nzdk> ")
+        shell = FakeShell(self.log, {
+            "pgmap": b"pgmap\r\npmem0 5 pages in use\r\nzdk> " + ERASE + b"[ 0.09] late\r\nzdk> ",
+            "trace on": b"trace on\r\n3 event(s) on\r\nzdk> "})
+        self.assertEqual(self.gdb_check.type_line(shell, self.log, "pgmap"), "pmem0 5 pages in use\n")
+        self.assertEqual(self.gdb_check.type_line(shell, self.log, "trace on"), "3 event(s) on\n")
 
     def test_no_prompt_after_the_line_is_a_session_error(self):
         """a shell that never answers raises SessionError naming the line (no hang)"""
