@@ -43,6 +43,7 @@ static void report_stall(spinlock_t *l, unsigned int ticket, unsigned long ip,
 	unsigned int owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
 
 	__atomic_fetch_add(&spin_stall_reports, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&l->stalls, 1, __ATOMIC_RELAXED);
 	pr_err("spinlock: lock %p stalled: CPU %u waiting at %pS for %llu ms; "
 	       "held by CPU %u, taken at %pS (ticket %u, serving %u)",
 	       (void *)l, smp_processor_id(), (void *)ip,

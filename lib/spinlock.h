@@ -53,15 +53,17 @@ typedef struct {
 	unsigned int next;		/* (a) the ticket the next arrival draws */
 	unsigned int owner;		/* (o/a) the ticket being served */
 	unsigned int holder_cpu;	/* (o/a) debug: CPU of the holder */
+	unsigned int stalls;		/* (a) debug: waits on this lock reported as stalls */
 	unsigned long holder_ip;	/* (o/a) debug: where it was taken, 0 if free */
 } spinlock_t;
 
-#define __SPIN_LOCK_UNLOCKED	{ 0, 0, 0, 0 }
+#define __SPIN_LOCK_UNLOCKED	{ 0, 0, 0, 0, 0 }
 #define DEFINE_SPINLOCK(name)	spinlock_t name = __SPIN_LOCK_UNLOCKED
 
 /* Waits longer than this are reported (lib/spinlock.c); tests lower it. */
 extern uint64_t spin_stall_threshold_ns;
-/* How many stalls were reported since boot (atomic). */
+/* How many stalls were reported since boot, all locks (atomic); each
+ * lock's own count is its `stalls`. */
 extern unsigned long spin_stall_reports;
 
 /* The slow path: wait for `ticket` (lib/spinlock.c). */
