@@ -30,7 +30,8 @@
  * Debugging, always on and cheap: the holder records where it took the
  * lock and on which CPU. A waiter that has spun for more than
  * spin_stall_threshold_ns (5 s) prints, once, the lock, who holds it and
- * from where, and who waits (lib/spinlock.c), then keeps waiting.
+ * from where, and who waits (lib/spinlock.c), counts it in the lock's
+ * `stalls`, then keeps waiting.
  *
  * Written with the compiler's __atomic builtins and cpu_relax() only, so
  * the same lock runs on host threads, where ThreadSanitizer checks the
