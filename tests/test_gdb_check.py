@@ -2,10 +2,9 @@
 is the text after its echo up to the shell's next new prompt, whatever
 background messages the shell redraws its prompt after."""
 
-import importlib.machinery
-import importlib.util
 import os
 import shutil
+import sys
 import tempfile
 import unittest
 import unittest.mock
@@ -14,12 +13,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ERASE = b"\r\x1b[K"
 
 
-def load_gdb_check():
-    loader = importlib.machinery.SourceFileLoader("gdb_check", os.path.join(HERE, "gdb-check"))
-    spec = importlib.util.spec_from_loader("gdb_check", loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
+sys.path.insert(0, HERE)
+from script_module import load_script  # noqa: E402
 
 
 class FakeShell:
@@ -46,7 +41,7 @@ class TypeLineTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.gdb_check = load_gdb_check()
+        cls.gdb_check = load_script(os.path.join(HERE, "gdb-check"), "gdb_check")
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="zdk-gdb-check-test-")

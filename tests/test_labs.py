@@ -12,20 +12,19 @@ must parse. Run: `python3 -m unittest tests/test_labs.py`.
 """
 
 import contextlib
-import importlib.machinery
-import importlib.util
 import io
 import os
 import re
+import sys
 import tempfile
 import textwrap
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-_loader = importlib.machinery.SourceFileLoader("labs", os.path.join(HERE, "labs"))
-_spec = importlib.util.spec_from_loader("labs", _loader)
-labs = importlib.util.module_from_spec(_spec)
-_loader.exec_module(labs)
+sys.path.insert(0, HERE)
+from script_module import load_script  # noqa: E402
+
+labs = load_script(os.path.join(HERE, "labs"), "labs")
 
 PAGE = textwrap.dedent("""\
     # Lab 9: a lab

@@ -22,6 +22,8 @@ import unittest.mock
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 QEMU_RUN = os.path.join(HERE, "qemu-run")
+sys.path.insert(0, HERE)
+from script_module import load_script  # noqa: E402
 PASS, FAIL, CRASH, TIMEOUT, SETUP, CUT = 0, 1, 2, 3, 4, 5
 
 
@@ -233,12 +235,7 @@ class QemuRunVerdicts(unittest.TestCase):
 
     def test_kvm_probe_guest_reaches_the_exit_port(self):
         """the probe BIOS jumps from the reset vector to code that writes PASS to port 0xf4"""
-        import importlib.machinery
-        import importlib.util
-        loader = importlib.machinery.SourceFileLoader("qemu_run", QEMU_RUN)
-        spec = importlib.util.spec_from_loader("qemu_run", loader)
-        module = importlib.util.module_from_spec(spec)
-        loader.exec_module(module)
+        module = load_qemu_run()
         bios = module.kvm_probe_bios()
         self.assertEqual(len(bios), 65536)
         self.assertEqual(bios[0xfff0], 0xe9)                 # jmp near
@@ -304,13 +301,7 @@ class QemuRunVerdicts(unittest.TestCase):
 
 
 def load_qemu_run():
-    import importlib.machinery
-    import importlib.util
-    loader = importlib.machinery.SourceFileLoader("qemu_run", QEMU_RUN)
-    spec = importlib.util.spec_from_loader("qemu_run", loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
+    return load_script(QEMU_RUN, "qemu_run")
 
 
 class FirmwareAndKvm(unittest.TestCase):
@@ -397,13 +388,7 @@ class FirmwareAndKvm(unittest.TestCase):
 
 def load_runner():
     """tests/qemu-run as a module, for its input parsing and typist."""
-    import importlib.machinery
-    import importlib.util
-    loader = importlib.machinery.SourceFileLoader("qemu_run_input", QEMU_RUN)
-    spec = importlib.util.spec_from_loader("qemu_run_input", loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
+    return load_script(QEMU_RUN, "qemu_run_input")
 
 
 class FakeLines:

@@ -10,8 +10,6 @@ what it prints is captured. Run: `python3 tests/test_test_all.py`.
 """
 
 import contextlib
-import importlib.machinery
-import importlib.util
 import io
 import json
 import os
@@ -23,15 +21,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import results  # noqa: E402
+from script_module import load_script  # noqa: E402
 
 
 def load_test_all():
-    loader = importlib.machinery.SourceFileLoader("zdk_test_all", os.path.join(HERE, "test-all"))
-    spec = importlib.util.spec_from_loader(loader.name, loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[loader.name] = module       # dataclasses look their module up
-    loader.exec_module(module)
-    return module
+    return load_script(os.path.join(HERE, "test-all"), "zdk_test_all")
 
 
 T = load_test_all()
